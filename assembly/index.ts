@@ -1,0 +1,14 @@
+export { heap_base } from './heap';
+export { gemm_pack, gemm_packed, gemm_nn, gemm_nt, gemm_tn } from './matmul';
+export {
+  sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward, relu_forward, relu_backward,
+  exp_forward, exp_backward, log_forward, log_backward,
+} from './activations';
+export {
+  add_forward, sub_forward, mul_forward, mul_backward, div_forward, div_backward, scale_forward, axpy,
+} from './elementwise';
+export { softmax_forward, softmax_backward, log_softmax_forward, log_softmax_backward } from './softmax';
+export { sum, sum_squares, sum_axis_forward, sum_axis_backward } from './reduce';
+export { sgd_update, adam_update, rmsprop_update, adagrad_update } from './optim';
+export { clip_value } from './clip';
+export { transpose_forward } from './transpose';

@@ -1,0 +1,196 @@
+// f32 GEMM: C[M,N] (+)= A·B (+ bias[N]), the three forms backprop needs:
+//   gemm_nn  A [M,K]·B [K,N]        forward of x·W, dX = dY·W
+//   gemm_nt  A [M,K]·Bᵀ, B [N,K]    Linear forward x·Wᵀ, dA = dC·Bᵀ
+//   gemm_tn  Aᵀ·B, A [K,M], B [K,N] weight gradients dW = Xᵀ·dY, summed over all rows at once
+// B is first packed into panels of 8 columns ([⌈N/8⌉, K, 8], zero-padded), so the 4×8 register
+// tile streams it contiguously whatever the form; a caller that reuses B (the recurrent weight
+// over T steps) packs it once with gemm_pack and calls gemm_packed per step. A is read through
+// two strides, so Aᵀ costs no copy. Work for the packed panel: ⌈N/8⌉·8·K floats.
+
+// packed [⌈N/8⌉, K, 8] <- B [K,N] (transposed = false) or Bᵀ where B is [N,K] (transposed = true)
+export function gemm_pack(packed: usize, b: usize, k: i32, n: i32, transposed: bool): void {
+  const panels = (n + 7) >> 3;
+  let q = packed;
+  for (let p = 0; p < panels; p++) {
+    const j0 = p << 3;
+    const w = min(8, n - j0);
+    for (let kk = 0; kk < k; kk++) {
+      for (let c = 0; c < 8; c++) {
+        let v: f32 = 0;
+        if (c < w) {
+          const j = j0 + c;
+          v = transposed ? load<f32>(b + ((<usize>j * k + kk) << 2)) : load<f32>(b + ((<usize>kk * n + j) << 2));
+        }
+        store<f32>(q, v);
+        q += 4;
+      }
+    }
+  }
+}
+
+// Writes one 8-wide row fragment (v0 lanes 0-3, v1 lanes 4-7) of which the first w are real.
+// @ts-ignore: decorator
+@inline function storeRow(cp: usize, v0: v128, v1: v128, w: i32, bias: usize, accumulate: bool): void {
+  if (w == 8) {
+    if (bias) {
+      v0 = f32x4.add(v0, v128.load(bias));
+      v1 = f32x4.add(v1, v128.load(bias + 16));
+    }
+    if (accumulate) {
+      v0 = f32x4.add(v0, v128.load(cp));
+      v1 = f32x4.add(v1, v128.load(cp + 16));
+    }
+    v128.store(cp, v0);
+    v128.store(cp + 16, v1);
+    return;
+  }
+  storeLane(cp, f32x4.extract_lane(v0, 0), 0, w, bias, accumulate);
+  storeLane(cp, f32x4.extract_lane(v0, 1), 1, w, bias, accumulate);
+  storeLane(cp, f32x4.extract_lane(v0, 2), 2, w, bias, accumulate);
+  storeLane(cp, f32x4.extract_lane(v0, 3), 3, w, bias, accumulate);
+  storeLane(cp, f32x4.extract_lane(v1, 0), 4, w, bias, accumulate);
+  storeLane(cp, f32x4.extract_lane(v1, 1), 5, w, bias, accumulate);
+  storeLane(cp, f32x4.extract_lane(v1, 2), 6, w, bias, accumulate);
+}
+
+// @ts-ignore: decorator
+@inline function storeLane(cp: usize, v: f32, lane: i32, w: i32, bias: usize, accumulate: bool): void {
+  if (lane >= w) return;
+  const o = <usize>lane << 2;
+  if (bias) v += load<f32>(bias + o);
+  if (accumulate) v += load<f32>(cp + o);
+  store<f32>(cp + o, v);
+}
+
+// C [M,N] (+)= A·packedB (+ bias). Element A(i,kk) is at a + 4·(i·ars + kk·acs).
+export function gemm_packed(
+  c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
+  m: i32, k: i32, n: i32, accumulate: bool,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const panels = (n + 7) >> 3;
+  const rs = <usize>ars << 2;
+  const cs = <usize>acs << 2;
+  const panelBytes = <usize>k << 5;
+  if (ASC_FEATURE_SIMD) {
+    for (let p = 0; p < panels; p++) {
+      const j0 = p << 3;
+      const w = min(8, n - j0);
+      const bp = packed + <usize>p * panelBytes;
+      const biasp: usize = bias ? bias + (<usize>j0 << 2) : 0;
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        let a0 = a + <usize>i * rs;
+        let a1 = a0 + rs;
+        let a2 = a1 + rs;
+        let a3 = a2 + rs;
+        let pb = bp;
+        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+        for (let kk = 0; kk < k; kk++) {
+          const b0 = v128.load(pb);
+          const b1 = v128.load(pb, 16);
+          const x0 = f32x4.splat(load<f32>(a0));
+          const x1 = f32x4.splat(load<f32>(a1));
+          const x2 = f32x4.splat(load<f32>(a2));
+          const x3 = f32x4.splat(load<f32>(a3));
+          c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+          c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+          c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+          c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+          c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+          c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+          c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+          c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+          a0 += cs; a1 += cs; a2 += cs; a3 += cs;
+          pb += 32;
+        }
+        const cp = c + ((<usize>i * n + j0) << 2);
+        const ldc = <usize>n << 2;
+        storeRow(cp, c00, c01, w, biasp, accumulate);
+        storeRow(cp + ldc, c10, c11, w, biasp, accumulate);
+        storeRow(cp + 2 * ldc, c20, c21, w, biasp, accumulate);
+        storeRow(cp + 3 * ldc, c30, c31, w, biasp, accumulate);
+      }
+      for (; i < m; i++) {
+        let a0 = a + <usize>i * rs;
+        let pb = bp;
+        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+        let d00 = f32x4.splat(0), d01 = f32x4.splat(0);
+        let kk = 0;
+        // two independent accumulator pairs hide the add latency of the single-row (matvec) case
+        for (; kk + 2 <= k; kk += 2) {
+          const x0 = f32x4.splat(load<f32>(a0));
+          const x1 = f32x4.splat(load<f32>(a0 + cs));
+          c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(pb)));
+          c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(pb, 16)));
+          d00 = f32x4.add(d00, f32x4.mul(x1, v128.load(pb, 32)));
+          d01 = f32x4.add(d01, f32x4.mul(x1, v128.load(pb, 48)));
+          a0 += cs + cs;
+          pb += 64;
+        }
+        if (kk < k) {
+          const x0 = f32x4.splat(load<f32>(a0));
+          c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(pb)));
+          c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(pb, 16)));
+        }
+        storeRow(c + ((<usize>i * n + j0) << 2), f32x4.add(c00, d00), f32x4.add(c01, d01), w, biasp, accumulate);
+      }
+    }
+  } else {
+    for (let p = 0; p < panels; p++) {
+      const j0 = p << 3;
+      const w = min(8, n - j0);
+      const bp = packed + <usize>p * panelBytes;
+      for (let i = 0; i < m; i++) {
+        let ap = a + <usize>i * rs;
+        let pb = bp;
+        let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+        let s4: f32 = 0, s5: f32 = 0, s6: f32 = 0, s7: f32 = 0;
+        for (let kk = 0; kk < k; kk++) {
+          const x = load<f32>(ap);
+          s0 += x * load<f32>(pb);
+          s1 += x * load<f32>(pb, 4);
+          s2 += x * load<f32>(pb, 8);
+          s3 += x * load<f32>(pb, 12);
+          s4 += x * load<f32>(pb, 16);
+          s5 += x * load<f32>(pb, 20);
+          s6 += x * load<f32>(pb, 24);
+          s7 += x * load<f32>(pb, 28);
+          ap += cs;
+          pb += 32;
+        }
+        const cp = c + ((<usize>i * n + j0) << 2);
+        const bq: usize = bias ? bias + (<usize>j0 << 2) : 0;
+        storeLane(cp, s0, 0, w, bq, accumulate);
+        storeLane(cp, s1, 1, w, bq, accumulate);
+        storeLane(cp, s2, 2, w, bq, accumulate);
+        storeLane(cp, s3, 3, w, bq, accumulate);
+        storeLane(cp, s4, 4, w, bq, accumulate);
+        storeLane(cp, s5, 5, w, bq, accumulate);
+        storeLane(cp, s6, 6, w, bq, accumulate);
+        storeLane(cp, s7, 7, w, bq, accumulate);
+      }
+    }
+  }
+}
+
+// C [M,N] (+)= A [M,K] · B [K,N] (+ bias)
+export function gemm_nn(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  gemm_pack(work, b, k, n, false);
+  gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate);
+}
+
+// C [M,N] (+)= A [M,K] · Bᵀ, B [N,K] (+ bias)
+export function gemm_nt(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  gemm_pack(work, b, k, n, true);
+  gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate);
+}
+
+// C [M,N] (+)= Aᵀ · B, A [K,M], B [K,N] (+ bias)
+export function gemm_tn(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  gemm_pack(work, b, k, n, false);
+  gemm_packed(c, a, 1, m, work, bias, m, k, n, accumulate);
+}

@@ -1,0 +1,223 @@
+// Vector exp and log for f32x4, after Cephes' expf/logf (the polynomials of sse_mathfun).
+// Measured maximum error against Math.exp / Math.log over the test ranges (test/kernels/activations):
+//   exp: relative error <= 2e-7 for x in [-87, 88]; x > 88.72 gives +Infinity, x < -87.3 gives 0.
+//   log: absolute error <= 1.5e-7 for x in [1e-30, 1e30]; log(0) = -Infinity, log(x < 0) = NaN.
+// Scalar twins (expf / logf) run the same polynomial on tails, so a result does not depend on
+// where an element falls in its vector.
+
+// @ts-ignore: decorator
+@inline const EXP_HI: f32 = 88.3762626647949;
+// @ts-ignore: decorator
+@inline const EXP_LO: f32 = -87.3365447504;
+// @ts-ignore: decorator
+@inline const OVERFLOW: f32 = 88.72283905206835;
+// @ts-ignore: decorator
+@inline const LOG2E: f32 = 1.44269504088896341;
+// @ts-ignore: decorator
+@inline const C1: f32 = 0.693359375;
+// @ts-ignore: decorator
+@inline const C2: f32 = -2.12194440e-4;
+// @ts-ignore: decorator
+@inline const P0: f32 = 1.9875691500e-4;
+// @ts-ignore: decorator
+@inline const P1: f32 = 1.3981999507e-3;
+// @ts-ignore: decorator
+@inline const P2: f32 = 8.3334519073e-3;
+// @ts-ignore: decorator
+@inline const P3: f32 = 4.1665795894e-2;
+// @ts-ignore: decorator
+@inline const P4: f32 = 1.6666665459e-1;
+// @ts-ignore: decorator
+@inline const P5: f32 = 5.0000001201e-1;
+
+/** e^x for one f32, the same arithmetic as vexp lane by lane. */
+// @ts-ignore: decorator
+@inline export function expf(x0: f32): f32 {
+  let x = min<f32>(max<f32>(x0, EXP_LO), EXP_HI);
+  const fx = Mathf.floor(x * LOG2E + 0.5);
+  x = x - fx * C1;
+  x = x - fx * C2;
+  const z = x * x;
+  let y = P0;
+  y = y * x + P1;
+  y = y * x + P2;
+  y = y * x + P3;
+  y = y * x + P4;
+  y = y * x + P5;
+  y = y * z + x + 1.0;
+  const pow2 = reinterpret<f32>((<i32>fx + 127) << 23);
+  const r = y * pow2;
+  if (x0 > OVERFLOW) return Infinity;
+  if (x0 < EXP_LO) return 0;
+  if (isNaN(x0)) return x0;
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline const SQRTHF: f32 = 0.707106781186547524;
+// @ts-ignore: decorator
+@inline const L0: f32 = 7.0376836292e-2;
+// @ts-ignore: decorator
+@inline const L1: f32 = -1.1514610310e-1;
+// @ts-ignore: decorator
+@inline const L2: f32 = 1.1676998740e-1;
+// @ts-ignore: decorator
+@inline const L3: f32 = -1.2420140846e-1;
+// @ts-ignore: decorator
+@inline const L4: f32 = 1.4249322787e-1;
+// @ts-ignore: decorator
+@inline const L5: f32 = -1.6668057665e-1;
+// @ts-ignore: decorator
+@inline const L6: f32 = 2.0000714765e-1;
+// @ts-ignore: decorator
+@inline const L7: f32 = -2.4999993993e-1;
+// @ts-ignore: decorator
+@inline const L8: f32 = 3.3333331174e-1;
+
+/** Natural log of one f32, the same arithmetic as vlog lane by lane. */
+// @ts-ignore: decorator
+@inline export function logf(x0: f32): f32 {
+  if (!(x0 > 0)) return x0 == 0 ? -Infinity : NaN;
+  if (x0 == Infinity) return x0;
+  let bits = reinterpret<i32>(x0);
+  let e = <f32>((bits >>> 23) - 126);
+  // subnormals: scale into the normal range first
+  if ((bits >>> 23) == 0) {
+    bits = reinterpret<i32>(x0 * 16777216.0); // 2^24
+    e = <f32>((bits >>> 23) - 126 - 24);
+  }
+  let x = reinterpret<f32>((bits & 0x807fffff) | 0x3f000000); // mantissa in [0.5, 1)
+  if (x < SQRTHF) {
+    e -= 1;
+    x = x + x - 1.0;
+  } else {
+    x = x - 1.0;
+  }
+  const z = x * x;
+  let y = L0;
+  y = y * x + L1;
+  y = y * x + L2;
+  y = y * x + L3;
+  y = y * x + L4;
+  y = y * x + L5;
+  y = y * x + L6;
+  y = y * x + L7;
+  y = y * x + L8;
+  y = y * x * z;
+  y += e * C2;
+  y += -0.5 * z;
+  return x + y + e * C1;
+}
+
+/** e^x on four lanes (see the error bound at the top of the file). */
+// @ts-ignore: decorator
+@inline export function vexp(x0: v128): v128 {
+  let x = f32x4.min(f32x4.max(x0, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C1)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C2)));
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(P0);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P4));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P5));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  let r = f32x4.mul(y, pow2);
+  r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.gt(x0, f32x4.splat(OVERFLOW)));
+  r = v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
+  // NaN in, NaN out
+  return v128.bitselect(x0, r, f32x4.ne(x0, x0));
+}
+
+/** Natural log on four lanes; every lane outside the normal positive range takes the scalar path. */
+// @ts-ignore: decorator
+@inline export function vlog(x0: v128): v128 {
+  const bits = x0;
+  const e0 = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126)));
+  let x = v128.or(v128.and(bits, i32x4.splat(0x807fffff)), i32x4.splat(0x3f000000));
+  const small = f32x4.lt(x, f32x4.splat(SQRTHF));
+  const e = f32x4.sub(e0, v128.and(small, f32x4.splat(1.0)));
+  x = f32x4.sub(f32x4.add(x, v128.and(small, x)), f32x4.splat(1.0));
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(L0);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L4));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L5));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L6));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L7));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(L8));
+  y = f32x4.mul(f32x4.mul(y, x), z);
+  y = f32x4.add(y, f32x4.mul(e, f32x4.splat(C2)));
+  y = f32x4.add(y, f32x4.mul(z, f32x4.splat(-0.5)));
+  return f32x4.add(f32x4.add(x, y), f32x4.mul(e, f32x4.splat(C1)));
+}
+
+/** True when every lane is a normal, finite, positive float (vlog's domain). */
+// @ts-ignore: decorator
+@inline export function vlogSafe(x: v128): bool {
+  const ok = v128.and(f32x4.ge(x, f32x4.splat(1.17549435e-38)), f32x4.lt(x, f32x4.splat(Infinity)));
+  return i32x4.all_true(ok);
+}
+
+// @ts-ignore: decorator
+@inline export function sigmoidf(x: f32): f32 {
+  return 1.0 / (1.0 + expf(-x));
+}
+
+// @ts-ignore: decorator
+@inline export function vsigmoid(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+}
+
+// tanh: for |x| < 0.625 the odd polynomial of Cephes' tanhf (relative error ~1e-7, so tiny inputs
+// keep their digits); beyond, 1 - 2 / (e^{2|x|} + 1) with the sign restored. Absolute error vs
+// Math.tanh <= 2.5e-7 over the whole line; saturates to exactly +-1 with no NaN at +-100.
+// @ts-ignore: decorator
+@inline const T0: f32 = -5.70498872745e-3;
+// @ts-ignore: decorator
+@inline const T1: f32 = 2.06390887954e-2;
+// @ts-ignore: decorator
+@inline const T2: f32 = -5.37397155531e-2;
+// @ts-ignore: decorator
+@inline const T3: f32 = 1.33314422036e-1;
+// @ts-ignore: decorator
+@inline const T4: f32 = -3.33332819422e-1;
+
+// @ts-ignore: decorator
+@inline export function tanhf(x: f32): f32 {
+  const a = abs<f32>(x);
+  if (a < 0.625) {
+    const z = x * x;
+    let y = T0;
+    y = y * z + T1;
+    y = y * z + T2;
+    y = y * z + T3;
+    y = y * z + T4;
+    return y * z * x + x;
+  }
+  const r: f32 = 1.0 - 2.0 / (expf(a + a) + 1.0);
+  return copysign<f32>(r, x);
+}
+
+// @ts-ignore: decorator
+@inline export function vtanh(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(T0);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T3));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T4));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const one = f32x4.splat(1.0);
+  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(vexp(f32x4.add(a, a)), one)));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.625)));
+}
+

@@ -1,0 +1,91 @@
+// The wasm heap as the TypeScript side sees it: a bump arena above the module's static data.
+// Tensor data lives in ordinary Float32Arrays owned by the JavaScript garbage collector, so a
+// training loop never leaks and never needs dispose(); an op copies its operands into the arena,
+// runs its kernels, copies results out and releases the arena to where it found it. The arena
+// grows WebAssembly.Memory to the largest op's working set once and is reused from then on.
+import type { Kernels } from './kernels.js';
+
+const PAGE = 65536;
+
+/** A bump allocator over wasm memory with stack-like release. @internal */
+export class Arena {
+  private readonly memory: WebAssembly.Memory;
+  private readonly base: number;
+  private top: number;
+  private highWater: number;
+
+  constructor(k: Kernels) {
+    this.memory = k.memory;
+    this.base = (k.heap_base() + 15) & ~15;
+    this.top = this.base;
+    this.highWater = this.base;
+  }
+
+  /** Reserves n floats (16-byte aligned, contents undefined) and returns the byte offset. */
+  alloc(n: number): number {
+    const ptr = this.top;
+    const end = ptr + ((n * 4 + 15) & ~15);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    if (end > this.highWater) this.highWater = end;
+    return ptr;
+  }
+
+  /** Reserves n floats set to zero. */
+  zeros(n: number): number {
+    const ptr = this.alloc(n);
+    this.view(ptr, n).fill(0);
+    return ptr;
+  }
+
+  /** Copies `data` in and returns its offset. */
+  put(data: ArrayLike<number>): number {
+    const ptr = this.alloc(data.length);
+    this.view(ptr, data.length).set(data);
+    return ptr;
+  }
+
+  /** A fresh Float32Array copy of n floats at ptr. */
+  read(ptr: number, n: number): Float32Array {
+    return this.view(ptr, n).slice();
+  }
+
+  /** Copies n floats at ptr into `into`. */
+  readInto(ptr: number, into: Float32Array): void {
+    into.set(this.view(ptr, into.length));
+  }
+
+  /** A live view: invalid after the next alloc (memory may grow), so use it at once. */
+  view(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n);
+  }
+
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** Bytes in use right now (0 between ops). */
+  get liveBytes(): number {
+    return this.top - this.base;
+  }
+
+  /** Size of WebAssembly.Memory in bytes. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Runs fn with the arena and releases everything fn allocated, even when it throws. */
+  scoped<T>(fn: (a: Arena) => T): T {
+    const m = this.top;
+    try {
+      return fn(this);
+    } finally {
+      this.top = m;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { arena } from './wasm.js';
+
+/** Wasm memory in use, for checking that a training loop stays flat. */
+export interface MemoryStats {
+  /** Bytes of the arena in use right now: 0 between operations. */
+  liveBytes: number;
+  /** Size of WebAssembly.Memory in bytes (grows to the largest op's working set, then stays). */
+  wasmMemoryBytes: number;
+}
+
+/** Current wasm memory figures (see {@link MemoryStats}). */
+export function memoryStats(): MemoryStats {
+  const a = arena();
+  return { liveBytes: a.liveBytes, wasmMemoryBytes: a.memoryBytes };
+}

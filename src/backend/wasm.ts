@@ -1,0 +1,142 @@
+// Loading the wasm core: SIMD build where the engine validates SIMD, scalar build elsewhere.
+// In Node the .wasm files are read from beside this module (dist/) or from build/ when running
+// from source; in a browser they are fetched relative to import.meta.url, or passed to init().
+import { instantiate } from '@assemblyscript/loader';
+import type { Kernels } from './kernels.js';
+import { Arena } from './heap.js';
+
+/** Where init() finds the wasm core: a URL, raw bytes or a compiled module. */
+export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /** The wasm binary (its URL, bytes or compiled module). Default: the build matching `simd`. */
+  wasm?: WasmSource;
+  /** Use the SIMD build (default: when the engine supports SIMD). `false` forces the scalar build. */
+  simd?: boolean;
+}
+
+/** What {@link backendInfo} reports. */
+export interface BackendInfo {
+  simd: boolean;
+  threads: number;
+  version: string;
+}
+
+/** The package version, kept in step with package.json by scripts/build.mjs at bundle time. */
+export const VERSION = '0.1.0';
+
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt drop ... )): the smallest
+// function that uses a v128 instruction; validates only where SIMD is implemented.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/** Whether this engine validates WebAssembly SIMD128. */
+export function simdSupported(): boolean {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+interface Backend {
+  kernels: Kernels;
+  arena: Arena;
+  info: BackendInfo;
+}
+
+let backend: Backend | null = null;
+let pending: Promise<void> | null = null;
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+async function readDefault(simd: boolean): Promise<ArrayBuffer | Uint8Array | Response> {
+  const file = simd ? 'rnn-simd.wasm' : 'rnn-scalar.wasm';
+  const candidates = [new URL(`./${file}`, import.meta.url), new URL(`../../build/${file}`, import.meta.url)];
+  if (isNode && candidates[0].protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    for (const url of candidates) {
+      try {
+        return await readFile(url);
+      } catch {
+        /* try the next place */
+      }
+    }
+    throw new Error(`rnn-wasm: cannot find ${file} beside the module or in build/; run 'npm run build:wasm'`);
+  }
+  const res = await fetch(candidates[0]);
+  if (!res.ok) throw new Error(`rnn-wasm: fetching ${candidates[0]} failed with HTTP ${res.status}; pass init({ wasm })`);
+  return res;
+}
+
+async function toBytesOrModule(src: WasmSource): Promise<ArrayBuffer | Uint8Array | WebAssembly.Module> {
+  if (src instanceof WebAssembly.Module) return src;
+  if (src instanceof ArrayBuffer) return src;
+  if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  if (typeof Response !== 'undefined' && src instanceof Response) return new Uint8Array(await src.arrayBuffer());
+  if (typeof src === 'string' || src instanceof URL) {
+    const url = new URL(src.toString(), typeof location !== 'undefined' ? location.href : import.meta.url);
+    if (isNode && url.protocol === 'file:') {
+      const { readFile } = await import('node:fs/promises');
+      return readFile(url);
+    }
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`rnn-wasm: fetching ${url} failed with HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+  throw new Error(`rnn-wasm: init({ wasm }) takes a URL, bytes or a WebAssembly.Module, got ${typeof src}`);
+}
+
+/** Instantiates one wasm core from its bytes or module (tests run both builds side by side). @internal */
+export async function instantiateKernels(src: ArrayBuffer | Uint8Array | WebAssembly.Module): Promise<Kernels> {
+  const { exports } = await instantiate<Record<string, unknown>>(src as never, {});
+  return exports as unknown as Kernels;
+}
+
+/** Reads one of the two shipped builds (Node only; tests and benchmarks). @internal */
+export async function loadBuild(simd: boolean): Promise<Kernels> {
+  const bytes = await readDefault(simd);
+  return instantiateKernels(bytes instanceof Response ? new Uint8Array(await bytes.arrayBuffer()) : bytes);
+}
+
+/**
+ * Loads the wasm core once; later calls return at once (idempotent). Picks the SIMD build when
+ * the engine supports it, unless `simd: false`.
+ */
+export function init(options: InitOptions = {}): Promise<void> {
+  if (backend) return Promise.resolve();
+  if (pending) return pending;
+  pending = (async () => {
+    const simd = options.simd ?? simdSupported();
+    if (simd && !simdSupported()) throw new Error('rnn-wasm: init({ simd: true }) but this engine has no WebAssembly SIMD');
+    const src = options.wasm !== undefined ? await toBytesOrModule(options.wasm) : await readDefault(simd);
+    const kernels = await instantiateKernels(src instanceof Response ? new Uint8Array(await src.arrayBuffer()) : src);
+    backend = { kernels, arena: new Arena(kernels), info: { simd, threads: 1, version: VERSION } };
+  })();
+  pending.catch(() => {
+    pending = null;
+  });
+  return pending;
+}
+
+function ready(): Backend {
+  if (!backend) throw new Error('rnn-wasm: the wasm core is not loaded: call `await rnn.init()` first');
+  return backend;
+}
+
+/** Which build is running: `{ simd, threads, version }`. */
+export function backendInfo(): BackendInfo {
+  return { ...ready().info };
+}
+
+/** The loaded kernels. @internal */
+export function kernels(): Kernels {
+  return ready().kernels;
+}
+
+/** The arena of the loaded core. @internal */
+export function arena(): Arena {
+  return ready().arena;
+}

@@ -1,0 +1,7 @@
+// rnn-wasm: the public surface of ../shared/API.md, re-exports only.
+export { init, backendInfo, type InitOptions, type BackendInfo, type WasmSource } from './backend/wasm.js';
+export { manualSeed } from './random.js';
+export { Tensor, tensor, zeros, ones, full, randn, uniform, type TensorOptions, type NestedArray, type TensorLike } from './tensor.js';
+export { noGrad } from './tape.js';
+export * as ops from './ops/index.js';
+export { memoryStats, type MemoryStats } from './backend/stats.js';

@@ -1,0 +1,7 @@
+// rnn.ops: the differentiable functional operations, one file per concept.
+export { add, sub, mul, div, neg } from './arithmetic.js';
+export { tanh, sigmoid, relu, exp, log } from './activations.js';
+export { matmul } from './matmul.js';
+export { softmax, logSoftmax } from './softmax.js';
+export { sum, mean } from './reduce.js';
+export { reshape, permute, transpose, concat, stack, slice, select } from './shape.js';

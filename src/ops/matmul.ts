@@ -1,0 +1,72 @@
+// Matrix product. a [..., n, k] · b [..., k, m] -> [..., n, m], batched over equal leading
+// axes; a 2-D b is shared by every batch (one GEMM over all rows of a). Backward:
+// dA = dC·Bᵀ (gemm_nt), dB = Aᵀ·dC (gemm_tn, summed over the batch when b is shared).
+import { Tensor, fmtShape } from '../tensor.js';
+import { needsGrad, record } from '../tape.js';
+import { arena, kernels } from '../backend/wasm.js';
+import { gemmNN, gemmNT, gemmTN } from '../backend/gemm.js';
+import { checkTensor, prod } from './util.js';
+
+/** Matrix product with batching over leading axes (see the file comment). */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'matmul', 'a');
+  checkTensor(b, 'matmul', 'b');
+  if (a.ndim < 2 || b.ndim < 2) {
+    throw new Error(`matmul: both operands need at least 2 dimensions, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  }
+  const n = a.shape[a.ndim - 2];
+  const k = a.shape[a.ndim - 1];
+  const kb = b.shape[b.ndim - 2];
+  const m = b.shape[b.ndim - 1];
+  if (k !== kb) {
+    throw new Error(`matmul: inner dimensions differ: ${fmtShape(a.shape)} · ${fmtShape(b.shape)} (${k} vs ${kb})`);
+  }
+  const shared = b.ndim === 2;
+  const batchShape = a.shape.slice(0, -2);
+  if (!shared) {
+    const bb = b.shape.slice(0, -2);
+    if (bb.length !== batchShape.length || bb.some((d, i) => d !== batchShape[i])) {
+      throw new Error(`matmul: batch dimensions differ: ${fmtShape(a.shape)} · ${fmtShape(b.shape)}`);
+    }
+  }
+  const batch = prod(batchShape);
+  const kern = kernels();
+  const outShape = [...batchShape, n, m];
+  const y = arena().scoped((ar) => {
+    const pa = ar.put(a.data);
+    const pb = ar.put(b.data);
+    const pc = ar.alloc(batch * n * m);
+    if (shared) {
+      gemmNN(kern, ar, pc, pa, pb, 0, batch * n, k, m, false);
+    } else {
+      for (let i = 0; i < batch; i++) gemmNN(kern, ar, pc + i * n * m * 4, pa + i * n * k * 4, pb + i * k * m * 4, 0, n, k, m, false);
+    }
+    return ar.read(pc, batch * n * m);
+  });
+  const out = new Tensor(y, outShape);
+  if (needsGrad(a, b)) {
+    record('matmul', [a, b], [out], ([g]) =>
+      arena().scoped((ar) => {
+        const pg = ar.put(g!);
+        let da: Float32Array | null = null;
+        let db: Float32Array | null = null;
+        if (a.requiresGrad) {
+          const pb = ar.put(b.data);
+          const pd = ar.alloc(a.size);
+          if (shared) gemmNT(kern, ar, pd, pg, pb, 0, batch * n, m, k, false);
+          else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd + i * n * k * 4, pg + i * n * m * 4, pb + i * k * m * 4, 0, n, m, k, false);
+          da = ar.read(pd, a.size);
+        }
+        if (b.requiresGrad) {
+          const pa = ar.put(a.data);
+          const pd = ar.alloc(b.size);
+          if (shared) gemmTN(kern, ar, pd, pa, pg, 0, k, batch * n, m, false);
+          else for (let i = 0; i < batch; i++) gemmTN(kern, ar, pd + i * k * m * 4, pa + i * n * k * 4, pg + i * n * m * 4, 0, k, n, m, false);
+          db = ar.read(pd, b.size);
+        }
+        return [da, db];
+      }),
+    );
+  }
+  return out;
+}

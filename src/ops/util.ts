@@ -1,0 +1,43 @@
+// Argument checks shared by the ops: every message names the op, the argument and what was
+// expected against what was given.
+import { Tensor, fmtShape } from '../tensor.js';
+
+/** Asserts x is a Tensor. @internal */
+export function checkTensor(x: unknown, op: string, arg: string): Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new Error(`${op}: ${arg} must be a Tensor, got ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}`);
+  }
+  return x;
+}
+
+/** Resolves a possibly negative axis against ndim. @internal */
+export function normAxis(axis: number, ndim: number, op: string, arg = 'axis'): number {
+  if (!Number.isInteger(axis) || axis < -Math.max(ndim, 1) || axis >= Math.max(ndim, 1)) {
+    throw new Error(`${op}: ${arg} must be an integer in [${-ndim}, ${ndim - 1}], got ${axis}`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Checks the exact shape of a tensor argument; -1 in `want` matches any size. @internal */
+export function checkShape(x: Tensor, want: readonly number[], op: string, arg: string): void {
+  const ok = x.shape.length === want.length && want.every((d, i) => d === -1 || d === x.shape[i]);
+  if (!ok) {
+    const w = `[${want.map((d) => (d === -1 ? '*' : d)).join(',')}]`;
+    throw new Error(`${op}: ${arg} must be ${w}, got ${fmtShape(x.shape)}`);
+  }
+}
+
+/** Throws when data holds a NaN or an infinity, naming the argument. @internal */
+export function checkFinite(data: Float32Array, op: string, arg: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) throw new Error(`${op}: ${arg} contains ${v} at flat index ${i}`);
+  }
+}
+
+/** Product of a slice of a shape. @internal */
+export function prod(shape: readonly number[], from = 0, to = shape.length): number {
+  let n = 1;
+  for (let i = from; i < to; i++) n *= shape[i];
+  return n;
+}

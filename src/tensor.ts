@@ -1,0 +1,268 @@
+// Tensor: a row-major float32 array with a shape and, when it takes part in training, a link to
+// the tape node that made it. Data is a Float32Array owned by the JavaScript garbage collector
+// (see backend/heap.ts), so tensors need no dispose().
+import { runBackward, type Node } from './tape.js';
+import { random, randomNormal } from './random.js';
+
+/** Nested number arrays, as accepted by {@link tensor}. */
+export type NestedArray = number | NestedArray[];
+
+/** Options of the tensor factories. */
+export interface TensorOptions {
+  /** Record operations on this tensor so backward() fills its `.grad` (a leaf). */
+  requiresGrad?: boolean;
+}
+
+/** Something that can stand for tensor data: a Tensor, or a shape with flat data. */
+export type TensorLike = Tensor | { shape: readonly number[]; data: ArrayLike<number> };
+
+/** Formats a shape the way error messages print it: `[2,5,3]`. @internal */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** Product of the dimensions after validating each is a non-negative integer. @internal */
+export function shapeSize(shape: readonly number[], what = 'shape'): number {
+  if (!Array.isArray(shape)) throw new Error(`${what} must be an array of dimensions, got ${typeof shape}`);
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new Error(`${what}: every dimension must be a non-negative integer, got ${fmtShape(shape)}`);
+    }
+    n *= d;
+  }
+  return n;
+}
+
+/** An n-dimensional float32 array that can take part in automatic differentiation. */
+export class Tensor {
+  /** Dimensions, outermost first. */
+  readonly shape: readonly number[];
+  /** Number of elements. */
+  readonly size: number;
+  /** Row-major data. Shared with views (reshape, detach); mutate only through an optimiser. @internal */
+  data: Float32Array;
+  /** Whether backward() computes a gradient for this tensor. */
+  requiresGrad: boolean;
+  /** The accumulated gradient of a leaf after backward(), else null. */
+  grad: Tensor | null = null;
+  /** @internal */
+  _creator: Node | null = null;
+  /** @internal */
+  _outputIndex = 0;
+
+  /** @internal Use {@link tensor} or the other factories. */
+  constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
+    const size = shapeSize(shape);
+    if (data.length !== size) {
+      throw new Error(`tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`);
+    }
+    this.shape = Object.freeze(shape.slice());
+    this.size = size;
+    this.data = data;
+    this.requiresGrad = requiresGrad;
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** A copy of the data, row-major. */
+  toArray(): Float32Array {
+    return this.data.slice();
+  }
+
+  /** The data as nested arrays of numbers (for printing and tests). */
+  toNested(): NestedArray {
+    const build = (offset: number, dim: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[offset];
+      const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+      return Array.from({ length: this.shape[dim] }, (_, i) => build(offset + i * stride, dim + 1));
+    };
+    return build(0, 0);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: tensor must have one element, got shape ${fmtShape(this.shape)}`);
+    return this.data[0];
+  }
+
+  /** Same data, cut from the tape: no gradient flows through the result. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, false);
+  }
+
+  /** The same data with another shape (one dimension may be -1). Differentiable. */
+  reshape(shape: readonly number[]): Tensor {
+    return reshapeImpl(this, shape);
+  }
+
+  /**
+   * Backpropagates from this tensor. `grad` has this tensor's shape; it may be omitted only
+   * for a one-element tensor (it is then 1). Gradients accumulate into the `.grad` of leaves.
+   */
+  backward(grad?: Tensor | Float32Array | number[]): void {
+    if (!this.requiresGrad) {
+      throw new Error('backward: this tensor does not require grad (no input of the computation had requiresGrad: true)');
+    }
+    let g: Float32Array;
+    if (grad === undefined) {
+      if (this.size !== 1) {
+        throw new Error(`backward: grad must be given for a tensor of shape ${fmtShape(this.shape)} (only a one-element tensor defaults to 1)`);
+      }
+      g = new Float32Array([1]);
+    } else if (grad instanceof Tensor) {
+      if (grad.size !== this.size || grad.shape.length !== this.shape.length || grad.shape.some((d, i) => d !== this.shape[i])) {
+        throw new Error(`backward: grad must have shape ${fmtShape(this.shape)}, got ${fmtShape(grad.shape)}`);
+      }
+      g = grad.data;
+    } else if (grad instanceof Float32Array || Array.isArray(grad)) {
+      if (grad.length !== this.size) {
+        throw new Error(`backward: grad must have ${this.size} elements (shape ${fmtShape(this.shape)}), got ${grad.length}`);
+      }
+      g = Float32Array.from(grad);
+    } else {
+      throw new Error(`backward: grad must be a Tensor, Float32Array or number[], got ${typeof grad}`);
+    }
+    runBackward(this, g);
+  }
+
+  /** @internal */
+  _setCreator(node: Node, index: number): void {
+    this._creator = node;
+    this._outputIndex = index;
+    this.requiresGrad = true;
+  }
+
+  /** @internal Adds g (owned by the caller, handed over) into this leaf's .grad. */
+  _accumulateGrad(g: Float32Array): void {
+    if (this.grad) {
+      const d = this.grad.data;
+      for (let i = 0; i < d.length; i++) d[i] += g[i];
+    } else {
+      this.grad = new Tensor(g, this.shape);
+    }
+  }
+
+  /** A short description, e.g. `Tensor([2,3], requiresGrad)`. */
+  toString(): string {
+    return `Tensor(${fmtShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+}
+
+// reshape lives in ops/shape.ts; it is wired in here to keep the method on Tensor.
+let reshapeImpl: (x: Tensor, shape: readonly number[]) => Tensor = () => {
+  throw new Error('reshape: ops not loaded');
+};
+/** @internal */
+export function _setReshape(fn: typeof reshapeImpl): void {
+  reshapeImpl = fn;
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  return shape;
+}
+
+function flatten(data: NestedArray, shape: number[], out: Float32Array): void {
+  let k = 0;
+  const walk = (v: NestedArray, dim: number, path: number[]): void => {
+    if (dim === shape.length) {
+      if (typeof v !== 'number') throw new Error(`tensor: element at [${path.join(',')}] must be a number, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+      out[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new Error(`tensor: ragged nested array: at [${path.join(',')}] expected ${shape[dim]} elements, got ${Array.isArray(v) ? v.length : typeof v}`);
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, [...path, i]);
+  };
+  walk(data, 0, []);
+}
+
+/**
+ * Makes a tensor from a flat array (with `shape`) or nested arrays (shape inferred, or checked
+ * against `shape`). Data is copied.
+ */
+export function tensor(data: ArrayLike<number> | NestedArray, shape?: readonly number[], options: TensorOptions = {}): Tensor {
+  let flat: Float32Array;
+  let finalShape: number[];
+  if (typeof data === 'number') {
+    flat = new Float32Array([data]);
+    finalShape = [];
+  } else if (Array.isArray(data) && data.some((v) => Array.isArray(v))) {
+    finalShape = inferShape(data as NestedArray);
+    flat = new Float32Array(shapeSize(finalShape));
+    flatten(data as NestedArray, finalShape, flat);
+  } else if (Array.isArray(data) || ArrayBuffer.isView(data)) {
+    const arr = data as ArrayLike<number>;
+    flat = new Float32Array(arr.length);
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      if (typeof v !== 'number') throw new Error(`tensor: element ${i} must be a number, got ${typeof v}`);
+      flat[i] = v;
+    }
+    finalShape = [arr.length];
+  } else {
+    throw new Error(`tensor: data must be a number array, typed array or nested arrays, got ${data === null ? 'null' : typeof data}`);
+  }
+  if (shape !== undefined) {
+    const n = shapeSize(shape, 'tensor: shape');
+    if (n !== flat.length) {
+      throw new Error(`tensor: data has ${flat.length} elements but shape ${fmtShape(shape)} needs ${n}`);
+    }
+    finalShape = shape.slice();
+  }
+  return new Tensor(flat, finalShape, !!options.requiresGrad);
+}
+
+/** A tensor filled with `value`. */
+export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  const n = shapeSize(shape, 'full: shape');
+  return new Tensor(new Float32Array(n).fill(value), shape, !!options.requiresGrad);
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return new Tensor(new Float32Array(shapeSize(shape, 'zeros: shape')), shape, !!options.requiresGrad);
+}
+
+/** A tensor of ones. */
+export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Normal draws N(mean, std²) from the library's seeded stream (see manualSeed). */
+export function randn(shape: readonly number[], options: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
+  const n = shapeSize(shape, 'randn: shape');
+  const { mean = 0, std = 1 } = options;
+  const d = new Float32Array(n);
+  for (let i = 0; i < n; i++) d[i] = mean + std * randomNormal();
+  return new Tensor(d, shape, !!options.requiresGrad);
+}
+
+/** Uniform draws in [low, high) from the library's seeded stream. */
+export function uniform(shape: readonly number[], low = 0, high = 1, options: TensorOptions = {}): Tensor {
+  const n = shapeSize(shape, 'uniform: shape');
+  if (!(high >= low)) throw new Error(`uniform: high must be >= low, got low=${low}, high=${high}`);
+  const d = new Float32Array(n);
+  for (let i = 0; i < n; i++) d[i] = low + (high - low) * random();
+  return new Tensor(d, shape, !!options.requiresGrad);
+}
+
+/** Wraps a Tensor or `{ shape, data }` as a Tensor (data copied when not a Tensor). @internal */
+export function asTensor(x: TensorLike, what: string): Tensor {
+  if (x instanceof Tensor) return x;
+  if (x && typeof x === 'object' && Array.isArray((x as { shape: unknown }).shape) && (x as { data: unknown }).data) {
+    return tensor(Array.from(x.data), x.shape);
+  }
+  throw new Error(`${what} must be a Tensor or { shape, data }, got ${x === null ? 'null' : typeof x}`);
+}
