@@ -6,7 +6,7 @@
 // where an element falls in its vector.
 
 // @ts-ignore: decorator
-@inline const EXP_HI: f32 = 88.3762626647949;
+@inline const EXP_HI: f32 = 88.72283905206835;
 // @ts-ignore: decorator
 @inline const EXP_LO: f32 = -87.3365447504;
 // @ts-ignore: decorator
@@ -45,8 +45,10 @@
   y = y * x + P4;
   y = y * x + P5;
   y = y * z + x + 1.0;
-  const pow2 = reinterpret<f32>((<i32>fx + 127) << 23);
-  const r = y * pow2;
+  // 2^n in two halves: n reaches 128 just below the overflow threshold, past f32's exponent range
+  const n = <i32>fx;
+  const n1 = n >> 1;
+  const r = y * reinterpret<f32>((n1 + 127) << 23) * reinterpret<f32>((n - n1 + 127) << 23);
   if (x0 > OVERFLOW) return Infinity;
   if (x0 < EXP_LO) return 0;
   if (isNaN(x0)) return x0;
@@ -124,8 +126,10 @@
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P4));
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P5));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  let r = f32x4.mul(y, pow2);
+  const n = i32x4.trunc_sat_f32x4_s(fx);
+  const n1 = i32x4.shr_s(n, 1);
+  const bias = i32x4.splat(127);
+  let r = f32x4.mul(f32x4.mul(y, i32x4.shl(i32x4.add(n1, bias), 23)), i32x4.shl(i32x4.add(i32x4.sub(n, n1), bias), 23));
   r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.gt(x0, f32x4.splat(OVERFLOW)));
   r = v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
   // NaN in, NaN out

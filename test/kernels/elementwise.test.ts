@@ -1,0 +1,70 @@
+import { describe, test, expect, beforeAll } from 'vitest';
+import * as ref from '../../src/reference/elementwise.js';
+import * as refClip from '../../src/reference/clip.js';
+import * as refT from '../../src/reference/transpose.js';
+import type { Kernels } from '../../src/backend/kernels.js';
+import { expectClose, loadBuilds, randomFloats, runKernel, seeded } from '../helpers.js';
+
+const SIZES = [0, 1, 3, 4, 5, 17, 1027];
+let builds: { name: string; k: Kernels }[] = [];
+beforeAll(async () => {
+  builds = await loadBuilds();
+});
+
+describe.each(['simd', 'scalar'])('%s build', (buildName) => {
+  const k = () => builds.find((b) => b.name === buildName)!.k;
+
+  for (const fn of ['add_forward', 'sub_forward', 'mul_forward', 'div_forward'] as const) {
+    test.each(SIZES)(`${fn} matches reference, n=%i`, (n) => {
+      const [a, b0] = randomFloats(seeded(n), n, 2, 3);
+      const b = fn === 'div_forward' ? b0.map((v) => v + Math.sign(v || 1) * 0.5) : b0;
+      const want = new Float32Array(n);
+      ref[fn](want, a, b, n);
+      expectClose(runKernel(k(), fn, [new Float32Array(n), a, b], [n]).out[0], want, { rtol: 1e-6, atol: 0 });
+    });
+  }
+
+  test.each(SIZES)('mul_backward accumulates dout·other, n=%i', (n) => {
+    const [d, g, o] = randomFloats(seeded(n + 1), n, 3);
+    const want = d.slice();
+    ref.mul_backward(want, g, o, n);
+    expectClose(runKernel(k(), 'mul_backward', [d, g, o], [n]).out[0], want, { rtol: 1e-6, atol: 1e-7 });
+  });
+
+  test.each(SIZES)('div_backward accumulates both gradients, and skips a null one, n=%i', (n) => {
+    const [da, db, g, b0, y] = randomFloats(seeded(n + 2), n, 5);
+    const b = b0.map((v) => v + Math.sign(v || 1) * 0.5);
+    const wa = da.slice();
+    const wb = db.slice();
+    ref.div_backward(wa, wb, g, b, y, n);
+    const { out } = runKernel(k(), 'div_backward', [da, db, g, b, y], [n]);
+    expectClose(out[0], wa, { rtol: 1e-5, atol: 1e-6 });
+    expectClose(out[1], wb, { rtol: 1e-5, atol: 1e-6 });
+    const onlyB = runKernel(k(), 'div_backward', [null, db, g, b, y], [n]).out[1];
+    expectClose(onlyB, wb, { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  test.each(SIZES)('scale_forward and axpy, n=%i', (n) => {
+    const [x, y] = randomFloats(seeded(n + 3), n, 2);
+    const ws = new Float32Array(n);
+    ref.scale_forward(ws, x, -1.75, n);
+    expectClose(runKernel(k(), 'scale_forward', [new Float32Array(n), x], [-1.75, n]).out[0], ws, { rtol: 1e-7, atol: 0 });
+    const wy = y.slice();
+    ref.axpy(wy, x, 0.3, n);
+    expectClose(runKernel(k(), 'axpy', [y, x], [0.3, n]).out[0], wy, { rtol: 1e-6, atol: 1e-7 });
+  });
+
+  test.each(SIZES)('clip_value clamps into [lo, hi], n=%i', (n) => {
+    const [x] = randomFloats(seeded(n + 4), n, 1, 5);
+    const want = x.slice();
+    refClip.clip_value(want, -0.7, 1.3, n);
+    expect(Array.from(runKernel(k(), 'clip_value', [x], [-0.7, 1.3, n]).out[0])).toEqual(Array.from(want));
+  });
+
+  test.each([[1, 1, 1], [2, 3, 5], [1, 9, 17], [3, 16, 8], [2, 13, 70]])('transpose_forward, batch=%i rows=%i cols=%i', (b, r, c) => {
+    const [x] = randomFloats(seeded(r * c), b * r * c);
+    const want = new Float32Array(x.length);
+    refT.transpose_forward(want, x, b, r, c);
+    expect(Array.from(runKernel(k(), 'transpose_forward', [new Float32Array(x.length), x], [b, r, c]).out[0])).toEqual(Array.from(want));
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, test, beforeAll } from 'vitest';
+import * as ref from '../../src/reference/matmul.js';
+import { packedSize } from '../../src/backend/gemm.js';
+import type { Kernels } from '../../src/backend/kernels.js';
+import { Arena } from '../../src/backend/heap.js';
+import { expectClose, loadBuilds, randomFloats, runKernel, seeded } from '../helpers.js';
+
+// every dimension a non-multiple of 4 somewhere; tiles of 4 rows × 8 columns, several passes
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [1, 7, 9], [1, 64, 33], [3, 5, 7], [4, 8, 8], [5, 3, 17], [9, 1, 3], [13, 29, 11],
+  [33, 65, 70], [67, 13, 5], [8, 16, 24], [2, 70, 1],
+];
+
+let builds: { name: string; k: Kernels }[] = [];
+beforeAll(async () => {
+  builds = await loadBuilds();
+});
+
+describe.each(['simd', 'scalar'])('%s build', (buildName) => {
+  const k = () => builds.find((b) => b.name === buildName)!.k;
+  for (const form of ['nn', 'nt', 'tn'] as const) {
+    test.each(SHAPES)(`gemm_${form} matches reference, M=%i K=%i N=%i, with bias and accumulate`, (m, kk, n) => {
+      const rng = seeded(m * 1000 + kk * 10 + n);
+      const [a] = randomFloats(rng, m * kk);
+      const [b] = randomFloats(rng, kk * n);
+      const [bias] = randomFloats(rng, n);
+      const [c0] = randomFloats(rng, m * n);
+      for (const withBias of [false, true]) {
+        for (const accumulate of [false, true]) {
+          const want = c0.slice();
+          ref[`gemm_${form}`](want, a, b, withBias ? bias : null, m, kk, n, accumulate);
+          const work = new Float32Array(packedSize(kk, n));
+          const { out } = runKernel(k(), `gemm_${form}`, [c0, a, b, withBias ? bias : null, work], [m, kk, n, accumulate]);
+          expectClose(out[0], want, { rtol: 1e-5, atol: 1e-5 });
+        }
+      }
+    });
+  }
+
+  test('gemm_packed reuses one packed operand across calls (the recurrent step)', () => {
+    const [m, kk, n] = [5, 11, 19];
+    const rng = seeded(7);
+    const [b] = randomFloats(rng, kk * n);
+    const { out: [packed] } = runKernel(k(), 'gemm_pack', [new Float32Array(packedSize(kk, n)), b], [kk, n, false]);
+    for (let step = 0; step < 3; step++) {
+      const [a] = randomFloats(rng, m * kk);
+      const want = new Float32Array(m * n);
+      ref.gemm_nn(want, a, b, null, m, kk, n, false);
+      const got = runPacked(k(), a, packed, m, kk, n);
+      expectClose(got, want, { rtol: 1e-5, atol: 1e-5 });
+    }
+  });
+});
+
+function runPacked(k: Kernels, a: Float32Array, packed: Float32Array, m: number, kk: number, n: number): Float32Array {
+  const { out } = runKernelRaw(k, [new Float32Array(m * n), a, packed], (p) => k.gemm_packed(p[0], p[1], kk, 1, p[2], 0, m, kk, n, 0));
+  return out[0];
+}
+
+function runKernelRaw(k: Kernels, buffers: Float32Array[], call: (ptrs: number[]) => void): { out: Float32Array[] } {
+  const arena = new Arena(k);
+  return arena.scoped((ar) => {
+    const ptrs = buffers.map((b) => ar.put(b));
+    call(ptrs);
+    return { out: buffers.map((b, i) => ar.read(ptrs[i], b.length)) };
+  });
+}
