@@ -23,7 +23,7 @@ export interface BackendInfo {
   version: string;
 }
 
-/** The package version, kept in step with package.json by scripts/build.mjs at bundle time. */
+/** The package version (test/package.test.ts keeps it equal to package.json's). */
 export const VERSION = '0.1.0';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt drop ... )): the smallest
@@ -57,6 +57,8 @@ async function readDefault(simd: boolean): Promise<ArrayBuffer | Uint8Array | Re
   const candidates = [new URL(`./${file}`, import.meta.url), new URL(`../../build/${file}`, import.meta.url)];
   if (isNode && candidates[0].protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
+    // a script bundled elsewhere (benchmarks, examples) finds the build from the project root
+    candidates.push(new URL(`build/${file}`, `file://${process.cwd()}/`));
     for (const url of candidates) {
       try {
         return await readFile(url);

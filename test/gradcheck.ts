@@ -1,0 +1,57 @@
+// Finite-difference gradient checks on the wasm path (float32). For loss = Σ fn(inputs) ⊙ R with
+// a fixed random R: every element of small inputs by central differences, and one random
+// direction v per input: (f(θ+εv) − f(θ−εv)) / 2ε against ⟨∇f, v⟩.
+import { expect } from 'vitest';
+import { Tensor, noGrad, ops } from '../src/index.js';
+import { seeded } from './helpers.js';
+
+function lossValue(out: Tensor, r: Float32Array): number {
+  let s = 0;
+  const d = out.data;
+  for (let i = 0; i < d.length; i++) s += d[i] * r[i];
+  return s;
+}
+
+export interface GradCheckOptions {
+  eps?: number;
+  rtol?: number;
+  atol?: number;
+  /** Check every element when an input has at most this many (default 40). */
+  elementwiseUpTo?: number;
+  seed?: number;
+}
+
+/** Runs the checks; inputs that do not require grad are held fixed. */
+export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradCheckOptions = {}): void {
+  const { eps = 1e-2, rtol = 2e-2, atol = 2e-3, elementwiseUpTo = 40, seed = 1 } = opts;
+  const rng = seeded(seed);
+  const leaves = inputs.map((x) => new Tensor(x.data.slice(), x.shape, x.requiresGrad));
+  const out = fn(...leaves);
+  const r = Float32Array.from({ length: out.size }, () => rng() * 2 - 1);
+  ops.sum(ops.mul(out, new Tensor(r, out.shape))).backward();
+  const f = (xs: Tensor[]) => noGrad(() => lossValue(fn(...xs), r));
+  leaves.forEach((leaf, idx) => {
+    if (!leaf.requiresGrad) return;
+    expect(leaf.grad, `input ${idx} got no gradient`).not.toBeNull();
+    const g = leaf.grad!.data;
+    const shifted = (delta: (d: Float32Array) => void): number => {
+      const xs = leaves.map((t, j) => {
+        const d = t.data.slice();
+        if (j === idx) delta(d);
+        return new Tensor(d, t.shape);
+      });
+      return f(xs);
+    };
+    if (leaf.size <= elementwiseUpTo) {
+      for (let i = 0; i < leaf.size; i++) {
+        const fd = (shifted((d) => (d[i] += eps)) - shifted((d) => (d[i] -= eps))) / (2 * eps);
+        expect(Math.abs(fd - g[i]), `input ${idx} element ${i}: finite difference ${fd}, backward ${g[i]}`).toBeLessThanOrEqual(atol + rtol * Math.abs(fd));
+      }
+    }
+    const v = Float32Array.from({ length: leaf.size }, () => rng() * 2 - 1);
+    let dot = 0;
+    for (let i = 0; i < v.length; i++) dot += g[i] * v[i];
+    const fd = (shifted((d) => d.forEach((_, i) => (d[i] += eps * v[i]))) - shifted((d) => d.forEach((_, i) => (d[i] -= eps * v[i])))) / (2 * eps);
+    expect(Math.abs(fd - dot), `input ${idx} direction: finite difference ${fd}, backward ${dot}`).toBeLessThanOrEqual(atol * Math.sqrt(leaf.size) + rtol * Math.abs(fd));
+  });
+}

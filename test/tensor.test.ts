@@ -1,0 +1,134 @@
+import { describe, test, expect, beforeAll } from 'vitest';
+import * as rnn from '../src/index.js';
+import { ops } from '../src/index.js';
+
+beforeAll(async () => {
+  await rnn.init();
+});
+
+describe('tensor creation', () => {
+  test('flat data with a shape, nested arrays, typed arrays, scalars', () => {
+    const a = rnn.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    expect(a.shape).toEqual([2, 3]);
+    expect(rnn.tensor([[1, 2, 3], [4, 5, 6]]).toNested()).toEqual(a.toNested());
+    expect(rnn.tensor(new Float32Array([1, 2])).shape).toEqual([2]);
+    expect(rnn.tensor(5).shape).toEqual([]);
+    expect(rnn.tensor(5).item()).toBe(5);
+    expect(rnn.zeros([2, 0]).size).toBe(0);
+    expect(rnn.ones([2]).toNested()).toEqual([1, 1]);
+    expect(rnn.full([2], 7).toNested()).toEqual([7, 7]);
+  });
+  test('toArray is a copy', () => {
+    const a = rnn.tensor([1, 2]);
+    a.toArray()[0] = 9;
+    expect(a.toArray()[0]).toBe(1);
+  });
+  test('bad data throws a clear error', () => {
+    expect(() => rnn.tensor([1, 2, 3], [2, 2])).toThrow('tensor: data has 3 elements but shape [2,2] needs 4');
+    expect(() => rnn.tensor([[1, 2], [3]])).toThrow('ragged nested array: at [1] expected 2 elements, got 1');
+    expect(() => rnn.tensor([1, 'a' as unknown as number])).toThrow('tensor: element 1 must be a number, got string');
+    expect(() => rnn.tensor('abc' as unknown as number[])).toThrow('tensor: data must be');
+    expect(() => rnn.zeros([2, -1])).toThrow('every dimension must be a non-negative integer, got [2,-1]');
+    expect(() => rnn.zeros([2.5])).toThrow('non-negative integer');
+  });
+});
+
+describe('random', () => {
+  test('manualSeed makes randn and uniform reproducible', () => {
+    rnn.manualSeed(42);
+    const a = rnn.randn([5]).toArray();
+    const u = rnn.uniform([3], -1, 1).toArray();
+    rnn.manualSeed(42);
+    expect(rnn.randn([5]).toArray()).toEqual(a);
+    expect(rnn.uniform([3], -1, 1).toArray()).toEqual(u);
+    rnn.manualSeed(43);
+    expect(rnn.randn([5]).toArray()).not.toEqual(a);
+  });
+  test('randn has mean 0 and std 1; uniform stays in range', () => {
+    rnn.manualSeed(1);
+    const x = rnn.randn([20000]).data;
+    const mean = x.reduce((a, b) => a + b, 0) / x.length;
+    const std = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length);
+    expect(Math.abs(mean)).toBeLessThan(0.03);
+    expect(Math.abs(std - 1)).toBeLessThan(0.03);
+    const u = rnn.uniform([1000], 2, 3).data;
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...u)).toBeLessThan(3);
+  });
+});
+
+describe('autograd', () => {
+  test('backward on a scalar defaults to 1; on a non-scalar needs a gradient', () => {
+    const x = rnn.tensor([1, 2, 3], [3], { requiresGrad: true });
+    const y = ops.mul(x, 3);
+    expect(() => y.backward()).toThrow('backward: grad must be given for a tensor of shape [3]');
+    expect(() => y.backward([1, 2])).toThrow('backward: grad must have 3 elements (shape [3]), got 2');
+    y.backward([1, 1, 2]);
+    expect(Array.from(x.grad!.data)).toEqual([3, 3, 6]);
+  });
+  test('gradients accumulate across backward calls until zeroed', () => {
+    const x = rnn.tensor([1, 2], [2], { requiresGrad: true });
+    ops.sum(ops.mul(x, 2)).backward();
+    ops.sum(ops.mul(x, 2)).backward();
+    expect(Array.from(x.grad!.data)).toEqual([4, 4]);
+  });
+  test("a leaf's own backward(g) adds g to its grad", () => {
+    const x = rnn.tensor([1, 2], [2], { requiresGrad: true });
+    x.backward([0.5, 1]);
+    x.backward([0.5, 1]);
+    expect(Array.from(x.grad!.data)).toEqual([1, 2]);
+  });
+  test('noGrad records nothing and returns the result; detach cuts the tape', () => {
+    const x = rnn.tensor([1, 2], [2], { requiresGrad: true });
+    const y = rnn.noGrad(() => ops.mul(x, 2));
+    expect(y.requiresGrad).toBe(false);
+    expect(() => ops.sum(y).backward()).toThrow('does not require grad');
+    const z = ops.mul(x, 2).detach();
+    expect(z.requiresGrad).toBe(false);
+    expect(Array.from(z.data)).toEqual([2, 4]);
+  });
+  test('backward through an already freed graph says what to do', () => {
+    const x = rnn.tensor([1, 2], [2], { requiresGrad: true });
+    const h = ops.tanh(x);
+    ops.sum(h).backward();
+    expect(() => ops.sum(ops.mul(h, 2)).backward()).toThrow(/already freed.*detach\(\)/);
+  });
+  test('a deep graph (20,000 nodes) backpropagates without stack overflow', () => {
+    const x = rnn.tensor([0.5], [1], { requiresGrad: true });
+    let y = x;
+    for (let i = 0; i < 20000; i++) y = ops.mul(y, 1);
+    ops.sum(y).backward();
+    expect(x.grad!.data[0]).toBe(1);
+  });
+});
+
+describe('memory', () => {
+  test('10,000 forward/backward/update steps: no dispose, arena empty, WebAssembly.Memory does not grow after warm-up', () => {
+    rnn.manualSeed(3);
+    const w = rnn.randn([16, 24], { std: 0.1, requiresGrad: true });
+    const v = rnn.randn([24, 3], { std: 0.1, requiresGrad: true });
+    const x = rnn.randn([8, 16]);
+    const target = rnn.randn([8, 3]);
+    let after100 = 0;
+    let first = 0;
+    let last = 0;
+    for (let step = 0; step < 10000; step++) {
+      const h = ops.tanh(ops.matmul(x, w));
+      const err = ops.sub(ops.matmul(h, v), target);
+      const loss = ops.mean(ops.mul(err, err));
+      w.grad = null;
+      v.grad = null;
+      loss.backward();
+      for (const p of [w, v]) {
+        const g = p.grad!.data;
+        for (let i = 0; i < g.length; i++) p.data[i] -= 0.1 * g[i];
+      }
+      if (step === 0) first = loss.item();
+      last = loss.item();
+      if (step === 100) after100 = rnn.memoryStats().wasmMemoryBytes;
+      expect(rnn.memoryStats().liveBytes).toBe(0);
+    }
+    expect(rnn.memoryStats().wasmMemoryBytes).toBe(after100);
+    expect(last).toBeLessThan(first);
+  });
+});
