@@ -12,3 +12,5 @@ export { sum, sum_squares, sum_axis_forward, sum_axis_backward } from './reduce'
 export { sgd_update, adam_update, rmsprop_update, adagrad_update } from './optim';
 export { clip_value } from './clip';
 export { transpose_forward } from './transpose';
+export { lstm_step_forward, lstm_step_backward } from './lstm';
+export { gru_rz_forward, gru_n_forward, gru_step_backward, gru_reset_backward } from './gru';

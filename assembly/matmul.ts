@@ -62,12 +62,14 @@ export function gemm_pack(packed: usize, b: usize, k: i32, n: i32, transposed: b
   store<f32>(cp + o, v);
 }
 
-// C [M,N] (+)= A·packedB (+ bias). Element A(i,kk) is at a + 4·(i·ars + kk·acs).
+// C [M,N] (+)= A·packedB (+ bias). Element A(i,kk) is at a + 4·(i·ars + kk·acs); row i of C
+// starts at c + 4·i·ldc, so C can be a column block of a wider matrix.
 export function gemm_packed(
   c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
-  m: i32, k: i32, n: i32, accumulate: bool,
+  m: i32, k: i32, n: i32, accumulate: bool, ldc: i32,
 ): void {
   if (m <= 0 || n <= 0) return;
+  const ldcb = <usize>ldc << 2;
   const panels = (n + 7) >> 3;
   const rs = <usize>ars << 2;
   const cs = <usize>acs << 2;
@@ -107,12 +109,11 @@ export function gemm_packed(
           a0 += cs; a1 += cs; a2 += cs; a3 += cs;
           pb += 32;
         }
-        const cp = c + ((<usize>i * n + j0) << 2);
-        const ldc = <usize>n << 2;
+        const cp = c + <usize>i * ldcb + (<usize>j0 << 2);
         storeRow(cp, c00, c01, w, biasp, accumulate);
-        storeRow(cp + ldc, c10, c11, w, biasp, accumulate);
-        storeRow(cp + 2 * ldc, c20, c21, w, biasp, accumulate);
-        storeRow(cp + 3 * ldc, c30, c31, w, biasp, accumulate);
+        storeRow(cp + ldcb, c10, c11, w, biasp, accumulate);
+        storeRow(cp + 2 * ldcb, c20, c21, w, biasp, accumulate);
+        storeRow(cp + 3 * ldcb, c30, c31, w, biasp, accumulate);
       }
       for (; i < m; i++) {
         let a0 = a + <usize>i * rs;
@@ -136,7 +137,7 @@ export function gemm_packed(
           c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(pb)));
           c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(pb, 16)));
         }
-        storeRow(c + ((<usize>i * n + j0) << 2), f32x4.add(c00, d00), f32x4.add(c01, d01), w, biasp, accumulate);
+        storeRow(c + <usize>i * ldcb + (<usize>j0 << 2), f32x4.add(c00, d00), f32x4.add(c01, d01), w, biasp, accumulate);
       }
     }
   } else {
@@ -162,7 +163,7 @@ export function gemm_packed(
           ap += cs;
           pb += 32;
         }
-        const cp = c + ((<usize>i * n + j0) << 2);
+        const cp = c + <usize>i * ldcb + (<usize>j0 << 2);
         const bq: usize = bias ? bias + (<usize>j0 << 2) : 0;
         storeLane(cp, s0, 0, w, bq, accumulate);
         storeLane(cp, s1, 1, w, bq, accumulate);
@@ -180,17 +181,17 @@ export function gemm_packed(
 // C [M,N] (+)= A [M,K] · B [K,N] (+ bias)
 export function gemm_nn(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   gemm_pack(work, b, k, n, false);
-  gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate);
+  gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate, n);
 }
 
 // C [M,N] (+)= A [M,K] · Bᵀ, B [N,K] (+ bias)
 export function gemm_nt(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   gemm_pack(work, b, k, n, true);
-  gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate);
+  gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate, n);
 }
 
 // C [M,N] (+)= Aᵀ · B, A [K,M], B [K,N] (+ bias)
 export function gemm_tn(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   gemm_pack(work, b, k, n, false);
-  gemm_packed(c, a, 1, m, work, bias, m, k, n, accumulate);
+  gemm_packed(c, a, 1, m, work, bias, m, k, n, accumulate, n);
 }

@@ -36,7 +36,7 @@ function kernelCase(k: Kernels, m: number, kk: number, n: number) {
   const work = ar.alloc(packedSize(kk, n));
   k.gemm_pack(work, pb, kk, n, 0);
   return {
-    packed: () => k.gemm_packed(pc, pa, kk, 1, work, 0, m, kk, n, 0),
+    packed: () => k.gemm_packed(pc, pa, kk, 1, work, 0, m, kk, n, 0, n),
     nn: () => k.gemm_nn(pc, pa, pb, 0, work, m, kk, n, 0),
     nt: () => k.gemm_nt(pc, pa, pbt, 0, work, m, kk, n, 0),
     tn: () => k.gemm_tn(pc, pat, pb, 0, work, m, kk, n, 0),

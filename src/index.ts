@@ -5,3 +5,8 @@ export { Tensor, tensor, zeros, ones, full, randn, uniform, type TensorOptions, 
 export { noGrad } from './tape.js';
 export * as ops from './ops/index.js';
 export { memoryStats, type MemoryStats } from './backend/stats.js';
+export { Module, type StateValue, type LoadStateDictOptions } from './nn/module.js';
+export { RNN, type RNNOptions } from './nn/rnn.js';
+export { LSTM, type LSTMOptions } from './nn/lstm.js';
+export { GRU, type GRUOptions } from './nn/gru.js';
+export type { RecurrentOptions, RecurrentForwardOptions, RecurrentOutput } from './nn/recurrent.js';

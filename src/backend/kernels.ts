@@ -9,7 +9,7 @@ export interface Kernels {
   heap_base(): Ptr;
 
   gemm_pack(packed: Ptr, b: Ptr, k: number, n: number, transposed: number): void;
-  gemm_packed(c: Ptr, a: Ptr, ars: number, acs: number, packed: Ptr, bias: Ptr, m: number, k: number, n: number, accumulate: number): void;
+  gemm_packed(c: Ptr, a: Ptr, ars: number, acs: number, packed: Ptr, bias: Ptr, m: number, k: number, n: number, accumulate: number, ldc: number): void;
   gemm_nn(c: Ptr, a: Ptr, b: Ptr, bias: Ptr, work: Ptr, m: number, k: number, n: number, accumulate: number): void;
   gemm_nt(c: Ptr, a: Ptr, b: Ptr, bias: Ptr, work: Ptr, m: number, k: number, n: number, accumulate: number): void;
   gemm_tn(c: Ptr, a: Ptr, b: Ptr, bias: Ptr, work: Ptr, m: number, k: number, n: number, accumulate: number): void;
@@ -51,4 +51,12 @@ export interface Kernels {
 
   clip_value(x: Ptr, lo: number, hi: number, n: number): void;
   transpose_forward(out: Ptr, x: Ptr, batch: number, rows: number, cols: number): void;
+
+  lstm_step_forward(gates: Ptr, h: Ptr, c: Ptr, tc: Ptr, cPrev: Ptr, peep: Ptr, rows: number, H: number): void;
+  lstm_step_backward(dgates: Ptr, dc: Ptr, dpeep: Ptr, dh: Ptr, gates: Ptr, cPrev: Ptr, c: Ptr, tc: Ptr, peep: Ptr, rows: number, H: number): void;
+
+  gru_rz_forward(gates: Ptr, rh: Ptr, xw: Ptr, hw: Ptr, hPrev: Ptr, rows: number, H: number): void;
+  gru_n_forward(h: Ptr, gates: Ptr, xw: Ptr, hw: Ptr, hPrev: Ptr, rows: number, H: number, resetAfter: number): void;
+  gru_step_backward(dxw: Ptr, dhw: Ptr, dhPrev: Ptr, dh: Ptr, gates: Ptr, hw: Ptr, hPrev: Ptr, rows: number, H: number, resetAfter: number): void;
+  gru_reset_backward(dxw: Ptr, dhw: Ptr, dhPrev: Ptr, drh: Ptr, gates: Ptr, hPrev: Ptr, rows: number, H: number): void;
 }

@@ -53,7 +53,7 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
 });
 
 function runPacked(k: Kernels, a: Float32Array, packed: Float32Array, m: number, kk: number, n: number): Float32Array {
-  const { out } = runKernelRaw(k, [new Float32Array(m * n), a, packed], (p) => k.gemm_packed(p[0], p[1], kk, 1, p[2], 0, m, kk, n, 0));
+  const { out } = runKernelRaw(k, [new Float32Array(m * n), a, packed], (p) => k.gemm_packed(p[0], p[1], kk, 1, p[2], 0, m, kk, n, 0, n));
   return out[0];
 }
 

@@ -1,0 +1,148 @@
+// One LSTM time step over `rows` sequences, after the op has put the pre-activations
+// z = x·W_ihᵀ + b_ih + b_hh + h·W_hhᵀ into `gates` [rows,4H] (order i,f,g,o, as PyTorch):
+//   i = σ(z_i + w_ci⊙c_prev)  f = σ(z_f + w_cf⊙c_prev)  g = tanh(z_g)
+//   c = f⊙c_prev + i⊙g        o = σ(z_o + w_co⊙c)       h = o⊙tanh(c)
+// The peephole terms (Gers & Schmidhuber) are present when peep ≠ 0 (peep [3H] = w_ci,w_cf,w_co).
+// Forward overwrites `gates` with the activations, which is what backward needs.
+import { sigmoidf, tanhf, vsigmoid, vtanh } from './vmath';
+
+// gates [rows,4H] (z in, activations out); h, c, tc (= tanh c) [rows,H] out; cPrev [rows,H]
+export function lstm_step_forward(gates: usize, h: usize, c: usize, tc: usize, cPrev: usize, peep: usize, rows: i32, H: i32): void {
+  const hb = <usize>H << 2;
+  for (let r = 0; r < rows; r++) {
+    const gr = gates + <usize>r * 4 * hb;
+    const rowOff = <usize>r * hb;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= H; j += 4) {
+        const o = <usize>j << 2;
+        const cp = v128.load(cPrev + rowOff + o);
+        let zi = v128.load(gr + o);
+        let zf = v128.load(gr + hb + o);
+        const zg = v128.load(gr + 2 * hb + o);
+        let zo = v128.load(gr + 3 * hb + o);
+        if (peep) {
+          zi = f32x4.add(zi, f32x4.mul(v128.load(peep + o), cp));
+          zf = f32x4.add(zf, f32x4.mul(v128.load(peep + hb + o), cp));
+        }
+        const ig = vsigmoid(zi);
+        const fg = vsigmoid(zf);
+        const gg = vtanh(zg);
+        const cv = f32x4.add(f32x4.mul(fg, cp), f32x4.mul(ig, gg));
+        if (peep) zo = f32x4.add(zo, f32x4.mul(v128.load(peep + 2 * hb + o), cv));
+        const og = vsigmoid(zo);
+        const tcv = vtanh(cv);
+        v128.store(gr + o, ig);
+        v128.store(gr + hb + o, fg);
+        v128.store(gr + 2 * hb + o, gg);
+        v128.store(gr + 3 * hb + o, og);
+        v128.store(c + rowOff + o, cv);
+        v128.store(tc + rowOff + o, tcv);
+        v128.store(h + rowOff + o, f32x4.mul(og, tcv));
+      }
+    }
+    for (; j < H; j++) {
+      const o = <usize>j << 2;
+      const cp = load<f32>(cPrev + rowOff + o);
+      let zi = load<f32>(gr + o);
+      let zf = load<f32>(gr + hb + o);
+      const zg = load<f32>(gr + 2 * hb + o);
+      let zo = load<f32>(gr + 3 * hb + o);
+      if (peep) {
+        zi += load<f32>(peep + o) * cp;
+        zf += load<f32>(peep + hb + o) * cp;
+      }
+      const ig = sigmoidf(zi);
+      const fg = sigmoidf(zf);
+      const gg = tanhf(zg);
+      const cv = fg * cp + ig * gg;
+      if (peep) zo += load<f32>(peep + 2 * hb + o) * cv;
+      const og = sigmoidf(zo);
+      const tcv = tanhf(cv);
+      store<f32>(gr + o, ig);
+      store<f32>(gr + hb + o, fg);
+      store<f32>(gr + 2 * hb + o, gg);
+      store<f32>(gr + 3 * hb + o, og);
+      store<f32>(c + rowOff + o, cv);
+      store<f32>(tc + rowOff + o, tcv);
+      store<f32>(h + rowOff + o, og * tcv);
+    }
+  }
+}
+
+// BPTT through one step. dh [rows,H]: total gradient of h (output + next step). dc [rows,H]:
+// in, the gradient of c from the next step; out, the gradient of c_prev. dgates [rows,4H] out:
+// gradients of the pre-activations z (i,f,g,o). dpeep [3H] accumulates the peephole gradients.
+export function lstm_step_backward(
+  dgates: usize, dc: usize, dpeep: usize, dh: usize, gates: usize, cPrev: usize, c: usize, tc: usize, peep: usize,
+  rows: i32, H: i32,
+): void {
+  const hb = <usize>H << 2;
+  for (let r = 0; r < rows; r++) {
+    const gr = gates + <usize>r * 4 * hb;
+    const dgr = dgates + <usize>r * 4 * hb;
+    const rowOff = <usize>r * hb;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const one = f32x4.splat(1.0);
+      for (; j + 4 <= H; j += 4) {
+        const o = <usize>j << 2;
+        const ig = v128.load(gr + o);
+        const fg = v128.load(gr + hb + o);
+        const gg = v128.load(gr + 2 * hb + o);
+        const og = v128.load(gr + 3 * hb + o);
+        const tcv = v128.load(tc + rowOff + o);
+        const dhv = v128.load(dh + rowOff + o);
+        const cp = v128.load(cPrev + rowOff + o);
+        const dzo = f32x4.mul(f32x4.mul(dhv, tcv), f32x4.mul(og, f32x4.sub(one, og)));
+        let dct = f32x4.add(v128.load(dc + rowOff + o), f32x4.mul(f32x4.mul(dhv, og), f32x4.sub(one, f32x4.mul(tcv, tcv))));
+        if (peep) dct = f32x4.add(dct, f32x4.mul(dzo, v128.load(peep + 2 * hb + o)));
+        const dzi = f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig)));
+        const dzg = f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg)));
+        const dzf = f32x4.mul(f32x4.mul(dct, cp), f32x4.mul(fg, f32x4.sub(one, fg)));
+        let dcp = f32x4.mul(dct, fg);
+        if (peep) {
+          dcp = f32x4.add(dcp, f32x4.add(f32x4.mul(dzi, v128.load(peep + o)), f32x4.mul(dzf, v128.load(peep + hb + o))));
+        }
+        if (dpeep) {
+          v128.store(dpeep + o, f32x4.add(v128.load(dpeep + o), f32x4.mul(dzi, cp)));
+          v128.store(dpeep + hb + o, f32x4.add(v128.load(dpeep + hb + o), f32x4.mul(dzf, cp)));
+          v128.store(dpeep + 2 * hb + o, f32x4.add(v128.load(dpeep + 2 * hb + o), f32x4.mul(dzo, v128.load(c + rowOff + o))));
+        }
+        v128.store(dgr + o, dzi);
+        v128.store(dgr + hb + o, dzf);
+        v128.store(dgr + 2 * hb + o, dzg);
+        v128.store(dgr + 3 * hb + o, dzo);
+        v128.store(dc + rowOff + o, dcp);
+      }
+    }
+    for (; j < H; j++) {
+      const o = <usize>j << 2;
+      const ig = load<f32>(gr + o);
+      const fg = load<f32>(gr + hb + o);
+      const gg = load<f32>(gr + 2 * hb + o);
+      const og = load<f32>(gr + 3 * hb + o);
+      const tcv = load<f32>(tc + rowOff + o);
+      const dhv = load<f32>(dh + rowOff + o);
+      const cp = load<f32>(cPrev + rowOff + o);
+      const dzo = dhv * tcv * og * (1 - og);
+      let dct = load<f32>(dc + rowOff + o) + dhv * og * (1 - tcv * tcv);
+      if (peep) dct += dzo * load<f32>(peep + 2 * hb + o);
+      const dzi = dct * gg * ig * (1 - ig);
+      const dzg = dct * ig * (1 - gg * gg);
+      const dzf = dct * cp * fg * (1 - fg);
+      let dcp = dct * fg;
+      if (peep) dcp += dzi * load<f32>(peep + o) + dzf * load<f32>(peep + hb + o);
+      if (dpeep) {
+        store<f32>(dpeep + o, load<f32>(dpeep + o) + dzi * cp);
+        store<f32>(dpeep + hb + o, load<f32>(dpeep + hb + o) + dzf * cp);
+        store<f32>(dpeep + 2 * hb + o, load<f32>(dpeep + 2 * hb + o) + dzo * load<f32>(c + rowOff + o));
+      }
+      store<f32>(dgr + o, dzi);
+      store<f32>(dgr + hb + o, dzf);
+      store<f32>(dgr + 2 * hb + o, dzg);
+      store<f32>(dgr + 3 * hb + o, dzo);
+      store<f32>(dc + rowOff + o, dcp);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// GRU (PyTorch's nn.GRU): resetAfter = true applies the reset gate after the recurrent product
+// (PyTorch's and cuDNN's formula); false is Cho et al.'s original, r applied to h first.
+import type { Tensor } from '../tensor.js';
+import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
+import { gruLayer, type GruWeights } from '../ops/gru.js';
+import type { SeqLayout } from '../ops/sequence.js';
+
+/** Options of {@link GRU}. */
+export interface GRUOptions extends RecurrentOptions {
+  /** true (default): n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)); false: W_hn (r⊙h). */
+  resetAfter?: boolean;
+}
+
+/** Gated recurrent unit (gates r, z, n). */
+export class GRU extends RecurrentBase<GruWeights> {
+  protected readonly opName = 'GRU';
+  readonly resetAfter: boolean;
+
+  constructor(options: GRUOptions) {
+    super('GRU', options);
+    this.resetAfter = options.resetAfter ?? true;
+    const H = this.hiddenSize;
+    for (let l = 0; l < this.numLayers; l++) {
+      const dirs: GruWeights[] = [];
+      for (let d = 0; d < this.numDirections; d++) {
+        const s = this.suffix(l, d);
+        const wIh = this.param(`weight_ih${s}`, [3 * H, this.layerInput(l)]);
+        const wHh = this.param(`weight_hh${s}`, [3 * H, H]);
+        const bIh = this.bias ? this.param(`bias_ih${s}`, [3 * H]) : null;
+        const bHh = this.bias ? this.param(`bias_hh${s}`, [3 * H]) : null;
+        dirs.push({ wIh, wHh, bIh, bHh });
+      }
+      this.cells.push(dirs);
+    }
+  }
+
+  protected runLayer(x: Tensor, h0: Tensor | null, _c0: Tensor | null, weights: GruWeights[], layout: SeqLayout) {
+    return gruLayer(x, h0, weights, { hiddenSize: this.hiddenSize, batchFirst: this.batchFirst, layout, resetAfter: this.resetAfter });
+  }
+}

@@ -1,0 +1,61 @@
+// LSTM (PyTorch's nn.LSTM) with optional peepholes (Gers & Schmidhuber: the cell state feeds
+// the input and forget gates from c_{t-1} and the output gate from c_t, weights w_ci, w_cf, w_co
+// of size H, named weight_ci_l{k} etc.) and PyTorch's projSize (h = W_hr·(o⊙tanh c)).
+import type { Tensor } from '../tensor.js';
+import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
+import { lstmLayer, type LstmWeights } from '../ops/lstm.js';
+import type { SeqLayout } from '../ops/sequence.js';
+
+/** Options of {@link LSTM}. */
+export interface LSTMOptions extends RecurrentOptions {
+  /** Peephole connections from the cell state to the gates (default false). */
+  peephole?: boolean;
+  /** Project h to this size with W_hr (default 0: no projection); must be < hiddenSize. */
+  projSize?: number;
+}
+
+/** Long short-term memory (gates i, f, g, o). */
+export class LSTM extends RecurrentBase<LstmWeights> {
+  protected readonly opName = 'LSTM';
+  readonly peephole: boolean;
+  readonly projSize: number;
+
+  constructor(options: LSTMOptions) {
+    super('LSTM', options);
+    this.peephole = options.peephole ?? false;
+    this.projSize = options.projSize ?? 0;
+    if (!Number.isInteger(this.projSize) || this.projSize < 0 || (this.projSize > 0 && this.projSize >= this.hiddenSize)) {
+      throw new Error(`LSTM: projSize must be an integer in [0, hiddenSize), got ${options.projSize}`);
+    }
+    const H = this.hiddenSize;
+    const P = this.stateSize;
+    for (let l = 0; l < this.numLayers; l++) {
+      const dirs: LstmWeights[] = [];
+      for (let d = 0; d < this.numDirections; d++) {
+        const s = this.suffix(l, d);
+        const wIh = this.param(`weight_ih${s}`, [4 * H, this.layerInput(l)]);
+        const wHh = this.param(`weight_hh${s}`, [4 * H, P]);
+        const bIh = this.bias ? this.param(`bias_ih${s}`, [4 * H]) : null;
+        const bHh = this.bias ? this.param(`bias_hh${s}`, [4 * H]) : null;
+        const wHr = this.projSize ? this.param(`weight_hr${s}`, [P, H]) : null;
+        const wCi = this.peephole ? this.param(`weight_ci${s}`, [H]) : null;
+        const wCf = this.peephole ? this.param(`weight_cf${s}`, [H]) : null;
+        const wCo = this.peephole ? this.param(`weight_co${s}`, [H]) : null;
+        dirs.push({ wIh, wHh, bIh, bHh, wHr, wCi, wCf, wCo });
+      }
+      this.cells.push(dirs);
+    }
+  }
+
+  protected override get stateSize(): number {
+    return this.projSize || this.hiddenSize;
+  }
+
+  protected override get hasCellState(): boolean {
+    return true;
+  }
+
+  protected runLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, weights: LstmWeights[], layout: SeqLayout) {
+    return lstmLayer(x, h0, c0, weights, { hiddenSize: this.hiddenSize, projSize: this.projSize, batchFirst: this.batchFirst, layout });
+  }
+}

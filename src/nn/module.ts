@@ -1,0 +1,115 @@
+// Module: parameters and sub-modules under PyTorch's names, stateDict / loadStateDict,
+// train / eval. Modules own parameters; ops own differentiation.
+import { Tensor, fmtShape } from '../tensor.js';
+
+/** A value accepted by loadStateDict: a Tensor or `{ shape, data }`. */
+export type StateValue = Tensor | { shape: readonly number[]; data: ArrayLike<number> };
+
+/** Options of {@link Module.loadStateDict}. */
+export interface LoadStateDictOptions {
+  /** Require exactly the model's keys (default true). */
+  strict?: boolean;
+}
+
+/** The base of every layer and model: parameters, sub-modules, saving and mode. */
+export abstract class Module {
+  /** Training mode (dropout active); set by train() / eval(). */
+  training = true;
+  private readonly ownParams: [string, Tensor][] = [];
+  private readonly children: [string, Module][] = [];
+
+  /** Registers a trainable parameter under its PyTorch name. */
+  protected registerParameter(name: string, t: Tensor): Tensor {
+    t.requiresGrad = true;
+    this.ownParams.push([name, t]);
+    return t;
+  }
+
+  /** Registers a sub-module; its parameters appear as `name.param`. */
+  protected registerModule<M extends Module>(name: string, m: M): M {
+    this.children.push([name, m]);
+    return m;
+  }
+
+  /** The forward pass. */
+  abstract forward(...args: never[]): unknown;
+
+  /** [name, parameter] pairs in registration order, with PyTorch's names. */
+  namedParameters(): [string, Tensor][] {
+    const out: [string, Tensor][] = [...this.ownParams];
+    for (const [cn, child] of this.children) for (const [n, p] of child.namedParameters()) out.push([`${cn}.${n}`, p]);
+    return out;
+  }
+
+  /** Every trainable tensor (for optimisers and clipping). */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** The sub-modules, in registration order. */
+  namedChildren(): [string, Module][] {
+    return [...this.children];
+  }
+
+  /** Parameters by name; the tensors share data with the model (detached). */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [n, p] of this.namedParameters()) out[n] = p.detach();
+    return out;
+  }
+
+  /**
+   * Copies values into the parameters (in place, so optimisers keep working). Under `strict`
+   * a missing or unexpected key throws; a wrong shape or non-finite value always throws, naming
+   * the key and both shapes.
+   */
+  loadStateDict(dict: Record<string, StateValue>, options: LoadStateDictOptions = {}): void {
+    const { strict = true } = options;
+    if (!dict || typeof dict !== 'object') throw new Error(`loadStateDict: dict must be an object of tensors, got ${dict === null ? 'null' : typeof dict}`);
+    const named = this.namedParameters();
+    const known = new Set(named.map(([n]) => n));
+    if (strict) {
+      for (const key of Object.keys(dict)) {
+        if (!known.has(key)) throw new Error(`loadStateDict: unexpected key '${key}' (the model has: ${[...known].join(', ')})`);
+      }
+    }
+    const updates: [Tensor, Float32Array][] = [];
+    for (const [name, p] of named) {
+      if (!Object.prototype.hasOwnProperty.call(dict, name)) {
+        if (strict) throw new Error(`loadStateDict: missing key '${name}' (shape ${fmtShape(p.shape)})`);
+        continue;
+      }
+      const v = dict[name];
+      const shape = v instanceof Tensor ? v.shape : v && Array.isArray(v.shape) ? v.shape : null;
+      const data = v instanceof Tensor ? v.data : v ? v.data : null;
+      if (!shape || !data || typeof data.length !== 'number') {
+        throw new Error(`loadStateDict: '${name}' must be a Tensor or { shape, data }`);
+      }
+      if (shape.length !== p.shape.length || shape.some((d, i) => d !== p.shape[i])) {
+        throw new Error(`loadStateDict: '${name}' has shape ${fmtShape(p.shape)} in the model but ${fmtShape(shape)} in the dict`);
+      }
+      if (data.length !== p.size) {
+        throw new Error(`loadStateDict: '${name}' declares shape ${fmtShape(shape)} (${p.size} values) but holds ${data.length}`);
+      }
+      const copy = Float32Array.from(data as ArrayLike<number>);
+      for (let i = 0; i < copy.length; i++) {
+        if (!Number.isFinite(copy[i])) throw new Error(`loadStateDict: '${name}' holds ${copy[i]} at index ${i}`);
+      }
+      updates.push([p, copy]);
+    }
+    // validate everything before writing anything: a failed load leaves the model as it was
+    for (const [p, copy] of updates) p.data.set(copy);
+  }
+
+  /** Sets training mode (dropout on) for this module and every sub-module. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const [, c] of this.children) c.train(mode);
+    return this;
+  }
+
+  /** Sets evaluation mode (dropout off). */
+  eval(): this {
+    return this.train(false);
+  }
+}

@@ -1,0 +1,57 @@
+// RNN: the Elman network, h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), tanh or relu.
+// init: 'identity' sets W_hh = I and the biases to 0: with relu this is the IRNN of
+// Le, Jaitly & Hinton (2015), which learns long-range dependencies a plain ReLU RNN cannot.
+import type { Tensor } from '../tensor.js';
+import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
+import { elmanLayer, ELMAN_ACTIVATIONS, type ElmanActivation, type ElmanWeights } from '../ops/elman.js';
+import type { SeqLayout } from '../ops/sequence.js';
+import { identity } from './init.js';
+
+/** Options of {@link RNN}. */
+export interface RNNOptions extends RecurrentOptions {
+  /** 'tanh' (default) or 'relu'. */
+  nonlinearity?: 'tanh' | 'relu';
+  /** 'default' (U(±1/√H)) or 'identity' (W_hh = I, biases 0; with relu: the IRNN). */
+  init?: 'default' | 'identity';
+}
+
+/** The Elman recurrent network (PyTorch's nn.RNN). */
+export class RNN extends RecurrentBase<ElmanWeights> {
+  protected readonly opName = 'RNN';
+  readonly nonlinearity: 'tanh' | 'relu';
+  readonly init: 'default' | 'identity';
+  private readonly activation: ElmanActivation;
+
+  constructor(options: RNNOptions) {
+    super('RNN', options);
+    const nl = options.nonlinearity ?? 'tanh';
+    if (nl !== 'tanh' && nl !== 'relu') throw new Error(`RNN: nonlinearity must be 'tanh' or 'relu', got '${nl}'`);
+    const init = options.init ?? 'default';
+    if (init !== 'default' && init !== 'identity') throw new Error(`RNN: init must be 'default' or 'identity', got '${init}'`);
+    this.nonlinearity = nl;
+    this.init = init;
+    this.activation = ELMAN_ACTIVATIONS[nl];
+    const H = this.hiddenSize;
+    for (let l = 0; l < this.numLayers; l++) {
+      const dirs: ElmanWeights[] = [];
+      for (let d = 0; d < this.numDirections; d++) {
+        const s = this.suffix(l, d);
+        const wIh = this.param(`weight_ih${s}`, [H, this.layerInput(l)]);
+        const wHh = this.param(`weight_hh${s}`, [H, H]);
+        const bIh = this.bias ? this.param(`bias_ih${s}`, [H]) : null;
+        const bHh = this.bias ? this.param(`bias_hh${s}`, [H]) : null;
+        if (init === 'identity') {
+          wHh.data.set(identity(H).data);
+          bIh?.data.fill(0);
+          bHh?.data.fill(0);
+        }
+        dirs.push({ wIh, wHh, bIh, bHh });
+      }
+      this.cells.push(dirs);
+    }
+  }
+
+  protected runLayer(x: Tensor, h0: Tensor | null, _c0: Tensor | null, weights: ElmanWeights[], layout: SeqLayout) {
+    return elmanLayer(x, h0, weights, { hiddenSize: this.hiddenSize, batchFirst: this.batchFirst, layout, activation: this.activation });
+  }
+}

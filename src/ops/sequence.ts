@@ -1,0 +1,96 @@
+// The layout every recurrent op works in: time-major [T, B, F] with the batch sorted by length,
+// longest first (PyTorch's packed order). At step t the sequences still running are then a
+// prefix of the batch, `active[t]` rows long, so a step is one GEMM over those rows and
+// finished sequences keep their state untouched; the reverse direction of sequence b starts at
+// its own last step because its rows join the prefix exactly there.
+import { fmtShape, type Tensor } from '../tensor.js';
+
+/** The sort and step counts of a batch of variable-length sequences. @internal */
+export interface SeqLayout {
+  B: number;
+  T: number;
+  /** order[j] = the original batch index at sorted position j */
+  order: Int32Array;
+  /** lengths in sorted order (descending) */
+  lengths: Int32Array;
+  /** active[t] = how many sequences are longer than t */
+  active: Int32Array;
+}
+
+/** Validates `lengths` (size B, integers in 1..T) and builds the layout. @internal */
+export function seqLayout(B: number, T: number, lengths: ArrayLike<number> | null | undefined, op: string): SeqLayout {
+  const len = new Int32Array(B).fill(T);
+  if (lengths !== undefined && lengths !== null) {
+    if (typeof lengths !== 'object' || typeof lengths.length !== 'number') {
+      throw new Error(`${op}: lengths must be a number[] or Int32Array of size ${B}, got ${typeof lengths}`);
+    }
+    if (lengths.length !== B) throw new Error(`${op}: lengths must have one entry per sequence (${B}), got ${lengths.length}`);
+    for (let b = 0; b < B; b++) {
+      const l = lengths[b];
+      if (!Number.isInteger(l) || l < 1 || l > T) {
+        throw new Error(`${op}: lengths[${b}] must be an integer in 1..${T} (the sequence length T), got ${l}`);
+      }
+      len[b] = l;
+    }
+  }
+  const order = Int32Array.from({ length: B }, (_, i) => i).sort((a, b) => len[b] - len[a] || a - b);
+  const sorted = Int32Array.from(order, (b) => len[b]);
+  const active = new Int32Array(T);
+  for (let t = 0; t < T; t++) {
+    let n = 0;
+    while (n < B && sorted[n] > t) n++;
+    active[t] = n;
+  }
+  return { B, T, order, lengths: sorted, active };
+}
+
+/**
+ * Gathers features [off, off+F) of src (batch-first [B,T,srcF] or time-major [T,B,srcF]) into
+ * [T,B,F] in sorted order; with maskPadding, steps past a sequence's end are zero. @internal
+ */
+export function toTimeMajor(src: Float32Array, L: SeqLayout, F: number, srcF: number, off: number, batchFirst: boolean, maskPadding: boolean): Float32Array {
+  const { B, T, order, lengths } = L;
+  const out = new Float32Array(T * B * F);
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < B; j++) {
+      if (maskPadding && t >= lengths[j]) continue;
+      const b = order[j];
+      const s = (batchFirst ? b * T + t : t * B + b) * srcF + off;
+      out.set(src.subarray(s, s + F), (t * B + j) * F);
+    }
+  }
+  return out;
+}
+
+/** The adjoint of toTimeMajor: writes [T,B,F] (sorted) into features [off, off+F) of dst; padding stays as it was. @internal */
+export function fromTimeMajor(dst: Float32Array, src: Float32Array, L: SeqLayout, F: number, dstF: number, off: number, batchFirst: boolean): void {
+  const { B, T, order, lengths } = L;
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < B; j++) {
+      if (t >= lengths[j]) continue;
+      const b = order[j];
+      const d = (batchFirst ? b * T + t : t * B + b) * dstF + off;
+      dst.set(src.subarray((t * B + j) * F, (t * B + j + 1) * F), d);
+    }
+  }
+}
+
+/** Rows of a state [B,F] (original order) into sorted order. @internal */
+export function sortRows(src: Float32Array, L: SeqLayout, F: number): Float32Array {
+  const out = new Float32Array(L.B * F);
+  for (let j = 0; j < L.B; j++) out.set(src.subarray(L.order[j] * F, (L.order[j] + 1) * F), j * F);
+  return out;
+}
+
+/** Rows of a sorted state back into original order, written into dst at element offset off. @internal */
+export function unsortRows(dst: Float32Array, off: number, src: Float32Array, L: SeqLayout, F: number): void {
+  for (let j = 0; j < L.B; j++) dst.set(src.subarray(j * F, (j + 1) * F), off + L.order[j] * F);
+}
+
+/** Checks a [D·layers, B, F]-shaped state argument. @internal */
+export function checkState(s: Tensor | null | undefined, want: number[], op: string, arg: string): void {
+  if (s === null || s === undefined) return;
+  if (s.ndim !== 3 || s.shape[0] !== want[0] || s.shape[1] !== want[1] || s.shape[2] !== want[2]) {
+    throw new Error(`${op}: ${arg} must be ${fmtShape(want)}, got ${fmtShape(s.shape)}`);
+  }
+}
