@@ -34,6 +34,10 @@ export class GRU extends RecurrentBase<GruWeights> {
     }
   }
 
+  protected override extraConfig(): Record<string, unknown> {
+    return { resetAfter: this.resetAfter };
+  }
+
   protected runLayer(x: Tensor, h0: Tensor | null, _c0: Tensor | null, weights: GruWeights[], layout: SeqLayout) {
     return gruLayer(x, h0, weights, { hiddenSize: this.hiddenSize, batchFirst: this.batchFirst, layout, resetAfter: this.resetAfter });
   }

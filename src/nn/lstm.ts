@@ -55,6 +55,10 @@ export class LSTM extends RecurrentBase<LstmWeights> {
     return true;
   }
 
+  protected override extraConfig(): Record<string, unknown> {
+    return { peephole: this.peephole, projSize: this.projSize };
+  }
+
   protected runLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, weights: LstmWeights[], layout: SeqLayout) {
     return lstmLayer(x, h0, c0, weights, { hiddenSize: this.hiddenSize, projSize: this.projSize, batchFirst: this.batchFirst, layout });
   }

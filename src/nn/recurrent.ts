@@ -76,6 +76,19 @@ export abstract class RecurrentBase<W> extends Module {
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new Error(`${op}: dropout must be in [0, 1), got ${this.dropout}`);
   }
 
+  /** The options this layer was built with (a copy makes an identically shaped layer). */
+  config(): Record<string, unknown> {
+    return {
+      inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers, bias: this.bias,
+      batchFirst: this.batchFirst, bidirectional: this.bidirectional, dropout: this.dropout, ...this.extraConfig(),
+    };
+  }
+
+  /** Options specific to the subclass (nonlinearity, projSize, ...). @internal */
+  protected extraConfig(): Record<string, unknown> {
+    return {};
+  }
+
   /** Number of directions D. */
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;

@@ -51,6 +51,10 @@ export class RNN extends RecurrentBase<ElmanWeights> {
     }
   }
 
+  protected override extraConfig(): Record<string, unknown> {
+    return { nonlinearity: this.nonlinearity, init: this.init };
+  }
+
   protected runLayer(x: Tensor, h0: Tensor | null, _c0: Tensor | null, weights: ElmanWeights[], layout: SeqLayout) {
     return elmanLayer(x, h0, weights, { hiddenSize: this.hiddenSize, batchFirst: this.batchFirst, layout, activation: this.activation });
   }

@@ -5,3 +5,6 @@ export { matmul } from './matmul.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { sum, mean } from './reduce.js';
 export { reshape, permute, transpose, concat, stack, slice, select } from './shape.js';
+export { linear } from './linear.js';
+export { embedding, type Ids } from './embedding.js';
+export { dropout } from './dropout.js';

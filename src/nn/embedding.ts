@@ -1,0 +1,33 @@
+// Embedding: a table of numEmbeddings vectors; forward looks rows up by id (N(0,1) init, as PyTorch).
+import { randn, type Tensor } from '../tensor.js';
+import { Module } from './module.js';
+import { embedding, type Ids } from '../ops/embedding.js';
+
+/** Options of {@link Embedding}. */
+export interface EmbeddingOptions {
+  numEmbeddings: number;
+  embeddingDim: number;
+}
+
+/** A lookup table of trainable vectors. */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly weight: Tensor;
+
+  constructor(options: EmbeddingOptions) {
+    super();
+    const { numEmbeddings, embeddingDim } = options ?? ({} as EmbeddingOptions);
+    for (const [k, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`Embedding: ${k} must be a positive integer, got ${v}`);
+    }
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    this.weight = this.registerParameter('weight', randn([numEmbeddings, embeddingDim]));
+  }
+
+  /** ids [B,T] (Int32Array or number[] flat with `shape`, number[][], or a Tensor of ids) -> [B,T,D]. */
+  forward(ids: Ids, shape?: readonly number[]): Tensor {
+    return embedding(ids, this.weight, shape);
+  }
+}

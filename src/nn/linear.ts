@@ -1,0 +1,39 @@
+// Linear: y = x·Wᵀ + b on the last axis (PyTorch's nn.Linear, same init U(±1/√in)).
+import type { Tensor } from '../tensor.js';
+import { Module } from './module.js';
+import { uniformParam } from './init.js';
+import { linear } from '../ops/linear.js';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  inFeatures: number;
+  outFeatures: number;
+  /** Add a bias (default true). */
+  bias?: boolean;
+}
+
+/** An affine layer over the last axis; any leading dimensions pass through. */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(options: LinearOptions) {
+    super();
+    const { inFeatures, outFeatures, bias = true } = options ?? ({} as LinearOptions);
+    for (const [k, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`Linear: ${k} must be a positive integer, got ${v}`);
+    }
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = this.registerParameter('weight', uniformParam([outFeatures, inFeatures], bound));
+    this.bias = bias ? this.registerParameter('bias', uniformParam([outFeatures], bound)) : null;
+  }
+
+  /** x [..., inFeatures] -> [..., outFeatures]. */
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+}

@@ -1,0 +1,61 @@
+// Row lookup: ids [...] -> weight[ids] [..., D]. The gradient reaches only the rows that were
+// used (summed where an id repeats), like PyTorch's dense embedding gradient.
+import { Tensor, fmtShape } from '../tensor.js';
+import { needsGrad, record } from '../tape.js';
+import { checkTensor } from './util.js';
+
+/** Ids as accepted by embedding: an Int32Array / number[] (flat), nested arrays, or a Tensor of ids. */
+export type Ids = Int32Array | number[] | number[][] | Tensor;
+
+/** Validates ids against [0, n) and returns them flat with their shape. @internal */
+export function flattenIds(ids: Ids, n: number, op: string, arg = 'ids'): { flat: Int32Array; shape: number[] } {
+  let flat: ArrayLike<number>;
+  let shape: number[];
+  if (ids instanceof Tensor) {
+    flat = ids.data;
+    shape = ids.shape.slice();
+  } else if (Array.isArray(ids) && ids.length > 0 && Array.isArray(ids[0])) {
+    const rows = ids as number[][];
+    const T = rows[0].length;
+    rows.forEach((r, i) => {
+      if (!Array.isArray(r) || r.length !== T) throw new Error(`${op}: ${arg}[${i}] must have ${T} ids like ${arg}[0], got ${Array.isArray(r) ? r.length : typeof r}`);
+    });
+    flat = rows.flat();
+    shape = [rows.length, T];
+  } else if (Array.isArray(ids) || ids instanceof Int32Array) {
+    flat = ids as ArrayLike<number>;
+    shape = [flat.length];
+  } else {
+    throw new Error(`${op}: ${arg} must be an Int32Array, number[], number[][] or Tensor, got ${ids === null ? 'null' : typeof ids}`);
+  }
+  const out = new Int32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (!Number.isInteger(v) || v < 0 || v >= n) throw new Error(`${op}: ${arg}[${i}] must be an integer in [0, ${n - 1}], got ${v}`);
+    out[i] = v;
+  }
+  return { flat: out, shape };
+}
+
+/** weight[ids]: ids of any shape S -> [...S, D]. */
+export function embedding(ids: Ids, weight: Tensor, shape?: readonly number[]): Tensor {
+  checkTensor(weight, 'embedding', 'weight');
+  if (weight.ndim !== 2) throw new Error(`embedding: weight must be [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
+  const [N, D] = weight.shape;
+  const { flat, shape: s } = flattenIds(ids, N, 'embedding');
+  const outShape = shape ? [...shape, D] : [...s, D];
+  const y = new Float32Array(flat.length * D);
+  for (let i = 0; i < flat.length; i++) y.set(weight.data.subarray(flat[i] * D, (flat[i] + 1) * D), i * D);
+  const out = new Tensor(y, outShape);
+  if (needsGrad(weight)) {
+    record('embedding', [weight], [out], ([g]) => {
+      const dw = new Float32Array(N * D);
+      for (let i = 0; i < flat.length; i++) {
+        const row = flat[i] * D;
+        for (let j = 0; j < D; j++) dw[row + j] += g![i * D + j];
+      }
+      return [dw];
+    });
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// Affine map on the last axis: y = x·Wᵀ + b, x [..., in], W [out, in], b [out] -> [..., out].
+// One GEMM over every leading row; backward dX = dY·W, dW = dYᵀ·X, db = Σ dY.
+import { Tensor, fmtShape } from '../tensor.js';
+import { needsGrad, record } from '../tape.js';
+import { arena, kernels } from '../backend/wasm.js';
+import { gemmNN, gemmNT, gemmTN } from '../backend/gemm.js';
+import { checkTensor } from './util.js';
+
+/** x·Wᵀ + b over the last axis of x (PyTorch's F.linear). */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor(x, 'linear', 'x');
+  checkTensor(weight, 'linear', 'weight');
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be [out, in], got ${fmtShape(weight.shape)}`);
+  const [O, I] = weight.shape;
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== I) throw new Error(`linear: x must be [..., ${I}], got ${fmtShape(x.shape)}`);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new Error(`linear: bias must be [${O}], got ${fmtShape(bias.shape)}`);
+  const M = x.size / I;
+  const k = kernels();
+  const y = arena().scoped((ar) => {
+    const pc = ar.alloc(M * O);
+    gemmNT(k, ar, pc, ar.put(x.data), ar.put(weight.data), bias ? ar.put(bias.data) : 0, M, I, O, false);
+    return ar.read(pc, M * O);
+  });
+  const out = new Tensor(y, [...x.shape.slice(0, -1), O]);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  if (needsGrad(...inputs)) {
+    record('linear', inputs, [out], ([g]) =>
+      arena().scoped((ar) => {
+        const pg = ar.put(g!);
+        let dx: Float32Array | null = null;
+        let dw: Float32Array | null = null;
+        let db: Float32Array | null = null;
+        if (x.requiresGrad) {
+          const p = ar.alloc(M * I);
+          gemmNN(k, ar, p, pg, ar.put(weight.data), 0, M, O, I, false);
+          dx = ar.read(p, M * I);
+        }
+        if (weight.requiresGrad) {
+          const p = ar.alloc(O * I);
+          gemmTN(k, ar, p, pg, ar.put(x.data), 0, O, M, I, false);
+          dw = ar.read(p, O * I);
+        }
+        if (bias && bias.requiresGrad) {
+          const p = ar.zeros(O);
+          k.sum_axis_forward(p, pg, 1, M, O);
+          db = ar.read(p, O);
+        }
+        return [dx, dw, db];
+      }),
+    );
+  }
+  return out;
+}
