@@ -12,6 +12,11 @@ export interface LSTMOptions extends RecurrentOptions {
   peephole?: boolean;
   /** Project h to this size with W_hr (default 0: no projection); must be < hiddenSize. */
   projSize?: number;
+  /**
+   * Initial forget-gate bias (default: PyTorch's random init). 1 is Keras' unit_forget_bias
+   * (Jozefowicz et al. 2015): the cell keeps its content from the start, so gradients reach far back.
+   */
+  forgetBias?: number;
 }
 
 /** Long short-term memory (gates i, f, g, o). */
@@ -19,11 +24,14 @@ export class LSTM extends RecurrentBase<LstmWeights> {
   protected readonly opName = 'LSTM';
   readonly peephole: boolean;
   readonly projSize: number;
+  readonly forgetBias: number | undefined;
 
   constructor(options: LSTMOptions) {
     super('LSTM', options);
     this.peephole = options.peephole ?? false;
     this.projSize = options.projSize ?? 0;
+    this.forgetBias = options.forgetBias;
+    if (options.forgetBias !== undefined && !Number.isFinite(options.forgetBias)) throw new Error(`LSTM: forgetBias must be a finite number, got ${options.forgetBias}`);
     if (!Number.isInteger(this.projSize) || this.projSize < 0 || (this.projSize > 0 && this.projSize >= this.hiddenSize)) {
       throw new Error(`LSTM: projSize must be an integer in [0, hiddenSize), got ${options.projSize}`);
     }
@@ -41,6 +49,10 @@ export class LSTM extends RecurrentBase<LstmWeights> {
         const wCi = this.peephole ? this.param(`weight_ci${s}`, [H]) : null;
         const wCf = this.peephole ? this.param(`weight_cf${s}`, [H]) : null;
         const wCo = this.peephole ? this.param(`weight_co${s}`, [H]) : null;
+        if (options.forgetBias !== undefined && bIh && bHh) {
+          bIh.data.fill(options.forgetBias, H, 2 * H);
+          bHh.data.fill(0, H, 2 * H);
+        }
         dirs.push({ wIh, wHh, bIh, bHh, wHr, wCi, wCf, wCo });
       }
       this.cells.push(dirs);
@@ -56,7 +68,7 @@ export class LSTM extends RecurrentBase<LstmWeights> {
   }
 
   protected override extraConfig(): Record<string, unknown> {
-    return { peephole: this.peephole, projSize: this.projSize };
+    return { peephole: this.peephole, projSize: this.projSize, forgetBias: this.forgetBias };
   }
 
   protected runLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, weights: LstmWeights[], layout: SeqLayout) {

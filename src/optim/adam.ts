@@ -1,0 +1,50 @@
+import type { Tensor } from '../tensor.js';
+import type { Kernels } from '../backend/kernels.js';
+import { Optimizer, hyper, type OptimizerOptions } from './optimizer.js';
+
+/** Options of {@link Adam} and {@link AdamW} (torch.optim.Adam / AdamW). */
+export interface AdamOptions extends OptimizerOptions {
+  betas?: [number, number];
+  eps?: number;
+  /** Keep the running maximum of the second moment (Reddi et al.). */
+  amsgrad?: boolean;
+}
+
+/** Adam (Kingma & Ba); weightDecay is an L2 term added to the gradient. */
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly amsgrad: boolean;
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: Tensor[], options: AdamOptions = {}, name = 'Adam', defaultDecay = 0) {
+    super(name, params, options.lr ?? 1e-3);
+    const [b1, b2] = options.betas ?? [0.9, 0.999];
+    this.beta1 = hyper(name, 'betas[0]', b1, 0, 1, true);
+    this.beta2 = hyper(name, 'betas[1]', b2, 0, 1, true);
+    this.eps = hyper(name, 'eps', options.eps ?? 1e-8, 0);
+    this.weightDecay = hyper(name, 'weightDecay', options.weightDecay ?? defaultDecay, 0);
+    this.amsgrad = options.amsgrad ?? false;
+  }
+
+  protected initState(n: number): Float32Array[] {
+    return [new Float32Array(n), new Float32Array(n), new Float32Array(this.amsgrad ? n : 0)];
+  }
+
+  protected update(k: Kernels, p: number, g: number, [m, v, vmax]: number[], n: number, steps: number): void {
+    const bc1 = 1 - this.beta1 ** steps;
+    const bc2 = 1 - this.beta2 ** steps;
+    k.adam_update(p, g, m, v, vmax, n, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, this.decoupled ? 1 : 0, bc1, bc2);
+  }
+}
+
+/** AdamW (Loshchilov & Hutter): weight decay applied to the weights, not the gradient (default 0.01). */
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+
+  constructor(params: Tensor[], options: AdamOptions = {}) {
+    super(params, options, 'AdamW', 0.01);
+  }
+}

@@ -1,0 +1,81 @@
+// The optimiser base: the parameters, zeroGrad, and a step that runs one wasm update kernel per
+// parameter tensor on its data, gradient and state buffers (kernels: assembly/optim.ts).
+import { Tensor } from '../tensor.js';
+import { arena, kernels } from '../backend/wasm.js';
+import type { Kernels } from '../backend/kernels.js';
+
+/** Common options. */
+export interface OptimizerOptions {
+  /** Learning rate. */
+  lr?: number;
+  /** L2 penalty added to the gradient (decoupled in AdamW). */
+  weightDecay?: number;
+}
+
+/** Base class of SGD, Adam, AdamW, RMSprop and Adagrad. */
+export abstract class Optimizer {
+  /** The tensors this optimiser updates. */
+  readonly params: Tensor[];
+  /** The learning rate; schedulers change it between steps. */
+  lr: number;
+  /** Steps taken. */
+  stepCount = 0;
+  protected readonly state = new Map<Tensor, { bufs: Float32Array[]; steps: number }>();
+
+  constructor(name: string, params: Tensor[], lr: number) {
+    if (!Array.isArray(params) || params.length === 0) throw new Error(`${name}: params must be a non-empty array of Tensors (model.parameters())`);
+    params.forEach((p, i) => {
+      if (!(p instanceof Tensor)) throw new Error(`${name}: params[${i}] must be a Tensor, got ${typeof p}`);
+    });
+    if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`${name}: lr must be a non-negative number, got ${lr}`);
+    this.params = params;
+    this.lr = lr;
+  }
+
+  /** Clears every parameter's gradient (sets it to null, as PyTorch's set_to_none). */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+
+  /** Applies one update to every parameter that has a gradient. */
+  step(): void {
+    this.stepCount++;
+    const k = kernels();
+    const ar = arena();
+    for (const p of this.params) {
+      if (!p.grad) continue;
+      let st = this.state.get(p);
+      if (!st) {
+        st = { bufs: this.initState(p.size), steps: 0 };
+        this.state.set(p, st);
+      }
+      const bufs = st.bufs;
+      const steps = ++st.steps;
+      ar.scoped((a) => {
+        const pp = a.put(p.data);
+        const pg = a.put(p.grad!.data);
+        const ps = bufs.map((s) => (s.length ? a.put(s) : 0));
+        this.update(k, pp, pg, ps, p.size, steps);
+        a.readInto(pp, p.data);
+        bufs.forEach((s, i) => s.length && a.readInto(ps[i], s));
+      });
+    }
+  }
+
+  /** Fresh state buffers for a parameter of n elements (empty arrays for unused ones). @internal */
+  protected abstract initState(n: number): Float32Array[];
+
+  /**
+   * Runs the update kernel on pointers to the parameter, its gradient and its state; `steps` is
+   * this tensor's own step count, 1 on its first update (PyTorch's state['step']). @internal
+   */
+  protected abstract update(k: Kernels, param: number, grad: number, state: number[], n: number, steps: number): void;
+}
+
+/** Checks a numeric hyper-parameter. @internal */
+export function hyper(name: string, key: string, v: number, lo: number, hi = Infinity, hiOpen = false): number {
+  if (typeof v !== 'number' || !(v >= lo) || (hiOpen ? !(v < hi) : !(v <= hi))) {
+    throw new Error(`${name}: ${key} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${v}`);
+  }
+  return v;
+}
