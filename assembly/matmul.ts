@@ -1,3 +1,5 @@
+import { transpose_forward } from './transpose';
+
 // f32 GEMM: C[M,N] (+)= A·B (+ bias[N]), the three forms backprop needs:
 //   gemm_nn  A [M,K]·B [K,N]        forward of x·W, dX = dY·W
 //   gemm_nt  A [M,K]·Bᵀ, B [N,K]    Linear forward x·Wᵀ, dA = dC·Bᵀ
@@ -5,7 +7,8 @@
 // B is first packed into panels of 8 columns ([⌈N/8⌉, K, 8], zero-padded), so the 4×8 register
 // tile streams it contiguously whatever the form; a caller that reuses B (the recurrent weight
 // over T steps) packs it once with gemm_pack and calls gemm_packed per step. A is read through
-// two strides, so Aᵀ costs no copy. Work for the packed panel: ⌈N/8⌉·8·K floats.
+// two strides (gemm_tn still transposes it: see there). Work: ⌈N/8⌉·8·K floats for the packed
+// panel, plus M·K for gemm_tn.
 
 // packed [⌈N/8⌉, K, 8] <- B [K,N] (transposed = false) or Bᵀ where B is [N,K] (transposed = true)
 export function gemm_pack(packed: usize, b: usize, k: i32, n: i32, transposed: bool): void {
@@ -190,8 +193,12 @@ export function gemm_nt(c: usize, a: usize, b: usize, bias: usize, work: usize, 
   gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate, n);
 }
 
-// C [M,N] (+)= Aᵀ · B, A [K,M], B [K,N] (+ bias)
+// C [M,N] (+)= Aᵀ · B, A [K,M], B [K,N] (+ bias). Work: the packed B, then Aᵀ [M,K]: reading A
+// through its column stride touches a new cache line every k (10 GFLOP/s at the weight-gradient
+// shapes), while a transposed copy costs one pass and lets the tile stream rows (32 GFLOP/s).
 export function gemm_tn(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
   gemm_pack(work, b, k, n, false);
-  gemm_packed(c, a, 1, m, work, bias, m, k, n, accumulate, n);
+  const at = work + ((<usize>((n + 7) >> 3) * 8 * k) << 2);
+  transpose_forward(at, a, 1, k, m);
+  gemm_packed(c, at, k, 1, work, bias, m, k, n, accumulate, n);
 }

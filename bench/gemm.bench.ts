@@ -33,7 +33,7 @@ function kernelCase(k: Kernels, m: number, kk: number, n: number) {
   const pat = ar.put(randomArray(kk * m, 3));
   const pbt = ar.put(randomArray(n * kk, 4));
   const pc = ar.alloc(m * n);
-  const work = ar.alloc(packedSize(kk, n));
+  const work = ar.alloc(packedSize(kk, n) + m * kk);
   k.gemm_pack(work, pb, kk, n, 0);
   return {
     packed: () => k.gemm_packed(pc, pa, kk, 1, work, 0, m, kk, n, 0, n),

@@ -22,6 +22,6 @@ export function gemmNT(kern: Kernels, ar: Arena, c: number, a: number, b: number
 
 /** C[M,N] (+)= Aᵀ·B with A [K,M], B [K,N] (+ bias). @internal */
 export function gemmTN(kern: Kernels, ar: Arena, c: number, a: number, b: number, bias: number, m: number, k: number, n: number, accumulate: boolean): void {
-  const work = ar.alloc(packedSize(k, n));
+  const work = ar.alloc(packedSize(k, n) + m * k);
   kern.gemm_tn(c, a, b, bias, work, m, k, n, accumulate ? 1 : 0);
 }

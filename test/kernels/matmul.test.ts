@@ -29,7 +29,7 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
         for (const accumulate of [false, true]) {
           const want = c0.slice();
           ref[`gemm_${form}`](want, a, b, withBias ? bias : null, m, kk, n, accumulate);
-          const work = new Float32Array(packedSize(kk, n));
+          const work = new Float32Array(packedSize(kk, n) + (form === 'tn' ? m * kk : 0));
           const { out } = runKernel(k(), `gemm_${form}`, [c0, a, b, withBias ? bias : null, work], [m, kk, n, accumulate]);
           expectClose(out[0], want, { rtol: 1e-5, atol: 1e-5 });
         }

@@ -1,0 +1,86 @@
+// The recurrent workloads of BENCHMARKS.md (W1-W5) for rnn-wasm and TensorFlow.js (cpu and wasm
+// backends, one thread), measured side by side in this process. Prints medians in ms and the
+// speed-up of rnn-wasm over each peer.
+//   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu|none] [--reps=5]
+import * as rnn from '../src/index.js';
+import { fmt, printTable, randomArray, timeIt } from './util.js';
+import { useTf } from './tfjs.js';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const only = args.only ? String(args.only).split(',') : ['W1', 'W2', 'W3', 'W4', 'W5'];
+const peers = args.peers === 'none' ? [] : args.peers ? String(args.peers).split(',') : ['wasm', 'cpu'];
+const reps = Number(args.reps ?? 5);
+
+type Kind = 'LSTM' | 'GRU' | 'RNN';
+interface Workload { id: string; what: string; kind: Kind; layers: number; I: number; H: number; B: number; T: number; train: boolean }
+const WORKLOADS: Workload[] = [
+  { id: 'W1', what: 'LSTM inference, 1×64→256, B=1, T=100', kind: 'LSTM', layers: 1, I: 64, H: 256, B: 1, T: 100, train: false },
+  { id: 'W2', what: 'LSTM inference, 2 layers 128→512, B=16, T=50', kind: 'LSTM', layers: 2, I: 128, H: 512, B: 16, T: 50, train: false },
+  { id: 'W3', what: 'LSTM train step, 128→256, B=32, T=50, Linear→10, MSE, Adam', kind: 'LSTM', layers: 1, I: 128, H: 256, B: 32, T: 50, train: true },
+  { id: 'W4', what: 'GRU train step, as W3', kind: 'GRU', layers: 1, I: 128, H: 256, B: 32, T: 50, train: true },
+  { id: 'W5', what: 'RNN (tanh) train step, as W3', kind: 'RNN', layers: 1, I: 128, H: 256, B: 32, T: 50, train: true },
+];
+
+function ours(w: Workload): () => void {
+  rnn.manualSeed(1);
+  const Ctor = { LSTM: rnn.LSTM, GRU: rnn.GRU, RNN: rnn.RNN }[w.kind];
+  const layer = new Ctor({ inputSize: w.I, hiddenSize: w.H, numLayers: w.layers });
+  const x = rnn.tensor(randomArray(w.B * w.T * w.I, 3), [w.B, w.T, w.I]);
+  if (!w.train) return () => rnn.noGrad(() => layer.forward(x).output);
+  const head = new rnn.Linear({ inFeatures: w.H, outFeatures: 10 });
+  const y = rnn.tensor(randomArray(w.B * 10, 4), [w.B, 10]);
+  const opt = new rnn.Adam([...layer.parameters(), ...head.parameters()], { lr: 1e-3 });
+  return () => {
+    const h = layer.forward(x).hN; // [1,B,H]: the last step
+    const loss = rnn.mse(head.forward(rnn.ops.select(h, 0, 0)), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+  };
+}
+
+async function peer(w: Workload, backend: 'cpu' | 'wasm'): Promise<{ run: () => void; dispose: () => void }> {
+  const tf = await useTf(backend);
+  const model = tf.sequential();
+  for (let l = 0; l < w.layers; l++) {
+    const cfg = { units: w.H, returnSequences: !w.train || l < w.layers - 1, ...(l === 0 ? { inputShape: [w.T, w.I] } : {}) };
+    model.add(w.kind === 'LSTM' ? tf.layers.lstm(cfg) : w.kind === 'GRU' ? tf.layers.gru({ ...cfg, resetAfter: true }) : tf.layers.simpleRNN(cfg));
+  }
+  const x = tf.tensor3d(randomArray(w.B * w.T * w.I, 3), [w.B, w.T, w.I]);
+  if (!w.train) {
+    return { run: () => tf.tidy(() => (model.predict(x) as import('@tensorflow/tfjs').Tensor).dataSync()), dispose: () => { x.dispose(); model.dispose(); } };
+  }
+  model.add(tf.layers.dense({ units: 10 }));
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  const y = tf.tensor2d(randomArray(w.B * 10, 4), [w.B, 10]);
+  return {
+    run: async () => { await model.trainOnBatch(x, y); },
+    dispose: () => { x.dispose(); y.dispose(); model.dispose(); },
+  } as never;
+}
+
+async function main() {
+  await rnn.init();
+  console.log(`rnn-wasm ${rnn.backendInfo().version}, SIMD ${rnn.backendInfo().simd}, Node ${process.version}, one thread\n`);
+  const rows: string[][] = [];
+  for (const w of WORKLOADS.filter((x) => only.includes(x.id))) {
+    const t = await timeIt(ours(w), { warmup: 2, reps, minMs: 500 });
+    const row = [w.id, w.what, fmt(t)];
+    for (const p of ['wasm', 'cpu']) {
+      if (!peers.includes(p)) {
+        row.push('—', '—');
+        continue;
+      }
+      const { run, dispose } = await peer(w, p as 'cpu' | 'wasm');
+      const slow = p === 'cpu' && w.id !== 'W1';
+      const tp = await timeIt(run, { warmup: 1, reps: slow ? Math.min(reps, 3) : reps, minMs: slow ? 0 : 500 });
+      dispose();
+      row.push(fmt(tp), `${fmt(tp / t, 1)}×`);
+    }
+    rows.push(row);
+    console.error(`${w.id} done`);
+  }
+  printTable(['id', 'workload', 'rnn-wasm ms', 'tfjs-wasm ms', 'speed-up', 'tfjs-cpu ms', 'speed-up'], rows);
+}
+
+await main();
