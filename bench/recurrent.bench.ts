@@ -44,7 +44,7 @@ async function peer(w: Workload, backend: 'cpu' | 'wasm'): Promise<{ run: () => 
   const model = tf.sequential();
   for (let l = 0; l < w.layers; l++) {
     const cfg = { units: w.H, returnSequences: !w.train || l < w.layers - 1, ...(l === 0 ? { inputShape: [w.T, w.I] } : {}) };
-    model.add(w.kind === 'LSTM' ? tf.layers.lstm(cfg) : w.kind === 'GRU' ? tf.layers.gru({ ...cfg, resetAfter: true }) : tf.layers.simpleRNN(cfg));
+    model.add(w.kind === 'LSTM' ? tf.layers.lstm(cfg) : w.kind === 'GRU' ? tf.layers.gru(cfg) : tf.layers.simpleRNN(cfg));
   }
   const x = tf.tensor3d(randomArray(w.B * w.T * w.I, 3), [w.B, w.T, w.I]);
   if (!w.train) {

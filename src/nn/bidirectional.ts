@@ -33,6 +33,10 @@ export class Bidirectional extends Module {
     this.backwardLayer = this.registerModule('backward_layer', new Ctor(layer.config()));
   }
 
+  override config(): Record<string, unknown> {
+    return { mergeMode: this.mergeMode };
+  }
+
   forward(x: Tensor, options: RecurrentForwardOptions = {}): RecurrentOutput {
     const lengths = options.lengths ?? null;
     const f = this.forwardLayer.forward(x, options);

@@ -12,7 +12,11 @@ export class Dropout extends Module {
     if (!(this.p >= 0 && this.p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${this.p}`);
   }
 
-  forward(x: Tensor): Tensor {
+  override config(): Record<string, unknown> {
+    return { p: this.p };
+  }
+
+  forward(x: Tensor, _options?: unknown): Tensor {
     return dropout(x, this.p, this.training);
   }
 }

@@ -26,8 +26,15 @@ export class Embedding extends Module {
     this.weight = this.registerParameter('weight', randn([numEmbeddings, embeddingDim]));
   }
 
-  /** ids [B,T] (Int32Array or number[] flat with `shape`, number[][], or a Tensor of ids) -> [B,T,D]. */
-  forward(ids: Ids, shape?: readonly number[]): Tensor {
-    return embedding(ids, this.weight, shape);
+  override config(): Record<string, unknown> {
+    return { numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim };
+  }
+
+  /**
+   * ids [B,T] (number[][], a Tensor of ids, or an Int32Array / number[] flat with `shape`) -> [B,T,D].
+   * A non-array second argument (Sequential's forward options) is ignored.
+   */
+  forward(ids: Ids, shape?: readonly number[] | Record<string, unknown>): Tensor {
+    return embedding(ids, this.weight, Array.isArray(shape) ? shape : undefined);
   }
 }

@@ -69,6 +69,13 @@ export class JordanRNN extends Module {
     };
   }
 
+  override config(): Record<string, unknown> {
+    return {
+      inputSize: this.inputSize, hiddenSize: this.hiddenSize, outputSize: this.outputSize, outputActivation: this.outputActivation,
+      nonlinearity: this.nonlinearity, bias: this.bias, batchFirst: this.batchFirst,
+    };
+  }
+
   /**
    * Runs the network: `output` [B,T,O] holds y_t; `hN` [1,B,O] the last output of each sequence
    * (the fed-back state); `h0` [1,B,O] is y_0 (zeros when omitted).

@@ -32,8 +32,12 @@ export class Linear extends Module {
     this.bias = bias ? this.registerParameter('bias', uniformParam([outFeatures], bound)) : null;
   }
 
+  override config(): Record<string, unknown> {
+    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null };
+  }
+
   /** x [..., inFeatures] -> [..., outFeatures]. */
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, _options?: unknown): Tensor {
     return linear(x, this.weight, this.bias);
   }
 }

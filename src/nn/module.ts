@@ -34,6 +34,14 @@ export abstract class Module {
   /** The forward pass. */
   abstract forward(...args: never[]): unknown;
 
+  /**
+   * The constructor options that rebuild this module (used by rnn.save). Containers describe
+   * their sub-modules through namedChildren(); their own config holds only their own options.
+   */
+  config(): Record<string, unknown> {
+    return {};
+  }
+
   /** [name, parameter] pairs in registration order, with PyTorch's names. */
   namedParameters(): [string, Tensor][] {
     const out: [string, Tensor][] = [...this.ownParams];

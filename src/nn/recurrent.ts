@@ -77,7 +77,7 @@ export abstract class RecurrentBase<W> extends Module {
   }
 
   /** The options this layer was built with (a copy makes an identically shaped layer). */
-  config(): Record<string, unknown> {
+  override config(): Record<string, unknown> {
     return {
       inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers, bias: this.bias,
       batchFirst: this.batchFirst, bidirectional: this.bidirectional, dropout: this.dropout, ...this.extraConfig(),

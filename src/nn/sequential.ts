@@ -16,10 +16,11 @@ export class Sequential extends Module {
     this.layers = layers;
   }
 
-  forward(x: Tensor): Tensor {
+  /** Runs the layers in order; `options` (e.g. `{ lengths }`) reaches every layer. */
+  forward(x: Tensor, options?: Record<string, unknown>): Tensor {
     let cur: unknown = x;
     for (const m of this.layers) {
-      const r = (m.forward as (x: unknown) => unknown)(cur);
+      const r = (m.forward as (x: unknown, o?: unknown) => unknown)(cur, options);
       cur = r instanceof Tensor ? r : (r as { output?: Tensor }).output ?? r;
     }
     if (!(cur instanceof Tensor)) throw new Error('Sequential: the last module must return a Tensor or { output }');

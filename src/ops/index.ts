@@ -8,3 +8,4 @@ export { reshape, permute, transpose, concat, stack, slice, select } from './sha
 export { linear } from './linear.js';
 export { embedding, type Ids } from './embedding.js';
 export { dropout } from './dropout.js';
+export { lastStep } from './last-step.js';

@@ -1,0 +1,88 @@
+// The library's module types by name, for rnn.save / rnn.load. Loading looks a type up in this
+// Map and calls the matching constructor with the saved options: nothing in a file is executed
+// or used as a property path.
+import { Module } from '../nn/module.js';
+import { RNN } from '../nn/rnn.js';
+import { LSTM } from '../nn/lstm.js';
+import { GRU } from '../nn/gru.js';
+import { JordanRNN } from '../nn/jordan.js';
+import { Linear } from '../nn/linear.js';
+import { Embedding } from '../nn/embedding.js';
+import { Dropout } from '../nn/dropout.js';
+import { Sequential } from '../nn/sequential.js';
+import { Bidirectional } from '../nn/bidirectional.js';
+import type { RecurrentBase } from '../nn/recurrent.js';
+
+/** A module's description in a saved file. */
+export interface ModuleSpec {
+  type: string;
+  config: Record<string, unknown>;
+  children?: ModuleSpec[];
+}
+
+type Factory = (config: Record<string, unknown>, children: Module[]) => Module;
+const byName = new Map<string, Factory>();
+const byCtor = new Map<Function, string>();
+
+/** Makes a Module class savable and loadable under `name`. */
+export function registerModule(name: string, ctor: Function, factory: Factory): void {
+  byName.set(name, factory);
+  byCtor.set(ctor, name);
+}
+
+registerModule('RNN', RNN, (c) => new RNN(c as never));
+registerModule('LSTM', LSTM, (c) => new LSTM(c as never));
+registerModule('GRU', GRU, (c) => new GRU(c as never));
+registerModule('JordanRNN', JordanRNN, (c) => new JordanRNN(c as never));
+registerModule('Linear', Linear, (c) => new Linear(c as never));
+registerModule('Embedding', Embedding, (c) => new Embedding(c as never));
+registerModule('Dropout', Dropout, (c) => new Dropout(c as never));
+registerModule('Sequential', Sequential, (_c, ch) => new Sequential(...ch));
+registerModule('Bidirectional', Bidirectional, (c, ch) => {
+  if (ch.length !== 1) throw new Error(`load: Bidirectional needs 1 child (its forward layer), got ${ch.length}`);
+  return new Bidirectional(ch[0] as RecurrentBase<unknown>, c as never);
+});
+
+/** Which children a container saves: all of them, except the backward copy of Bidirectional. */
+function savedChildren(m: Module): Module[] {
+  const kids = m.namedChildren().map(([, c]) => c);
+  return m instanceof Bidirectional ? [m.forwardLayer] : kids;
+}
+
+/** Describes a module tree, or throws for a class that is not registered. @internal */
+export function specOf(m: Module): ModuleSpec {
+  const type = byCtor.get(m.constructor);
+  if (!type) {
+    throw new Error(
+      `save: ${m.constructor.name} is not a registered module type; save its weights with model.stateDict() ` +
+        'or register it with registerModule(name, ctor, factory)',
+    );
+  }
+  const spec: ModuleSpec = { type, config: m.config() };
+  const kids = savedChildren(m);
+  if (kids.length) spec.children = kids.map(specOf);
+  return spec;
+}
+
+/** Rebuilds a module tree from its description, validating every field. @internal */
+export function buildFromSpec(spec: unknown, path = 'model'): Module {
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new Error(`load: ${path} must be an object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`);
+  const s = spec as Record<string, unknown>;
+  if (typeof s.type !== 'string') throw new Error(`load: ${path}.type must be a string, got ${typeof s.type}`);
+  const factory = byName.get(s.type);
+  if (!factory) throw new Error(`load: ${path}.type '${s.type}' is not a known module type (${[...byName.keys()].join(', ')})`);
+  if (!s.config || typeof s.config !== 'object' || Array.isArray(s.config)) throw new Error(`load: ${path}.config must be an object`);
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s.config as Record<string, unknown>)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) throw new Error(`load: ${path}.config.${k} must be a plain value`);
+    config[k] = v;
+  }
+  const kids = s.children === undefined ? [] : s.children;
+  if (!Array.isArray(kids)) throw new Error(`load: ${path}.children must be an array`);
+  const children = kids.map((c, i) => buildFromSpec(c, `${path}.children[${i}]`));
+  try {
+    return factory(config, children);
+  } catch (e) {
+    throw new Error(`load: cannot build ${path} (${s.type}): ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,129 @@
+// rnn.save / rnn.load: a self-describing, versioned model.
+//   in memory:  { format: 'rnn-wasm', version: 1, model: ModuleSpec, tensors: [{ name, shape }],
+//                 weights: Uint8Array }   (float32, little-endian, tensors back to back in order)
+//   as bytes:   'RNNW' | u32 version | u32 header length | header JSON (the object without
+//                weights) | zero padding to a multiple of 4 | weights
+// Loading validates everything (magic, version, JSON, types, shapes, sizes) before building,
+// and throws an Error that says what is wrong; nothing from the file is executed.
+import { Module } from '../nn/module.js';
+import { Tensor, fmtShape } from '../tensor.js';
+import { buildFromSpec, specOf, type ModuleSpec } from './registry.js';
+
+/** The saved form of a model. */
+export interface SavedModel {
+  format: 'rnn-wasm';
+  version: number;
+  model: ModuleSpec;
+  tensors: { name: string; shape: number[] }[];
+  weights: Uint8Array;
+}
+
+/** The current file format version. */
+export const FORMAT_VERSION = 1;
+const MAGIC = [0x52, 0x4e, 0x4e, 0x57]; // 'RNNW'
+
+/** Describes a model and copies its weights into one binary blob. */
+export function save(model: Module): SavedModel {
+  if (!(model instanceof Module)) throw new Error(`save: model must be a Module, got ${model === null ? 'null' : typeof model}`);
+  const spec = specOf(model);
+  const named = model.namedParameters();
+  const total = named.reduce((a, [, p]) => a + p.size, 0);
+  const data = new Float32Array(total);
+  let off = 0;
+  for (const [, p] of named) {
+    data.set(p.data, off);
+    off += p.size;
+  }
+  return {
+    format: 'rnn-wasm',
+    version: FORMAT_VERSION,
+    model: spec,
+    tensors: named.map(([name, p]) => ({ name, shape: p.shape.slice() })),
+    weights: new Uint8Array(data.buffer),
+  };
+}
+
+/** The saved model as one byte array (for files and network transfer). */
+export function toBytes(saved: SavedModel): Uint8Array {
+  const { weights, ...header } = saved;
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const pad = (4 - ((12 + json.length) % 4)) % 4;
+  const out = new Uint8Array(12 + json.length + pad + weights.length);
+  out.set(MAGIC, 0);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(4, saved.version, true);
+  dv.setUint32(8, json.length, true);
+  out.set(json, 12);
+  out.set(weights, 12 + json.length + pad);
+  return out;
+}
+
+/** Parses toBytes' output, validating the frame. */
+export function fromBytes(bytes: Uint8Array | ArrayBuffer): SavedModel {
+  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (b.length < 12) throw new Error(`load: the data is ${b.length} bytes, shorter than the 12-byte header: truncated or not an rnn-wasm model`);
+  if (MAGIC.some((m, i) => b[i] !== m)) throw new Error('load: not an rnn-wasm model (the first 4 bytes are not "RNNW")');
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const version = dv.getUint32(4, true);
+  const len = dv.getUint32(8, true);
+  if (12 + len > b.length) throw new Error(`load: the header claims ${len} bytes of JSON but only ${b.length - 12} follow: truncated file`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(12, 12 + len)));
+  } catch (e) {
+    throw new Error(`load: the header is not valid JSON (${(e as Error).message})`);
+  }
+  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new Error('load: the header must be a JSON object');
+  if (header.version !== version) throw new Error(`load: version ${version} in the frame but ${String(header.version)} in the header`);
+  const pad = (4 - ((12 + len) % 4)) % 4;
+  const start = 12 + len + pad;
+  const weights = b.slice(Math.min(start, b.length));
+  return { ...(header as object), weights } as SavedModel;
+}
+
+function validate(saved: unknown): { spec: unknown; dict: Record<string, Tensor> } {
+  if (saved instanceof Uint8Array || saved instanceof ArrayBuffer) saved = fromBytes(saved);
+  if (!saved || typeof saved !== 'object') throw new Error(`load: expected a saved model object or bytes, got ${saved === null ? 'null' : typeof saved}`);
+  const s = saved as Record<string, unknown>;
+  if (s.format !== 'rnn-wasm') throw new Error(`load: format must be 'rnn-wasm', got ${JSON.stringify(s.format)}`);
+  if (s.version !== FORMAT_VERSION) {
+    throw new Error(`load: file format version ${String(s.version)} is not supported (this build reads version ${FORMAT_VERSION})`);
+  }
+  if (!Array.isArray(s.tensors)) throw new Error('load: tensors must be an array of { name, shape }');
+  if (!(s.weights instanceof Uint8Array)) throw new Error('load: weights must be a Uint8Array');
+  const w = s.weights;
+  if (w.length % 4 !== 0) throw new Error(`load: the weights hold ${w.length} bytes, not a whole number of float32 values`);
+  const floats = new Float32Array(w.length / 4);
+  new Uint8Array(floats.buffer).set(w);
+  const dict: Record<string, Tensor> = Object.create(null);
+  let off = 0;
+  s.tensors.forEach((t: unknown, i: number) => {
+    const e = t as { name?: unknown; shape?: unknown };
+    if (!e || typeof e.name !== 'string') throw new Error(`load: tensors[${i}].name must be a string`);
+    if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new Error(`load: tensors[${i}] ('${e.name}') has an invalid shape ${JSON.stringify(e.shape)}`);
+    }
+    const n = (e.shape as number[]).reduce((a, d) => a * d, 1);
+    if (off + n > floats.length) {
+      throw new Error(`load: tensor '${e.name}' ${fmtShape(e.shape as number[])} needs ${n} values at offset ${off}, but the weights hold ${floats.length}: truncated file`);
+    }
+    if (e.name in dict) throw new Error(`load: tensor '${e.name}' appears twice`);
+    dict[e.name] = new Tensor(floats.slice(off, off + n), e.shape as number[]);
+    off += n;
+  });
+  if (off !== floats.length) throw new Error(`load: the weights hold ${floats.length} values but the tensors describe ${off}`);
+  return { spec: s.model, dict };
+}
+
+/** Rebuilds a model saved by {@link save} (the object, or its bytes from toBytes / saveFile). */
+export function load(saved: SavedModel | Uint8Array | ArrayBuffer): Module {
+  const { spec, dict } = validate(saved);
+  const model = buildFromSpec(spec);
+  model.loadStateDict(dict);
+  return model;
+}
+
+/** Only the weights of a saved model, by parameter name (for a custom Module's loadStateDict). */
+export function loadWeights(saved: SavedModel | Uint8Array | ArrayBuffer): Record<string, Tensor> {
+  return { ...validate(saved).dict };
+}

@@ -1,0 +1,339 @@
+// fit / evaluate / predict: from data to a trained model in a few lines. Variable-length
+// sequences are padded per batch and passed to the model with `lengths`; the loss ignores
+// padding. Per batch and per epoch, onProgress gets loss, metric, sequences/s and ETA.
+import type { Tensor } from '../tensor.js';
+import { Tensor as TensorClass, tensor } from '../tensor.js';
+import { noGrad } from '../tape.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { Adam } from '../optim/adam.js';
+import { clipGradNorm, clipGradValue } from '../optim/clip.js';
+import type { LRScheduler } from '../optim/scheduler.js';
+import { crossEntropy } from '../losses/cross-entropy.js';
+import { lastStep } from '../ops/last-step.js';
+import { mul, sub } from '../ops/arithmetic.js';
+import { sum } from '../ops/reduce.js';
+import { random } from '../random.js';
+import { makeBatch, type Batch, type Sample, type Target } from './batch.js';
+
+/** Training data: one target per input sequence (see {@link Target}). */
+export interface Dataset {
+  inputs: Sample[];
+  targets: Target[];
+}
+
+/** A loss by name, or a function of the model output and the padded batch. */
+export type LossSpec = 'crossEntropy' | 'mse' | ((output: Tensor, batch: Batch) => Tensor);
+
+/** What onProgress receives. */
+export interface ProgressEvent {
+  phase: 'batch' | 'epoch';
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Mean training loss over the epoch so far. */
+  loss: number;
+  /** Accuracy over the epoch so far (crossEntropy only). */
+  metric?: number;
+  sequencesPerSec: number;
+  elapsedSec: number;
+  etaSec: number;
+  valLoss?: number;
+  valMetric?: number;
+}
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  loss?: LossSpec;
+  /** Default: Adam over model.parameters() with lr 1e-3. */
+  optimizer?: Optimizer;
+  /** Stepped once per epoch. */
+  scheduler?: LRScheduler;
+  clipNorm?: number;
+  clipValue?: number;
+  shuffle?: boolean;
+  /** Seed of the shuffling order (default: the library's stream). */
+  seed?: number;
+  validationData?: Dataset;
+  onProgress?: (e: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** Stop when validation loss has not improved by minDelta for `patience` epochs. */
+  earlyStopping?: { patience: number; minDelta?: number };
+  /** Skip a batch whose loss is NaN or infinite instead of throwing. */
+  skipNonFinite?: boolean;
+}
+
+/** What fit returns. */
+export interface History {
+  loss: number[];
+  metric: number[];
+  valLoss: number[];
+  valMetric: number[];
+  epochs: number;
+  stoppedEarly: boolean;
+  aborted: boolean;
+  skippedBatches: number;
+}
+
+function modelOutput(model: Module, batch: Batch): Tensor {
+  const r = (model.forward as (x: Tensor, o: unknown) => unknown)(batch.x, { lengths: batch.lengths });
+  const out = r instanceof TensorClass ? r : (r as { output?: Tensor })?.output;
+  if (!(out instanceof TensorClass)) throw new Error('fit: model.forward must return a Tensor or { output }');
+  return out;
+}
+
+interface LossResult {
+  loss: Tensor;
+  correct: number;
+  counted: number;
+}
+
+function crossEntropyLoss(output: Tensor, batch: Batch): LossResult {
+  const { targets, lengths } = batch;
+  let logits = output;
+  let flat: number[];
+  if (typeof targets[0] === 'number') {
+    if (output.ndim === 3) logits = lastStep(output, lengths);
+    flat = targets as number[];
+  } else {
+    if (output.ndim !== 3) throw new Error('fit: per-step class targets need a per-step output [B,T,C]');
+    const T = output.shape[1];
+    flat = [];
+    targets.forEach((t, b) => {
+      if (!Array.isArray(t) || t.length !== lengths[b]) {
+        throw new Error(`fit: targets[${batch.indices[b]}] must hold one class per step (${lengths[b]}), got ${Array.isArray(t) ? t.length : typeof t}`);
+      }
+      for (let s = 0; s < T; s++) flat.push(s < t.length ? (t[s] as number) : -100);
+    });
+  }
+  const loss = crossEntropy(logits, flat);
+  const C = logits.shape[logits.ndim - 1];
+  let correct = 0, counted = 0;
+  for (let i = 0; i < flat.length; i++) {
+    if (flat[i] === -100) continue;
+    const row = logits.data.subarray(i * C, (i + 1) * C);
+    let best = 0;
+    for (let c = 1; c < C; c++) if (row[c] > row[best]) best = c;
+    counted++;
+    if (best === flat[i]) correct++;
+  }
+  return { loss, correct, counted };
+}
+
+function mseLoss(output: Tensor, batch: Batch): LossResult {
+  const { targets, lengths } = batch;
+  if (!Array.isArray(targets[0]) || !Array.isArray((targets[0] as unknown[])[0])) {
+    const pred = output.ndim === 3 ? lastStep(output, lengths) : output;
+    const tgt = tensor((targets as number[][]).map((t) => (Array.isArray(t) ? t : [t])).flat(), pred.shape);
+    const d = sub(pred, tgt);
+    return { loss: mul(sum(mul(d, d)), 1 / pred.size), correct: 0, counted: 0 };
+  }
+  const [B, T, O] = output.shape;
+  const tg = new Float32Array(B * T * O);
+  const mask = new Float32Array(B * T * O);
+  let n = 0;
+  (targets as number[][][]).forEach((t, b) => {
+    if (t.length !== lengths[b]) throw new Error(`fit: targets[${batch.indices[b]}] must hold one vector per step (${lengths[b]}), got ${t.length}`);
+    t.forEach((v, s) => {
+      tg.set(v, (b * T + s) * O);
+      mask.fill(1, (b * T + s) * O, (b * T + s + 1) * O);
+      n += O;
+    });
+  });
+  const d = mul(sub(output, tensor(tg, output.shape)), tensor(mask, output.shape));
+  return { loss: mul(sum(mul(d, d)), 1 / Math.max(n, 1)), correct: 0, counted: 0 };
+}
+
+function resolveLoss(spec: LossSpec): (o: Tensor, b: Batch) => LossResult {
+  if (spec === 'crossEntropy') return crossEntropyLoss;
+  if (spec === 'mse') return mseLoss;
+  if (typeof spec === 'function') return (o, b) => ({ loss: spec(o, b), correct: 0, counted: 0 });
+  throw new Error(`fit: loss must be 'crossEntropy', 'mse' or a function, got ${JSON.stringify(spec)}`);
+}
+
+function checkData(data: Dataset, what: string): void {
+  if (!data || !Array.isArray(data.inputs) || !Array.isArray(data.targets)) {
+    throw new Error(`${what} must be { inputs: sequence[], targets: target[] }`);
+  }
+  if (data.inputs.length !== data.targets.length) {
+    throw new Error(`${what}: inputs has ${data.inputs.length} sequences but targets has ${data.targets.length}`);
+  }
+  if (data.inputs.length === 0) throw new Error(`${what} is empty`);
+}
+
+function order(n: number, shuffle: boolean, rng: () => number): number[] {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  if (shuffle) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+  }
+  return idx;
+}
+
+function seededRng(seed: number): () => number {
+  let s = (seed >>> 0) || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+const tick = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
+
+/** Trains `model` on `data`; see {@link FitOptions}. Resolves with the history. */
+export async function fit(model: Module, data: Dataset, options: FitOptions = {}): Promise<History> {
+  checkData(data, 'fit: data');
+  if (options.validationData) checkData(options.validationData, 'fit: validationData');
+  const { epochs = 1, batchSize = 32, shuffle = true, onProgress, signal, clipNorm, clipValue, earlyStopping, skipNonFinite = false } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  const lossFn = resolveLoss(options.loss ?? 'crossEntropy');
+  const opt = options.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 });
+  const params = opt.params;
+  const rng = options.seed !== undefined ? seededRng(options.seed) : random;
+  const n = data.inputs.length;
+  const batches = Math.ceil(n / batchSize);
+  const history: History = { loss: [], metric: [], valLoss: [], valMetric: [], epochs: 0, stoppedEarly: false, aborted: false, skippedBatches: 0 };
+  const t0 = performance.now();
+  let seen = 0;
+  let best = Infinity;
+  let sinceBest = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    model.train();
+    const idx = order(n, shuffle, rng);
+    let lossSum = 0, lossCount = 0, correct = 0, counted = 0;
+    for (let b = 0; b < batches; b++) {
+      if (signal?.aborted) {
+        history.aborted = true;
+        break;
+      }
+      const batch = makeBatch(data.inputs, data.targets, idx.slice(b * batchSize, (b + 1) * batchSize), 'fit');
+      const r = lossFn(modelOutput(model, batch), batch);
+      const value = r.loss.item();
+      if (!Number.isFinite(value)) {
+        if (!skipNonFinite) throw new Error(`fit: the loss is ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate, clip gradients, or pass skipNonFinite: true`);
+        history.skippedBatches++;
+        continue;
+      }
+      opt.zeroGrad();
+      r.loss.backward();
+      if (clipValue !== undefined) clipGradValue(params, clipValue);
+      if (clipNorm !== undefined) clipGradNorm(params, clipNorm, { errorIfNonfinite: !skipNonFinite });
+      opt.step();
+      lossSum += value * batch.indices.length;
+      lossCount += batch.indices.length;
+      correct += r.correct;
+      counted += r.counted;
+      seen += batch.indices.length;
+      if (onProgress) {
+        const elapsed = (performance.now() - t0) / 1000;
+        const done = epoch * batches + b + 1;
+        onProgress({
+          phase: 'batch', epoch: epoch + 1, epochs, batch: b + 1, batches, loss: lossSum / lossCount,
+          metric: counted ? correct / counted : undefined, sequencesPerSec: seen / Math.max(elapsed, 1e-9),
+          elapsedSec: elapsed, etaSec: (elapsed / done) * (epochs * batches - done),
+        });
+      }
+      await tick();
+    }
+    if (history.aborted && lossCount === 0) break;
+    history.epochs = epoch + 1;
+    history.loss.push(lossSum / Math.max(lossCount, 1));
+    history.metric.push(counted ? correct / counted : NaN);
+    let valLoss: number | undefined, valMetric: number | undefined;
+    if (options.validationData) {
+      const v = evaluate(model, options.validationData, { loss: options.loss, batchSize });
+      valLoss = v.loss;
+      valMetric = v.metric;
+      history.valLoss.push(v.loss);
+      history.valMetric.push(v.metric ?? NaN);
+    }
+    options.scheduler?.step();
+    if (onProgress) {
+      const elapsed = (performance.now() - t0) / 1000;
+      onProgress({
+        phase: 'epoch', epoch: epoch + 1, epochs, batch: batches, batches, loss: history.loss[epoch], metric: counted ? correct / counted : undefined,
+        sequencesPerSec: seen / Math.max(elapsed, 1e-9), elapsedSec: elapsed, etaSec: (elapsed / (epoch + 1)) * (epochs - epoch - 1), valLoss, valMetric,
+      });
+    }
+    if (history.aborted) break;
+    if (earlyStopping && valLoss !== undefined) {
+      if (valLoss < best - (earlyStopping.minDelta ?? 0)) {
+        best = valLoss;
+        sinceBest = 0;
+      } else if (++sinceBest >= earlyStopping.patience) {
+        history.stoppedEarly = true;
+        break;
+      }
+    }
+  }
+  return history;
+}
+
+/** Loss (and accuracy for crossEntropy) of `model` on `data`, without recording gradients. */
+export function evaluate(model: Module, data: Dataset, options: { loss?: LossSpec; batchSize?: number } = {}): { loss: number; metric?: number } {
+  checkData(data, 'evaluate: data');
+  const lossFn = resolveLoss(options.loss ?? 'crossEntropy');
+  const batchSize = options.batchSize ?? 32;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      let lossSum = 0, correct = 0, counted = 0;
+      const n = data.inputs.length;
+      for (let s = 0; s < n; s += batchSize) {
+        const idx = Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => s + i);
+        const batch = makeBatch(data.inputs, data.targets, idx, 'evaluate');
+        const r = lossFn(modelOutput(model, batch), batch);
+        lossSum += r.loss.item() * idx.length;
+        correct += r.correct;
+        counted += r.counted;
+      }
+      return { loss: lossSum / n, metric: counted ? correct / counted : undefined };
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/**
+ * Runs `model` on each input sequence (batched, padded, without gradients) and returns one output
+ * per sequence, unpadded: [T_i, C] for a per-step output, [C] for a per-sequence one.
+ */
+export function predict(model: Module, inputs: Sample[], options: { batchSize?: number } = {}): Tensor[] {
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('predict: inputs must be a non-empty array of sequences');
+  const batchSize = options.batchSize ?? 32;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const outs: Tensor[] = [];
+      const dummy = inputs.map(() => 0);
+      for (let s = 0; s < inputs.length; s += batchSize) {
+        const idx = Array.from({ length: Math.min(batchSize, inputs.length - s) }, (_, i) => s + i);
+        const batch = makeBatch(inputs, dummy, idx, 'predict');
+        const out = modelOutput(model, batch);
+        const F = out.shape[out.ndim - 1];
+        idx.forEach((_, b) => {
+          if (out.ndim === 3) {
+            const T = out.shape[1];
+            const len = batch.lengths[b];
+            outs.push(tensor(out.data.slice(b * T * F, (b * T + len) * F), [len, F]));
+          } else {
+            outs.push(tensor(out.data.slice(b * F, (b + 1) * F), [F]));
+          }
+        });
+      }
+      return outs;
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}
