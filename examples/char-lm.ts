@@ -46,14 +46,13 @@ function batch(): { x: number[][]; y: number[][] } {
 function sample(prompt: string, n: number, temperature = 0.7): string {
   return rnn.noGrad(() => {
     let state: { h0?: rnn.Tensor; c0?: rnn.Tensor } = {};
-    let logits: rnn.Tensor | null = null;
     let outText = '';
     let next = [...prompt].map((c) => index.get(c) ?? 0);
     for (let i = 0; i < n; i++) {
       const r = lstm.forward(emb.forward([next]), state);
       state = { h0: r.hN, c0: r.cN };
-      logits = head.forward(rnn.ops.select(r.output, 1, -1));
-      const p = rnn.ops.softmax(rnn.ops.mul(logits, 1 / temperature)).data;
+      const logits = head.forward(rnn.ops.select(r.output, 1, -1));
+      const p = rnn.ops.softmax(rnn.ops.mul(logits, 1 / temperature)).toArray();
       let u = Math.random();
       let c = 0;
       while (c < V - 1 && (u -= p[c]) > 0) c++;

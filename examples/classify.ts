@@ -48,6 +48,7 @@ const { loss, metric } = rnn.evaluate(model, valid);
 console.log(`\nvalidation: loss ${loss.toFixed(3)}, accuracy ${(100 * metric!).toFixed(1)}% (chance 25%) after ${history.epochs} epochs`);
 const probe = make(4);
 rnn.predict(model, probe.inputs).forEach((logits, i) => {
-  const best = logits.data.indexOf(Math.max(...logits.data));
+  const scores = logits.toArray();
+  const best = scores.indexOf(Math.max(...scores));
   console.log(`  a ${probe.inputs[i].length}-step sequence labelled ${LABELS[probe.targets[i] as number]}: predicted ${LABELS[best]}`);
 });

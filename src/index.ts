@@ -32,3 +32,5 @@ export { saveFile, loadFile } from './io/file.js';
 export { registerModule, type ModuleSpec } from './io/registry.js';
 export { fit, evaluate, predict, type Dataset, type FitOptions, type History, type ProgressEvent, type LossSpec } from './train/fit.js';
 export type { Sample, Target, Batch } from './train/batch.js';
+export { ctcLoss, type CTCLossOptions, type CTCTargets } from './losses/ctc-loss.js';
+export { ctcGreedyDecode, ctcBeamSearch, type CTCBeamSearchOptions } from './losses/ctc-decode.js';

@@ -1,0 +1,163 @@
+// ctcLoss with torch.nn.functional.ctc_loss's semantics: logProbs [T,B,C] (log-softmax output,
+// time-major whatever the model's layout), targets padded [B,S], concatenated, or number[][];
+// 'mean' divides each loss by its target length (at least 1) and averages over the batch; an
+// impossible alignment gives Infinity, or 0 with a zero gradient under zeroInfinity. One tape
+// node; each sequence's alpha/beta recursion runs in wasm (assembly/ctc.ts). The gradient is the
+// exact one with respect to logProbs (PyTorch returns exp(lp) minus it, which is the same after
+// a log-softmax).
+import { Tensor, fmtShape } from '../tensor.js';
+import { needsGrad, record } from '../tape.js';
+import { arena, kernels } from '../backend/wasm.js';
+import { checkTensor } from '../ops/util.js';
+import { checkReduction, type Reduction } from './reduction.js';
+
+/** Options of {@link ctcLoss}. */
+export interface CTCLossOptions {
+  /** Index of the blank label (default 0). */
+  blank?: number;
+  reduction?: Reduction;
+  /** Replace an infinite loss (impossible alignment) and its gradient by 0 (default false). */
+  zeroInfinity?: boolean;
+}
+
+/** Targets as ctcLoss accepts them. */
+export type CTCTargets = number[][] | Int32Array | number[] | Tensor | { shape: readonly number[]; data: ArrayLike<number> };
+
+/** Integer lengths, validated. @internal */
+export function intLengths(v: unknown, B: number, max: number, op: string, arg: string, min = 0): Int32Array {
+  if (!v || typeof (v as ArrayLike<number>).length !== 'number') throw new Error(`${op}: ${arg} must be a number[] or Int32Array of size ${B}, got ${typeof v}`);
+  const a = v as ArrayLike<number>;
+  if (a.length !== B) throw new Error(`${op}: ${arg} must have one entry per sequence (${B}), got ${a.length}`);
+  const out = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
+    if (!Number.isInteger(a[b]) || a[b] < min || a[b] > max) throw new Error(`${op}: ${arg}[${b}] must be an integer in ${min}..${max}, got ${a[b]}`);
+    out[b] = a[b];
+  }
+  return out;
+}
+
+/** Per-sequence label arrays from any accepted target form. @internal */
+export function splitTargets(targets: CTCTargets, tl: Int32Array, C: number, blank: number, op: string): Int32Array[] {
+  const B = tl.length;
+  let rows: ArrayLike<number>[];
+  if (Array.isArray(targets) && targets.length > 0 && Array.isArray(targets[0])) {
+    const t = targets as number[][];
+    if (t.length !== B) throw new Error(`${op}: targets must hold ${B} sequences, got ${t.length}`);
+    rows = t.map((r, b) => {
+      if (r.length < tl[b]) throw new Error(`${op}: targets[${b}] has ${r.length} labels but targetLengths[${b}] is ${tl[b]}`);
+      return r.slice(0, tl[b]);
+    });
+  } else if (targets instanceof Tensor || (targets && !Array.isArray(targets) && !ArrayBuffer.isView(targets) && Array.isArray((targets as { shape?: unknown }).shape))) {
+    const t = targets as { shape: readonly number[]; data: ArrayLike<number> };
+    if (t.shape.length !== 2 || t.shape[0] !== B) throw new Error(`${op}: padded targets must be [${B},S], got ${fmtShape(t.shape)}`);
+    const S = t.shape[1];
+    rows = Array.from({ length: B }, (_, b) => {
+      if (tl[b] > S) throw new Error(`${op}: targetLengths[${b}] is ${tl[b]} but padded targets have only ${S} columns`);
+      return Array.from({ length: tl[b] }, (_, i) => t.data[b * S + i]);
+    });
+  } else if (Array.isArray(targets) || targets instanceof Int32Array) {
+    const flat = targets as ArrayLike<number>;
+    const total = tl.reduce((a, v) => a + v, 0);
+    if (flat.length !== total) throw new Error(`${op}: concatenated targets must hold sum(targetLengths) = ${total} labels, got ${flat.length}`);
+    let off = 0;
+    rows = Array.from(tl, (n) => {
+      const r = Array.from({ length: n }, (_, i) => flat[off + i]);
+      off += n;
+      return r;
+    });
+  } else {
+    throw new Error(`${op}: targets must be number[][], a flat Int32Array/number[], or a [B,S] Tensor, got ${typeof targets}`);
+  }
+  return rows.map((r, b) => {
+    const out = new Int32Array(r.length);
+    for (let i = 0; i < r.length; i++) {
+      const v = r[i];
+      if (!Number.isInteger(v) || v < 0 || v >= C || v === blank) {
+        throw new Error(`${op}: targets[${b}][${i}] must be a label in [0, ${C - 1}] other than the blank ${blank}, got ${v}`);
+      }
+      out[i] = v;
+    }
+    return out;
+  });
+}
+
+/** Connectionist temporal classification loss (see the file comment). */
+export function ctcLoss(
+  logProbs: Tensor, targets: CTCTargets, inputLengths: ArrayLike<number>, targetLengths: ArrayLike<number>, options: CTCLossOptions = {},
+): Tensor {
+  const op = 'ctcLoss';
+  checkTensor(logProbs, op, 'logProbs');
+  if (logProbs.ndim !== 3) throw new Error(`${op}: logProbs must be [T,B,C] (time-major log-softmax), got ${fmtShape(logProbs.shape)}`);
+  const [T, B, C] = logProbs.shape;
+  const { blank = 0, zeroInfinity = false } = options;
+  const reduction = checkReduction(options.reduction ?? 'mean', op);
+  if (!Number.isInteger(blank) || blank < 0 || blank >= C) throw new Error(`${op}: blank must be an integer in [0, ${C - 1}], got ${blank}`);
+  for (let i = 0; i < logProbs.size; i++) {
+    const v = logProbs.data[i];
+    if (Number.isNaN(v) || v === Infinity) throw new Error(`${op}: logProbs contains ${v} at flat index ${i}`);
+  }
+  const il = intLengths(inputLengths, B, T, op, 'inputLengths');
+  const tl = intLengths(targetLengths, B, Number.MAX_SAFE_INTEGER, op, 'targetLengths');
+  const labels = splitTargets(targets, tl, C, blank, op);
+  const k = kernels();
+  const wantGrad = needsGrad(logProbs);
+  const nll = new Float32Array(B);
+  const grad = wantGrad ? new Float32Array(T * B * C) : null;
+  arena().scoped((ar) => {
+    const plp = ar.put(logProbs.data);
+    const pg = wantGrad ? ar.zeros(T * B * C) : 0;
+    const maxS = 2 * Math.max(...tl) + 1;
+    const alpha = ar.alloc(T * maxS);
+    const beta = ar.alloc(T * maxS);
+    const lcab = ar.alloc(C);
+    const plab = ar.alloc(Math.max(...tl, 1));
+    for (let b = 0; b < B; b++) {
+      if (il[b] === 0) {
+        nll[b] = tl[b] === 0 ? 0 : Infinity;
+        continue;
+      }
+      new Int32Array(ar.view(plab, labels[b].length).buffer, plab, labels[b].length).set(labels[b]);
+      nll[b] = k.ctc_loss_forward_backward(pg, alpha, beta, lcab, plp, plab, il[b], B, C, b, tl[b], blank, wantGrad ? 1 : 0);
+    }
+    if (grad) ar.readInto(pg, grad);
+  });
+  const per = new Float32Array(B);
+  const live = new Float32Array(B); // gradient weight of each sequence before the output gradient
+  for (let b = 0; b < B; b++) {
+    let v = nll[b];
+    let w = 1;
+    if (v === Infinity && zeroInfinity) {
+      v = 0;
+      w = 0;
+    }
+    if (reduction === 'mean') {
+      v /= Math.max(tl[b], 1);
+      w /= Math.max(tl[b], 1) * B;
+    }
+    per[b] = v;
+    live[b] = nll[b] === Infinity ? 0 : w;
+  }
+  let out: Tensor;
+  if (reduction === 'none') out = new Tensor(per, [B]);
+  else {
+    let s = 0;
+    for (let b = 0; b < B; b++) s += per[b];
+    out = new Tensor(new Float32Array([reduction === 'mean' ? s / B : s]), []);
+  }
+  if (wantGrad) {
+    record(op, [logProbs], [out], ([g]) => {
+      const d = new Float32Array(T * B * C);
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < B; b++) {
+          if (t >= il[b]) continue;
+          const scale = live[b] * (reduction === 'none' ? g![b] : g![0]);
+          if (scale === 0) continue;
+          const o = (t * B + b) * C;
+          for (let c = 0; c < C; c++) d[o + c] = grad![o + c] * scale;
+        }
+      }
+      return [d];
+    });
+  }
+  return out;
+}
