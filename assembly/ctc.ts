@@ -28,6 +28,14 @@ import { expf, logf } from './vmath';
   return m + logf(1.0 + expf(-abs(a - b)));
 }
 
+// log(e^a + e^b + e^c) with one log: the largest term contributes exactly 1
+// @ts-ignore: decorator
+@inline function lse3(a: f32, b: f32, c: f32): f32 {
+  const m = max(a, max(b, c));
+  if (m == -Infinity) return m;
+  return m + logf(expf(a - m) + expf(b - m) + expf(c - m));
+}
+
 // grad [T,B,C] (written for column b, t < T), alpha, beta [T,S] work, lcab [C] work,
 // lp [T,B,C], labels [L] (i32)
 export function ctc_loss_forward_backward(
@@ -54,9 +62,10 @@ export function ctc_loss_forward_backward(
     const sMax = min(S - 1, 2 * t + 1);
     for (let s = 0; s <= sMax; s++) {
       const l = extLabel(labels, blank, s);
-      let a = load<f32>(prev + (<usize>s << 2));
-      if (s >= 1) a = lse(a, load<f32>(prev + (<usize>(s - 1) << 2)));
-      if (s >= 2 && l != blank && l != extLabel(labels, blank, s - 2)) a = lse(a, load<f32>(prev + (<usize>(s - 2) << 2)));
+      const a0 = load<f32>(prev + (<usize>s << 2));
+      const a1: f32 = s >= 1 ? load<f32>(prev + (<usize>(s - 1) << 2)) : -Infinity;
+      const a2: f32 = s >= 2 && l != blank && l != extLabel(labels, blank, s - 2) ? load<f32>(prev + (<usize>(s - 2) << 2)) : -Infinity;
+      const a = a2 == -Infinity ? lse(a0, a1) : lse3(a0, a1, a2);
       store<f32>(cur + (<usize>s << 2), a == -Infinity ? a : a + lpAt(col, rowT, t, l));
     }
   }
@@ -75,27 +84,33 @@ export function ctc_loss_forward_backward(
     const sMin = max(0, S - 2 * (T - t));
     for (let s = S - 1; s >= sMin; s--) {
       const l = extLabel(labels, blank, s);
-      let v = load<f32>(next + (<usize>s << 2));
-      if (s + 1 < S) v = lse(v, load<f32>(next + (<usize>(s + 1) << 2)));
-      if (s + 2 < S && l != blank && l != extLabel(labels, blank, s + 2)) v = lse(v, load<f32>(next + (<usize>(s + 2) << 2)));
+      const v0 = load<f32>(next + (<usize>s << 2));
+      const v1: f32 = s + 1 < S ? load<f32>(next + (<usize>(s + 1) << 2)) : -Infinity;
+      const v2: f32 = s + 2 < S && l != blank && l != extLabel(labels, blank, s + 2) ? load<f32>(next + (<usize>(s + 2) << 2)) : -Infinity;
+      const v = v2 == -Infinity ? lse(v0, v1) : lse3(v0, v1, v2);
       store<f32>(cur + (<usize>s << 2), v == -Infinity ? v : v + lpAt(col, rowT, t, l));
     }
   }
-  // gradient: occupancy of each class at each step
+  // gradient: occupancy of each class at each step, summed in linear space under the step's
+  // largest alpha+beta (one exp per position instead of a log-sum-exp)
   for (let t = 0; t < T; t++) {
-    for (let c = 0; c < C; c++) store<f32>(lcab + (<usize>c << 2), -Infinity);
+    for (let c = 0; c < C; c++) store<f32>(lcab + (<usize>c << 2), 0);
     const ar = alpha + (<usize>t * S << 2);
     const br = beta + (<usize>t * S << 2);
+    let m: f32 = -Infinity;
+    for (let s = 0; s < S; s++) m = max(m, load<f32>(ar + (<usize>s << 2)) + load<f32>(br + (<usize>s << 2)));
+    if (m == -Infinity) continue;
     for (let s = 0; s < S; s++) {
-      const l = extLabel(labels, blank, s);
-      const q = lcab + (<usize>l << 2);
-      store<f32>(q, lse(load<f32>(q), load<f32>(ar + (<usize>s << 2)) + load<f32>(br + (<usize>s << 2))));
+      const v = load<f32>(ar + (<usize>s << 2)) + load<f32>(br + (<usize>s << 2));
+      if (v == -Infinity) continue;
+      const q = lcab + (<usize>extLabel(labels, blank, s) << 2);
+      store<f32>(q, load<f32>(q) + expf(v - m));
     }
     for (let c = 0; c < C; c++) {
       const v = load<f32>(lcab + (<usize>c << 2));
-      if (v == -Infinity) continue;
+      if (v == 0) continue;
       const g = grad + (((<usize>t * rowT) + <usize>b * C + c) << 2);
-      store<f32>(g, -expf(v - lpAt(col, rowT, t, c) + nll));
+      store<f32>(g, -v * expf(m - lpAt(col, rowT, t, c) + nll));
     }
   }
   return nll;

@@ -1,0 +1,42 @@
+// W6: CTC loss forward + backward at T=200, B=16, C=30, target length 50 (BENCHMARKS.md), beside
+// PyTorch's CPU ctc_loss on one thread when Debian's python3-torch is installed (same shapes,
+// measured by a child process in this run), and the figure BENCHMARKS.md lists for it.
+import * as rnn from '../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fmt, printTable, randomArray, timeIt } from './util.js';
+
+const [T, B, C, S] = [200, 16, 30, 50];
+await rnn.init();
+const logits = rnn.tensor(randomArray(T * B * C, 1), [T, B, C]);
+const lp = rnn.noGrad(() => rnn.ops.logSoftmax(logits, 2));
+let s = 7;
+const targets = Array.from({ length: B }, () => Array.from({ length: S }, () => 1 + ((s = (s * 48271) % 2147483647) % (C - 1))));
+const leaf = rnn.tensor(lp.toArray(), [T, B, C], { requiresGrad: true });
+const ours = await timeIt(() => {
+  leaf.grad = null;
+  rnn.ctcLoss(leaf, targets, new Array(B).fill(T), new Array(B).fill(S)).backward();
+}, { reps: 9 });
+
+let torchMs = NaN;
+if (existsSync('/usr/bin/python3')) {
+  const py = `
+import torch, time
+torch.set_num_threads(1)
+T,B,C,S=${T},${B},${C},${S}
+lp=torch.randn(T,B,C).log_softmax(2).detach().requires_grad_(True)
+tg=torch.randint(1,C,(B,S))
+il=torch.full((B,),T,dtype=torch.long); tl=torch.full((B,),S,dtype=torch.long)
+ts=[]
+for i in range(12):
+    t0=time.perf_counter(); torch.nn.functional.ctc_loss(lp,tg,il,tl).backward(); ts.append(time.perf_counter()-t0)
+ts=sorted(ts[2:]); print(ts[len(ts)//2]*1000)
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  if (r.status === 0) torchMs = Number(r.stdout.trim());
+}
+printTable(['W6: CTC fwd+bwd, T=200 B=16 C=30 S=50', 'ms', 'rnn-wasm speed-up'], [
+  ['rnn-wasm (wasm, 1 thread)', fmt(ours), '1.0×'],
+  ['PyTorch CPU, 1 thread, measured here', fmt(torchMs), `${fmt(torchMs / ours, 2)}×`],
+  ['PyTorch 1.13 CPU, 1 thread, BENCHMARKS.md', '17.10', `${fmt(17.1 / ours, 2)}×`],
+]);
