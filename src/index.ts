@@ -34,3 +34,4 @@ export { fit, evaluate, predict, type Dataset, type FitOptions, type History, ty
 export type { Sample, Target, Batch } from './train/batch.js';
 export { ctcLoss, type CTCLossOptions, type CTCTargets } from './losses/ctc-loss.js';
 export { ctcGreedyDecode, ctcBeamSearch, type CTCBeamSearchOptions } from './losses/ctc-decode.js';
+export { RNNCell, LSTMCell, GRUCell, type CellOptions } from './nn/cells.js';

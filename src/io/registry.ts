@@ -11,6 +11,7 @@ import { Embedding } from '../nn/embedding.js';
 import { Dropout } from '../nn/dropout.js';
 import { Sequential } from '../nn/sequential.js';
 import { Bidirectional } from '../nn/bidirectional.js';
+import { RNNCell, LSTMCell, GRUCell } from '../nn/cells.js';
 import type { RecurrentBase } from '../nn/recurrent.js';
 
 /** A module's description in a saved file. */
@@ -37,6 +38,9 @@ registerModule('JordanRNN', JordanRNN, (c) => new JordanRNN(c as never));
 registerModule('Linear', Linear, (c) => new Linear(c as never));
 registerModule('Embedding', Embedding, (c) => new Embedding(c as never));
 registerModule('Dropout', Dropout, (c) => new Dropout(c as never));
+registerModule('RNNCell', RNNCell, (c) => new RNNCell(c as never));
+registerModule('LSTMCell', LSTMCell, (c) => new LSTMCell(c as never));
+registerModule('GRUCell', GRUCell, (c) => new GRUCell(c as never));
 registerModule('Sequential', Sequential, (_c, ch) => new Sequential(...ch));
 registerModule('Bidirectional', Bidirectional, (c, ch) => {
   if (ch.length !== 1) throw new Error(`load: Bidirectional needs 1 child (its forward layer), got ${ch.length}`);

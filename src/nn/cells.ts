@@ -1,0 +1,130 @@
+// Recurrent cells stepped one time step at a time (PyTorch's RNNCell, LSTMCell, GRUCell, same
+// weight names and layouts) for decoders and controllers. Each step runs the layer op with T = 1,
+// so it is one fused tape node on the same wasm kernels as the layers.
+import { Tensor, fmtShape } from '../tensor.js';
+import { Module } from './module.js';
+import { uniformParam } from './init.js';
+import { lstmLayer } from '../ops/lstm.js';
+import { gruLayer } from '../ops/gru.js';
+import { elmanLayer, ELMAN_ACTIVATIONS } from '../ops/elman.js';
+import { seqLayout } from '../ops/sequence.js';
+import { reshape } from '../ops/shape.js';
+import { checkFinite, checkTensor } from '../ops/util.js';
+
+/** Options of the cells. */
+export interface CellOptions {
+  inputSize: number;
+  hiddenSize: number;
+  bias?: boolean;
+}
+
+abstract class CellBase extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly bias: boolean;
+  readonly weightIh: Tensor;
+  readonly weightHh: Tensor;
+  readonly biasIh: Tensor | null;
+  readonly biasHh: Tensor | null;
+
+  constructor(protected readonly op: string, options: CellOptions, gates: number) {
+    super();
+    const { inputSize, hiddenSize, bias = true } = options ?? ({} as CellOptions);
+    for (const [k, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${k} must be a positive integer, got ${v}`);
+    }
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.bias = bias;
+    const k = 1 / Math.sqrt(hiddenSize);
+    const G = gates * hiddenSize;
+    this.weightIh = this.registerParameter('weight_ih', uniformParam([G, inputSize], k));
+    this.weightHh = this.registerParameter('weight_hh', uniformParam([G, hiddenSize], k));
+    this.biasIh = bias ? this.registerParameter('bias_ih', uniformParam([G], k)) : null;
+    this.biasHh = bias ? this.registerParameter('bias_hh', uniformParam([G], k)) : null;
+  }
+
+  override config(): Record<string, unknown> {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias };
+  }
+
+  /** Validates x [B,I] and a state [B,H]; returns x as [B,1,I] and the state as [1,B,H]. @internal */
+  protected prepare(x: Tensor, states: (Tensor | null | undefined)[]): { B: number; x3: Tensor; s3: (Tensor | null)[] } {
+    checkTensor(x, this.op, 'x');
+    if (x.ndim !== 2 || x.shape[1] !== this.inputSize) throw new Error(`${this.op}: x must be [B,${this.inputSize}], got ${fmtShape(x.shape)}`);
+    checkFinite(x.data, this.op, 'x');
+    const B = x.shape[0];
+    const s3 = states.map((s, i) => {
+      if (s === null || s === undefined) return null;
+      checkTensor(s, this.op, i === 0 ? 'h' : 'c');
+      if (s.ndim !== 2 || s.shape[0] !== B || s.shape[1] !== this.hiddenSize) {
+        throw new Error(`${this.op}: ${i === 0 ? 'h' : 'c'} must be [${B},${this.hiddenSize}], got ${fmtShape(s.shape)}`);
+      }
+      return reshape(s, [1, B, this.hiddenSize]);
+    });
+    return { B, x3: reshape(x, [B, 1, this.inputSize]), s3 };
+  }
+}
+
+/** One Elman step: h' = act(W_ih x + b_ih + W_hh h + b_hh). */
+export class RNNCell extends CellBase {
+  readonly nonlinearity: 'tanh' | 'relu';
+
+  constructor(options: CellOptions & { nonlinearity?: 'tanh' | 'relu' }) {
+    super('RNNCell', options, 1);
+    this.nonlinearity = options.nonlinearity ?? 'tanh';
+    if (!(this.nonlinearity in ELMAN_ACTIVATIONS)) throw new Error(`RNNCell: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+  }
+
+  override config(): Record<string, unknown> {
+    return { ...super.config(), nonlinearity: this.nonlinearity };
+  }
+
+  /** x [B,I], h [B,H] (zeros when omitted) -> h' [B,H]. */
+  forward(x: Tensor, h?: Tensor | null): Tensor {
+    const { B, x3, s3 } = this.prepare(x, [h]);
+    const r = elmanLayer(x3, s3[0], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh }], {
+      hiddenSize: this.hiddenSize, batchFirst: true, layout: seqLayout(B, 1, null, 'RNNCell'), activation: ELMAN_ACTIVATIONS[this.nonlinearity],
+    });
+    return reshape(r.hN, [B, this.hiddenSize]);
+  }
+}
+
+/** One LSTM step (gates i, f, g, o). */
+export class LSTMCell extends CellBase {
+  constructor(options: CellOptions) {
+    super('LSTMCell', options, 4);
+  }
+
+  /** x [B,I], state { h, c } ([B,H] each, zeros when omitted) -> { h, c }. */
+  forward(x: Tensor, state: { h?: Tensor | null; c?: Tensor | null } = {}): { h: Tensor; c: Tensor } {
+    const { B, x3, s3 } = this.prepare(x, [state?.h, state?.c]);
+    const r = lstmLayer(x3, s3[0], s3[1], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh, wHr: null, wCi: null, wCf: null, wCo: null }], {
+      hiddenSize: this.hiddenSize, projSize: 0, batchFirst: true, layout: seqLayout(B, 1, null, 'LSTMCell'),
+    });
+    return { h: reshape(r.hN, [B, this.hiddenSize]), c: reshape(r.cN!, [B, this.hiddenSize]) };
+  }
+}
+
+/** One GRU step (gates r, z, n; PyTorch's reset-after form unless resetAfter: false). */
+export class GRUCell extends CellBase {
+  readonly resetAfter: boolean;
+
+  constructor(options: CellOptions & { resetAfter?: boolean }) {
+    super('GRUCell', options, 3);
+    this.resetAfter = options.resetAfter ?? true;
+  }
+
+  override config(): Record<string, unknown> {
+    return { ...super.config(), resetAfter: this.resetAfter };
+  }
+
+  /** x [B,I], h [B,H] (zeros when omitted) -> h' [B,H]. */
+  forward(x: Tensor, h?: Tensor | null): Tensor {
+    const { B, x3, s3 } = this.prepare(x, [h]);
+    const r = gruLayer(x3, s3[0], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh }], {
+      hiddenSize: this.hiddenSize, batchFirst: true, layout: seqLayout(B, 1, null, 'GRUCell'), resetAfter: this.resetAfter,
+    });
+    return reshape(r.hN, [B, this.hiddenSize]);
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, test, expect, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import * as rnn from '../../src/index.js';
+import { ops } from '../../src/index.js';
+import { expectClose } from '../helpers.js';
+
+const fx = JSON.parse(readFileSync(new URL('../fixtures/cells.json', import.meta.url), 'utf8'));
+const T = (j: { shape: number[]; data: number[] }, requiresGrad = false) => rnn.tensor(j.data, j.shape, { requiresGrad });
+
+beforeAll(async () => {
+  await rnn.init();
+});
+
+describe.each(['RNNCell', 'LSTMCell', 'GRUCell'] as const)('%s matches PyTorch over 3 carried steps', (kind) => {
+  test('outputs and every gradient', () => {
+    const f = fx[kind];
+    const cell = new rnn[kind]({ inputSize: 5, hiddenSize: 7 });
+    cell.loadStateDict(f.stateDict);
+    const xs = T(f.x, true);
+    const h0 = T(f.h0, true);
+    const c0 = f.c0 ? T(f.c0, true) : null;
+    let h: rnn.Tensor = h0;
+    let c: rnn.Tensor | null = c0;
+    let loss: rnn.Tensor = rnn.tensor(0);
+    const hs: rnn.Tensor[] = [];
+    for (let t = 0; t < 3; t++) {
+      const x = ops.select(xs, 0, t);
+      if (cell instanceof rnn.LSTMCell) {
+        const s = cell.forward(x, { h, c });
+        h = s.h;
+        c = s.c;
+        loss = ops.add(loss, ops.sum(ops.mul(c, ops.select(T(f.Q), 0, t))));
+      } else {
+        h = cell.forward(x, h);
+      }
+      hs.push(h);
+      loss = ops.add(loss, ops.sum(ops.mul(h, ops.select(T(f.R), 0, t))));
+    }
+    expectClose(ops.stack(hs, 0).data, f.h.data, { rtol: 1e-4, atol: 1e-5 });
+    loss.backward();
+    const tol = { rtol: 5e-4, atol: 5e-5 };
+    expectClose(xs.grad!.data, f.grads.x.data, tol);
+    expectClose(h0.grad!.data, f.grads.h0.data, tol);
+    if (c0) expectClose(c0.grad!.data, f.grads.c0.data, tol);
+    for (const [name, p] of cell.namedParameters()) expectClose(p.grad!.data, f.grads[name].data, tol);
+    expect(cell.namedParameters().map(([n]) => n)).toEqual(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
+  });
+});
+
+test('cells validate their arguments', () => {
+  const cell = new rnn.GRUCell({ inputSize: 3, hiddenSize: 4 });
+  expect(() => cell.forward(rnn.zeros([2, 5]))).toThrow('GRUCell: x must be [B,3], got [2,5]');
+  expect(() => cell.forward(rnn.zeros([2, 3]), rnn.zeros([3, 4]))).toThrow('GRUCell: h must be [2,4], got [3,4]');
+});
