@@ -35,3 +35,4 @@ export type { Sample, Target, Batch } from './train/batch.js';
 export { ctcLoss, type CTCLossOptions, type CTCTargets } from './losses/ctc-loss.js';
 export { ctcGreedyDecode, ctcBeamSearch, type CTCBeamSearchOptions } from './losses/ctc-decode.js';
 export { RNNCell, LSTMCell, GRUCell, type CellOptions } from './nn/cells.js';
+export { Attention, type AttentionOptions, type AttentionResult, type AttentionMaskOptions } from './nn/attention.js';

@@ -12,6 +12,7 @@ import { Dropout } from '../nn/dropout.js';
 import { Sequential } from '../nn/sequential.js';
 import { Bidirectional } from '../nn/bidirectional.js';
 import { RNNCell, LSTMCell, GRUCell } from '../nn/cells.js';
+import { Attention } from '../nn/attention.js';
 import type { RecurrentBase } from '../nn/recurrent.js';
 
 /** A module's description in a saved file. */
@@ -41,6 +42,7 @@ registerModule('Dropout', Dropout, (c) => new Dropout(c as never));
 registerModule('RNNCell', RNNCell, (c) => new RNNCell(c as never));
 registerModule('LSTMCell', LSTMCell, (c) => new LSTMCell(c as never));
 registerModule('GRUCell', GRUCell, (c) => new GRUCell(c as never));
+registerModule('Attention', Attention, (c) => new Attention(c as never));
 registerModule('Sequential', Sequential, (_c, ch) => new Sequential(...ch));
 registerModule('Bidirectional', Bidirectional, (c, ch) => {
   if (ch.length !== 1) throw new Error(`load: Bidirectional needs 1 child (its forward layer), got ${ch.length}`);

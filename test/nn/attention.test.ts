@@ -1,0 +1,66 @@
+import { describe, test, expect, beforeAll } from 'vitest';
+import * as rnn from '../../src/index.js';
+import { ops } from '../../src/index.js';
+import { gradCheckTensors } from '../gradcheck.js';
+import { expectClose } from '../helpers.js';
+
+beforeAll(async () => {
+  await rnn.init();
+});
+
+describe.each(['dot', 'general', 'additive'] as const)('Attention %s', (kind) => {
+  const make = () => new rnn.Attention({ kind, querySize: kind === 'dot' ? undefined : 3, keySize: 4, hiddenSize: 5 });
+  test('weights sum to 1 over visible keys, masked keys get exactly 0, context = weights · values', () => {
+    rnn.manualSeed(1);
+    const att = make();
+    const q = rnn.randn([2, kind === 'dot' ? 4 : 3]);
+    const k = rnn.randn([2, 5, 4]);
+    const v = rnn.randn([2, 5, 6]);
+    const { context, weights } = att.forward(q, k, v, { lengths: [5, 2] });
+    expect(weights.shape).toEqual([2, 5]);
+    expect(context.shape).toEqual([2, 6]);
+    const w = weights.toNested() as number[][];
+    expect(w[1].slice(2)).toEqual([0, 0, 0]);
+    expect(w[0].reduce((a, x) => a + x, 0)).toBeCloseTo(1, 6);
+    expect(w[1].reduce((a, x) => a + x, 0)).toBeCloseTo(1, 6);
+    const manual = ops.matmul(ops.reshape(weights, [2, 1, 5]), v);
+    expectClose(context.data, manual.data, { rtol: 1e-6, atol: 1e-6 });
+    const masked = att.forward(q, k, v, { mask: [[1, 0, 1, 1, 1], [0, 0, 0, 0, 0]] });
+    const mw = masked.weights.toNested() as number[][];
+    expect(mw[0][1]).toBe(0);
+    expect(mw[1]).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(ops.select(masked.context, 0, 1).data)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+  test('finite differences with a multi-step query and a mask', () => {
+    rnn.manualSeed(2);
+    const att = make();
+    const q = rnn.randn([2, 3, kind === 'dot' ? 4 : 3], { requiresGrad: true });
+    const k = rnn.randn([2, 5, 4], { requiresGrad: true });
+    const v = rnn.randn([2, 5, 3], { requiresGrad: true });
+    const r = rnn.randn([2, 3, 3]);
+    const rw = rnn.randn([2, 3, 5]);
+    const loss = () => {
+      const { context, weights } = att.forward(q, k, v, { mask: [[1, 1, 0, 1, 1], [1, 1, 1, 0, 0]] });
+      return ops.add(ops.sum(ops.mul(context, r)), ops.sum(ops.mul(weights, rw)));
+    };
+    gradCheckTensors(loss, [['query', q], ['keys', k], ['values', v], ...att.namedParameters()]);
+  });
+});
+
+test('dot attention scores are the dot products: a key equal to a large query wins', () => {
+  const att = new rnn.Attention({ kind: 'dot' });
+  const q = rnn.tensor([[10, 0]]);
+  const k = rnn.tensor([[[0, 1], [1, 0], [-1, 0]]]);
+  const { weights } = att.forward(q, k);
+  const w = weights.toArray();
+  expect(w[1]).toBeGreaterThan(0.99);
+  expect(w[1]).toBeCloseTo(Math.exp(10) / (Math.exp(10) + 1 + Math.exp(-10)), 5);
+});
+
+test('errors name the arguments', () => {
+  const att = new rnn.Attention({ kind: 'general', querySize: 3, keySize: 4 });
+  expect(() => att.forward(rnn.zeros([2, 3]), rnn.zeros([2, 5]))).toThrow('Attention: keys must be [B,Tk,Hk], got [2,5]');
+  expect(() => att.forward(rnn.zeros([2, 2]), rnn.zeros([2, 5, 4]))).toThrow('query must end in 3 and keys in 4');
+  expect(() => att.forward(rnn.zeros([2, 3]), rnn.zeros([2, 5, 4]), null, { lengths: [6, 1] })).toThrow('lengths[0] must be an integer in 0..5, got 6');
+  expect(() => new rnn.Attention({ kind: 'cosine' as 'dot' })).toThrow("kind must be 'dot', 'general' or 'additive'");
+});
