@@ -69,11 +69,12 @@ const t0 = performance.now();
 let step = 0;
 let avg = Math.log(V);
 let nextSample = 0;
+let lastDraw = 0;
 const samples = 4;
 for (;;) {
   const elapsed = (performance.now() - t0) / 1000;
   if (elapsed >= nextSample * (seconds / samples) || elapsed >= seconds) {
-    process.stdout.write('\r\x1b[K');
+    if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
     console.log(`— after ${step} steps (${clock(elapsed)}), loss ${avg.toFixed(3)}:\n  ${JSON.stringify(sample('The ', 160))}\n`);
     nextSample++;
   }
@@ -89,9 +90,19 @@ for (;;) {
   avg = 0.95 * avg + 0.05 * loss.item();
   const e = (performance.now() - t0) / 1000;
   const rate = (step * B * T) / e;
-  process.stdout.write(`\r${bar(Math.min(e / seconds, 1))} ${clock(e)} step ${step}  loss ${avg.toFixed(3)}  ${Math.round(rate).toLocaleString('en')} chars/s  ETA ${clock(Math.max(seconds - e, 0))}`);
+  const line = `${bar(Math.min(e / seconds, 1))} ${clock(e)} step ${step}  loss ${avg.toFixed(3)}  ${Math.round(rate).toLocaleString('en')} chars/s  ETA ${clock(Math.max(seconds - e, 0))}`;
+  // redraw at most 10 times a second on a terminal; elsewhere (CI logs, pipes) a line per 10%
+  if (process.stdout.isTTY) {
+    if (e - lastDraw >= 0.1) {
+      process.stdout.write(`\r${line}`);
+      lastDraw = e;
+    }
+  } else if (Math.floor((10 * e) / seconds) > Math.floor((10 * lastDraw) / seconds)) {
+    console.log(line);
+    lastDraw = e;
+  }
 }
-process.stdout.write('\r\x1b[K');
+if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
 console.log(`trained ${step} steps in ${clock((performance.now() - t0) / 1000)}; final loss ${avg.toFixed(3)} (a uniform guess: ${Math.log(V).toFixed(3)})`);
 await rnn.saveFile(model, out);
 const back = await rnn.loadFile(out);

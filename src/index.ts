@@ -36,3 +36,4 @@ export { ctcLoss, type CTCLossOptions, type CTCTargets } from './losses/ctc-loss
 export { ctcGreedyDecode, ctcBeamSearch, type CTCBeamSearchOptions } from './losses/ctc-decode.js';
 export { RNNCell, LSTMCell, GRUCell, type CellOptions } from './nn/cells.js';
 export { Attention, type AttentionOptions, type AttentionResult, type AttentionMaskOptions } from './nn/attention.js';
+export { Seq2Seq, type Seq2SeqOptions, type Decoded } from './nn/seq2seq.js';

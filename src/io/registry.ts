@@ -13,6 +13,7 @@ import { Sequential } from '../nn/sequential.js';
 import { Bidirectional } from '../nn/bidirectional.js';
 import { RNNCell, LSTMCell, GRUCell } from '../nn/cells.js';
 import { Attention } from '../nn/attention.js';
+import { Seq2Seq } from '../nn/seq2seq.js';
 import type { RecurrentBase } from '../nn/recurrent.js';
 
 /** A module's description in a saved file. */
@@ -43,6 +44,7 @@ registerModule('RNNCell', RNNCell, (c) => new RNNCell(c as never));
 registerModule('LSTMCell', LSTMCell, (c) => new LSTMCell(c as never));
 registerModule('GRUCell', GRUCell, (c) => new GRUCell(c as never));
 registerModule('Attention', Attention, (c) => new Attention(c as never));
+registerModule('Seq2Seq', Seq2Seq, (c) => new Seq2Seq(c as never));
 registerModule('Sequential', Sequential, (_c, ch) => new Sequential(...ch));
 registerModule('Bidirectional', Bidirectional, (c, ch) => {
   if (ch.length !== 1) throw new Error(`load: Bidirectional needs 1 child (its forward layer), got ${ch.length}`);
@@ -52,7 +54,8 @@ registerModule('Bidirectional', Bidirectional, (c, ch) => {
 /** Which children a container saves: all of them, except the backward copy of Bidirectional. */
 function savedChildren(m: Module): Module[] {
   const kids = m.namedChildren().map(([, c]) => c);
-  return m instanceof Bidirectional ? [m.forwardLayer] : kids;
+  if (m instanceof Bidirectional) return [m.forwardLayer];
+  return m instanceof Sequential ? kids : [];
 }
 
 /** Describes a module tree, or throws for a class that is not registered. @internal */
