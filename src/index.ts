@@ -37,3 +37,4 @@ export { ctcGreedyDecode, ctcBeamSearch, type CTCBeamSearchOptions } from './los
 export { RNNCell, LSTMCell, GRUCell, type CellOptions } from './nn/cells.js';
 export { Attention, type AttentionOptions, type AttentionResult, type AttentionMaskOptions } from './nn/attention.js';
 export { Seq2Seq, type Seq2SeqOptions, type Decoded } from './nn/seq2seq.js';
+export { NTM, type NTMOptions, type NTMOutput } from './nn/ntm.js';

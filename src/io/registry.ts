@@ -14,6 +14,7 @@ import { Bidirectional } from '../nn/bidirectional.js';
 import { RNNCell, LSTMCell, GRUCell } from '../nn/cells.js';
 import { Attention } from '../nn/attention.js';
 import { Seq2Seq } from '../nn/seq2seq.js';
+import { NTM } from '../nn/ntm.js';
 import type { RecurrentBase } from '../nn/recurrent.js';
 
 /** A module's description in a saved file. */
@@ -45,6 +46,7 @@ registerModule('LSTMCell', LSTMCell, (c) => new LSTMCell(c as never));
 registerModule('GRUCell', GRUCell, (c) => new GRUCell(c as never));
 registerModule('Attention', Attention, (c) => new Attention(c as never));
 registerModule('Seq2Seq', Seq2Seq, (c) => new Seq2Seq(c as never));
+registerModule('NTM', NTM, (c) => new NTM(c as never));
 registerModule('Sequential', Sequential, (_c, ch) => new Sequential(...ch));
 registerModule('Bidirectional', Bidirectional, (c, ch) => {
   if (ch.length !== 1) throw new Error(`load: Bidirectional needs 1 child (its forward layer), got ${ch.length}`);

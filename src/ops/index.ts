@@ -9,3 +9,5 @@ export { linear } from './linear.js';
 export { embedding, type Ids } from './embedding.js';
 export { dropout } from './dropout.js';
 export { lastStep } from './last-step.js';
+export { softplus, sqrt, abs } from './elementwise-math.js';
+export { circularConv } from './circular-conv.js';
