@@ -80,3 +80,38 @@ describe('Seq2Seq', () => {
     expect(() => m.loss([[3]], [])).toThrow('tgt must hold one sequence per source (1), got 0');
   });
 });
+
+describe('seq2seq autoencoder', () => {
+  test('reconstructs its input through a fixed-size code, and similar sequences get similar codes', () => {
+    rnn.manualSeed(4);
+    const ae = new rnn.Seq2Seq({ srcVocab: 11, tgtVocab: 11, embeddingDim: 16, hiddenSize: 48, encoder: 'lstm' });
+    const opt = new rnn.Adam(ae.parameters(), { lr: 5e-3 });
+    const rng = seeded(5);
+    for (let step = 0; step < 1500; step++) {
+      const src = seqs(32, Math.floor(rng() * 1e9), 3, 6);
+      const loss = ae.loss(src, src);
+      opt.zeroGrad();
+      loss.backward();
+      rnn.clipGradNorm(ae.parameters(), 5);
+      opt.step();
+    }
+    const held = seqs(60, 901, 3, 6);
+    const out = ae.greedy(held);
+    const exact = out.filter((o, i) => o.tokens.join() === held[i].join()).length / held.length;
+    expect(exact).toBeGreaterThan(0.7);
+    // one substituted token vs an unrelated sequence of the same length
+    const r = seeded(902);
+    const near = held.map((s) => s.map((v, i) => (i === s.length - 1 - Math.floor(r() * 2) ? 3 + ((v - 3 + 1 + Math.floor(r() * 7)) % 8) : v)));
+    const far = held.map((s) => s.map(() => 3 + Math.floor(r() * 8)));
+    const dist = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((acc, v, i) => acc + (v - b[i]) ** 2, 0));
+    const codes = (x: number[][]) => rnn.noGrad(() => ae.code(x)).toArray();
+    const H = 48;
+    const [c0, cn, cf] = [codes(held), codes(near), codes(far)];
+    let dNear = 0, dFar = 0;
+    for (let i = 0; i < held.length; i++) {
+      dNear += dist(c0.subarray(i * H, (i + 1) * H), cn.subarray(i * H, (i + 1) * H));
+      dFar += dist(c0.subarray(i * H, (i + 1) * H), cf.subarray(i * H, (i + 1) * H));
+    }
+    expect(dNear).toBeLessThan(0.7 * dFar);
+  });
+});
