@@ -1,0 +1,58 @@
+// The published bundle (dist/) in headless Chromium: init() fetches the wasm relative to the
+// module, an LSTM trains, and save/load round-trips. Chromium comes from Debian
+// (apt-get install chromium, done by .ci/run); playwright-core drives it and never downloads one.
+import { test, expect, beforeAll, afterAll } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+const root = path.resolve(__dirname, '../..');
+const CHROMIUM = '/usr/bin/chromium';
+let server: Server;
+let port = 0;
+let browser: Browser | null = null;
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.map': 'application/json' };
+
+beforeAll(async () => {
+  if (!existsSync(path.join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run npm run build (npm ci does it)');
+  server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const file = url.pathname === '/' ? 'test/browser/page.html' : url.pathname.slice(1);
+    const full = path.resolve(root, file);
+    if (!full.startsWith(root) || !(file.startsWith('dist/') || file === 'test/browser/page.html')) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = await readFile(full);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(full)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  port = (server.address() as { port: number }).port;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+});
+
+test('the bundle loads, picks the SIMD build, trains and round-trips a model in Chromium', async () => {
+  const page = await browser!.newPage();
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 60_000 });
+  const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
+  expect(result.error).toBeUndefined();
+  expect(result.info).toMatchObject({ simd: true, threads: 1 });
+  expect(result.last as number).toBeLessThan((result.first as number) / 2);
+  expect(result.roundTrip).toBe(true);
+}, 90_000);
