@@ -18,7 +18,7 @@ function make(n: number): rnn.Dataset {
     for (let t = 0; t < T; t++) {
       const u = t / (T - 1);
       const trend = [u, 1 - u, 1 - Math.abs(2 * u - 1), 0.5][label];
-      seq.push([trend + 0.15 * (Math.random() * 2 - 1), Math.random() < 0.5 ? 1 : 0]);
+      seq.push([trend + 0.35 * (Math.random() * 2 - 1), Math.random() < 0.5 ? 1 : 0]);
     }
     inputs.push(seq);
     targets.push(label);
@@ -48,7 +48,7 @@ const { loss, metric } = rnn.evaluate(model, valid);
 console.log(`\nvalidation: loss ${loss.toFixed(3)}, accuracy ${(100 * metric!).toFixed(1)}% (chance 25%) after ${history.epochs} epochs`);
 const probe = make(4);
 rnn.predict(model, probe.inputs).forEach((logits, i) => {
-  const scores = logits.toArray();
+  const scores = logits.toArray().slice(-LABELS.length); // the last step of the per-step output
   const best = scores.indexOf(Math.max(...scores));
   console.log(`  a ${probe.inputs[i].length}-step sequence labelled ${LABELS[probe.targets[i] as number]}: predicted ${LABELS[best]}`);
 });

@@ -289,14 +289,16 @@ export class Seq2Seq extends Module {
             }
             next.push({ tokens: [...h.tokens, c.tok], attention: att, logProb: c.logProb, row: c.hyp });
           }
-          // stop when no open hypothesis can beat the best finished one any more
-          if (finished.length >= K) break;
+          // log-probabilities only fall as hypotheses grow: once K have finished and the best open
+          // one is already below the best finished one, no open hypothesis can overtake it
+          if (finished.length >= K && next.every((h) => h.logProb < Math.max(...finished.map((f) => f.logProb)))) break;
           const rows = next.map((h) => h.row);
           const pick = (x: Tensor | null) => (x ? tensor(rows.flatMap((rw) => Array.from(x.data.subarray(rw * x.shape[1], (rw + 1) * x.shape[1]))), [rows.length, x.shape[1]]) : null);
           state = { h: pick(r.state.h)!, c: pick(r.state.c), feed: pick(r.state.feed) };
           hyps = next.map((h, i) => ({ ...h, row: i }));
         }
-        for (const h of hyps) finished.push({ tokens: h.tokens, attention: h.attention, logProb: h.logProb });
+        // hypotheses cut off by maxLength compete only when none ended properly
+        if (!finished.length) for (const h of hyps) finished.push({ tokens: h.tokens, attention: h.attention, logProb: h.logProb });
         finished.sort((a, b) => norm(b) - norm(a));
         return finished[0];
       }),
