@@ -5,7 +5,9 @@ import * as rnn from 'rnn-wasm';
 
 await rnn.init();
 rnn.manualSeed(2);
-const rand = (n: number) => Math.floor(Math.random() * n);
+let seed = 2024;
+const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296); // seeded data, reproducible figures
+const rand = (n: number) => Math.floor(random() * n);
 const seq = () => Array.from({ length: 3 + rand(4) }, () => 3 + rand(8));
 const ae = new rnn.Seq2Seq({ srcVocab: 11, tgtVocab: 11, embeddingDim: 16, hiddenSize: 48, encoder: 'lstm' });
 const opt = new rnn.Adam(ae.parameters(), { lr: 5e-3 });

@@ -5,10 +5,12 @@ import * as rnn from 'rnn-wasm';
 
 await rnn.init();
 rnn.manualSeed(1);
+let seed = 2024;
+const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296); // seeded data, reproducible figures
 const letters = 'abcdefgh';
 const toIds = (s: string) => [...s].map((c) => 3 + letters.indexOf(c)); // 0 pad, 1 bos, 2 eos
 const toText = (ids: number[]) => ids.map((i) => letters[i - 3] ?? '?').join('');
-const randomWord = () => Array.from({ length: 3 + Math.floor(Math.random() * 6) }, () => letters[Math.floor(Math.random() * 8)]).join('');
+const randomWord = () => Array.from({ length: 3 + Math.floor(random() * 6) }, () => letters[Math.floor(random() * 8)]).join('');
 
 const model = new rnn.Seq2Seq({ srcVocab: 11, tgtVocab: 11, embeddingDim: 16, hiddenSize: 64, encoder: 'gru', bidirectional: true, attention: 'general' });
 const opt = new rnn.Adam(model.parameters(), { lr: 5e-3 });
