@@ -35,3 +35,12 @@ export function editDistance(a: number[], b: number[]): number {
     for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length][b.length];
 }
+
+/** Pads samples into one batch: frames [B, Tmax, F] (flat, batch-first) and each sequence's length. */
+export function padFrames(samples: CtcSample[]): { x: Float32Array; shape: [number, number, number]; lengths: number[] } {
+  const T = Math.max(...samples.map((s) => s.frames.length));
+  const F = samples[0].frames[0].length;
+  const x = new Float32Array(samples.length * T * F);
+  samples.forEach((s, b) => s.frames.forEach((f, t) => x.set(f, (b * T + t) * F)));
+  return { x, shape: [samples.length, T, F], lengths: samples.map((s) => s.frames.length) };
+}

@@ -3,7 +3,7 @@
 // prefix beam search, reporting the label error rate.
 //   npm run example:ctc
 import * as rnn from 'rnn-wasm';
-import { ctcSample, editDistance, type CtcSample } from './ctc-data.js';
+import { ctcSample, editDistance, padFrames, type CtcSample } from './ctc-data.js';
 
 await rnn.init();
 rnn.manualSeed(1);
@@ -16,11 +16,8 @@ const params = [...gru.parameters(), ...head.parameters()];
 const opt = new rnn.Adam(params, { lr: 1e-2 });
 
 function run(samples: CtcSample[]) {
-  const T = Math.max(...samples.map((s) => s.frames.length));
-  const x = new Float32Array(samples.length * T * 6);
-  samples.forEach((s, b) => s.frames.forEach((f, t) => x.set(f, (b * T + t) * 6)));
-  const lengths = samples.map((s) => s.frames.length);
-  const logits = head.forward(gru.forward(rnn.tensor(x, [samples.length, T, 6]), { lengths }).output);
+  const { x, shape, lengths } = padFrames(samples);
+  const logits = head.forward(gru.forward(rnn.tensor(x, shape), { lengths }).output);
   return { lp: rnn.ops.logSoftmax(rnn.ops.transpose(logits, 0, 1), 2), lengths };
 }
 

@@ -2,20 +2,12 @@
 import { test, expect, beforeAll } from 'vitest';
 import * as rnn from '../src/index.js';
 import { ops } from '../src/index.js';
-import { ctcSample, editDistance, type CtcSample } from '../examples/ctc-data.js';
+import { ctcSample, editDistance, padFrames, type CtcSample } from '../examples/ctc-data.js';
 import { seeded } from './helpers.js';
 
 beforeAll(async () => {
   await rnn.init();
 });
-
-function batch(samples: CtcSample[]) {
-  const T = Math.max(...samples.map((s) => s.frames.length));
-  const F = samples[0].frames[0].length;
-  const x = new Float32Array(samples.length * T * F);
-  samples.forEach((s, b) => s.frames.forEach((f, t) => x.set(f, (b * T + t) * F)));
-  return { x: rnn.tensor(x, [samples.length, T, F]), lengths: samples.map((s) => s.frames.length), T };
-}
 
 test('CTC learning: label error rate below 5% on held-out unsegmented sequences', () => {
   rnn.manualSeed(1);
@@ -24,8 +16,8 @@ test('CTC learning: label error rate below 5% on held-out unsegmented sequences'
   const params = [...gru.parameters(), ...head.parameters()];
   const opt = new rnn.Adam(params, { lr: 1e-2 });
   const run = (samples: CtcSample[]) => {
-    const { x, lengths } = batch(samples);
-    const logits = head.forward(gru.forward(x, { lengths }).output); // [B,T,C]
+    const { x, shape, lengths } = padFrames(samples);
+    const logits = head.forward(gru.forward(rnn.tensor(x, shape), { lengths }).output); // [B,T,C]
     return { lp: ops.logSoftmax(ops.transpose(logits, 0, 1), 2), lengths }; // [T,B,C]
   };
   const rng = seeded(2);

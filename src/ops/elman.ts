@@ -7,7 +7,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Kernels } from '../backend/kernels.js';
 import { gemmNN, gemmNT, gemmTN, packedSize } from '../backend/gemm.js';
-import { fromTimeMajor, sortRows, toTimeMajor, unsortRows, type SeqLayout } from './sequence.js';
+import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import type { RecurrentResult } from './lstm.js';
 
 /** The weights of one direction of an Elman layer. @internal */
@@ -74,7 +74,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
       gemmNT(k, ar, xw, px, pwih, pb, TB, I, H, false);
       const packed = ar.alloc(packedSize(H, H));
       k.gemm_pack(packed, pwhh, H, H, 1);
-      const hbuf = h0 ? ar.put(sortRows(h0.data.subarray(d * B * H, (d + 1) * B * H), L, H)) : ar.zeros(B * H);
+      const hbuf = putState(ar, L, h0 ? h0.data : null, d, H);
       const hPrevAll = ar.zeros(TB * H);
       const y = ar.zeros(TB * H);
       const F = new Float32Array(ar.view(0, 0).buffer);
@@ -90,7 +90,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
         F.copyWithin(hbuf >> 2, yT >> 2, (yT >> 2) + rows * H);
       }
       fromTimeMajor(out, ar.view(y, TB * H), L, H, D * H, d * H, bf);
-      unsortRows(hN, d * B * H, ar.view(hbuf, B * H), L, H);
+      takeState(hN, ar, hbuf, L, d, H);
       if (saving) saved.push({ y: ar.read(y, TB * H), hPrev: ar.read(hPrevAll, TB * H) });
     }
   });
@@ -113,7 +113,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
         const pwhh = ar.put(w.wHh.data);
         const dZ = ar.zeros(TB * H);
         const dOutTM = ar.put(dOut ? toTimeMajor(dOut, L, H, D * H, d * H, bf, true) : new Float32Array(TB * H));
-        const dh = ar.put(dhN ? sortRows(dhN.subarray(d * B * H, (d + 1) * B * H), L, H) : new Float32Array(B * H));
+        const dh = putState(ar, L, dhN, d, H);
         const dht = ar.alloc(B * H);
         const y = ar.put(saved[d].y);
         const hPrev = ar.put(saved[d].hPrev);
@@ -144,7 +144,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
           for (const b of [w.bIh, w.bHh]) if (b && b.requiresGrad) grads.set(b, ar.read(p, H));
         }
         if (x.requiresGrad) gemmNN(k, ar, pdx, dZ, pwih, 0, TB, H, I, true);
-        unsortRows(dh0, d * B * H, ar.view(dh, B * H), L, H);
+        takeState(dh0, ar, dh, L, d, H);
       }
       if (x.requiresGrad) fromTimeMajor(dx, ar.view(pdx, TB * I), L, I, I, 0, bf);
     });

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmNT, gemmTN, packedSize } from '../backend/gemm.js';
-import { fromTimeMajor, sortRows, toTimeMajor, unsortRows, type SeqLayout } from './sequence.js';
+import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import type { RecurrentResult } from './lstm.js';
 
 /** The weights of one direction of a GRU layer. @internal */
@@ -78,7 +78,7 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
         packedN = ar.alloc(packedSize(H, H));
         k.gemm_pack(packedN, pwhh + 2 * H * H * 4, H, H, 1);
       }
-      const hbuf = h0 ? ar.put(sortRows(h0.data.subarray(d * B * H, (d + 1) * B * H), L, H)) : ar.zeros(B * H);
+      const hbuf = putState(ar, L, h0 ? h0.data : null, d, H);
       const hPrevAll = ar.zeros(TB * H);
       const gates = ar.zeros(TB * G);
       const hw = ar.zeros(TB * G);
@@ -104,7 +104,7 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
         F.copyWithin(hbuf >> 2, (y + g1) >> 2, ((y + g1) >> 2) + rows * H);
       }
       fromTimeMajor(out, ar.view(y, TB * H), L, H, D * H, d * H, bf);
-      unsortRows(hN, d * B * H, ar.view(hbuf, B * H), L, H);
+      takeState(hN, ar, hbuf, L, d, H);
       if (saving) {
         saved.push({
           gates: ar.read(gates, TB * G),
@@ -136,7 +136,7 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
         const dXW = ar.zeros(TB * G);
         const dHW = ar.zeros(TB * G);
         const dOutTM = ar.put(dOut ? toTimeMajor(dOut, L, H, D * H, d * H, bf, true) : new Float32Array(TB * H));
-        const dh = ar.put(dhN ? sortRows(dhN.subarray(d * B * H, (d + 1) * B * H), L, H) : new Float32Array(B * H));
+        const dh = putState(ar, L, dhN, d, H);
         const dht = ar.alloc(B * H);
         const gates = ar.put(sv.gates);
         const hw = ar.put(sv.hw);
@@ -199,7 +199,7 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
           grads.set(w.bHh, ar.read(p, G));
         }
         if (x.requiresGrad) gemmNN(k, ar, pdx, dXW, pwih, 0, TB, G, I, true);
-        unsortRows(dh0, d * B * H, ar.view(dh, B * H), L, H);
+        takeState(dh0, ar, dh, L, d, H);
       }
       if (x.requiresGrad) fromTimeMajor(dx, ar.view(pdx, TB * I), L, I, I, 0, bf);
     });

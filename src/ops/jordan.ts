@@ -9,7 +9,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Kernels } from '../backend/kernels.js';
 import { gemmNN, gemmNT, gemmTN, packedSize } from '../backend/gemm.js';
-import { fromTimeMajor, sortRows, toTimeMajor, unsortRows, type SeqLayout } from './sequence.js';
+import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import type { ElmanActivation } from './elman.js';
 
 /** The weights of a Jordan network. @internal */
@@ -88,7 +88,7 @@ export function jordanLayer(x: Tensor, y0: Tensor | null, w: JordanWeights, cfg:
     const packedOut = ar.alloc(packedSize(H, O));
     k.gemm_pack(packedOut, ar.put(w.wHo.data), H, O, 1);
     const pbo = w.bHo ? ar.put(w.bHo.data) : 0;
-    const ybuf = y0 ? ar.put(sortRows(y0.data, L, O)) : ar.zeros(B * O);
+    const ybuf = putState(ar, L, y0 ? y0.data : null, 0, O);
     const hAll = ar.zeros(TB * H);
     const oPre = ar.alloc(B * O);
     const yAll = ar.zeros(TB * O);
@@ -107,7 +107,7 @@ export function jordanLayer(x: Tensor, y0: Tensor | null, w: JordanWeights, cfg:
       F.copyWithin(ybuf >> 2, yT >> 2, (yT >> 2) + rows * O);
     }
     fromTimeMajor(out, ar.view(yAll, TB * O), L, O, O, 0, bf);
-    unsortRows(yN, 0, ar.view(ybuf, B * O), L, O);
+    takeState(yN, ar, ybuf, L, 0, O);
     if (saving) saved = { h: ar.read(hAll, TB * H), y: ar.read(yAll, TB * O), yPrev: ar.read(yPrevAll, TB * O) };
   });
 
@@ -124,7 +124,7 @@ export function jordanLayer(x: Tensor, y0: Tensor | null, w: JordanWeights, cfg:
       const px = ar.put(xTM);
       const pwih = ar.put(w.wIh.data);
       const dOutTM = ar.put(dOut ? toTimeMajor(dOut, L, O, O, 0, bf, true) : new Float32Array(TB * O));
-      const dy = ar.put(dyN ? sortRows(dyN, L, O) : new Float32Array(B * O));
+      const dy = putState(ar, L, dyN, 0, O);
       const dyt = ar.alloc(B * O);
       const dh = ar.alloc(B * H);
       const dO = ar.zeros(TB * O);
@@ -182,7 +182,7 @@ export function jordanLayer(x: Tensor, y0: Tensor | null, w: JordanWeights, cfg:
       }
       if (y0) {
         dy0 = new Float32Array(B * O);
-        unsortRows(dy0, 0, ar.view(dy, B * O), L, O);
+        takeState(dy0, ar, dy, L, 0, O);
       }
     });
     return inputs.map((t) => (t === x ? dx : t === y0 ? dy0 : grads.get(t) ?? null));

@@ -10,7 +10,7 @@ import { Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmNT, gemmTN, packedSize } from '../backend/gemm.js';
-import { fromTimeMajor, sortRows, toTimeMajor, unsortRows, type SeqLayout } from './sequence.js';
+import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 
 /** The weights of one direction of an LSTM layer (PyTorch layouts). @internal */
 export interface LstmWeights {
@@ -110,8 +110,8 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
         packedR = ar.alloc(packedSize(H, P));
         k.gemm_pack(packedR, pwhr, H, P, 1);
       }
-      const hbuf = h0 ? ar.put(sortRows(h0.data.subarray(d * B * P, (d + 1) * B * P), L, P)) : ar.zeros(B * P);
-      const cbuf = c0 ? ar.put(sortRows(c0.data.subarray(d * B * H, (d + 1) * B * H), L, H)) : ar.zeros(B * H);
+      const hbuf = putState(ar, L, h0 ? h0.data : null, d, P);
+      const cbuf = putState(ar, L, c0 ? c0.data : null, d, H);
       const hPrevAll = ar.zeros(TB * P);
       const cPrevAll = ar.zeros(TB * H);
       const cAll = ar.alloc(TB * H);
@@ -138,8 +138,8 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
         F.copyWithin(cbuf >> 2, cT >> 2, (cT >> 2) + rows * H);
       }
       fromTimeMajor(out, ar.view(outTM, TB * P), L, P, D * P, d * P, bf);
-      unsortRows(hN, d * B * P, ar.view(hbuf, B * P), L, P);
-      unsortRows(cN, d * B * H, ar.view(cbuf, B * H), L, H);
+      takeState(hN, ar, hbuf, L, d, P);
+      takeState(cN, ar, cbuf, L, d, H);
       if (saving) {
         saved.push({
           gates: ar.read(xw, TB * G),
@@ -177,8 +177,8 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
         const dpeep = peep ? ar.zeros(3 * H) : 0;
         const dZ = ar.zeros(TB * G);
         const dOutTM = ar.put(dOut ? toTimeMajor(dOut, L, P, D * P, d * P, bf, true) : new Float32Array(TB * P));
-        const dh = ar.put(dhN ? sortRows(dhN.subarray(d * B * P, (d + 1) * B * P), L, P) : new Float32Array(B * P));
-        const dc = ar.put(dcN ? sortRows(dcN.subarray(d * B * H, (d + 1) * B * H), L, H) : new Float32Array(B * H));
+        const dh = putState(ar, L, dhN, d, P);
+        const dc = putState(ar, L, dcN, d, H);
         const dht = ar.alloc(B * P);
         const gates = ar.put(sv.gates);
         const cPrev = ar.put(sv.cPrev);
@@ -242,8 +242,8 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
           grad(w.wCo, dpeep + 2 * H * 4, H);
         }
         if (x.requiresGrad) gemmNN(k, ar, pdx, dZ, pwih, 0, TB, G, I, true);
-        unsortRows(dh0, d * B * P, ar.view(dh, B * P), L, P);
-        unsortRows(dc0, d * B * H, ar.view(dc, B * H), L, H);
+        takeState(dh0, ar, dh, L, d, P);
+        takeState(dc0, ar, dc, L, d, H);
       }
       if (x.requiresGrad) fromTimeMajor(dx, ar.view(pdx, TB * I), L, I, I, 0, bf);
     });

@@ -4,6 +4,7 @@
 // finished sequences keep their state untouched; the reverse direction of sequence b starts at
 // its own last step because its rows join the prefix exactly there.
 import { fmtShape, type Tensor } from '../tensor.js';
+import type { Arena } from '../backend/heap.js';
 
 /** The sort and step counts of a batch of variable-length sequences. @internal */
 export interface SeqLayout {
@@ -93,4 +94,18 @@ export function checkState(s: Tensor | null | undefined, want: number[], op: str
   if (s.ndim !== 3 || s.shape[0] !== want[0] || s.shape[1] !== want[1] || s.shape[2] !== want[2]) {
     throw new Error(`${op}: ${arg} must be ${fmtShape(want)}, got ${fmtShape(s.shape)}`);
   }
+}
+
+/**
+ * Puts direction d's rows of a [D,B,F] state (a Tensor's data or a gradient) into the arena in
+ * sorted order; zeros when there is none. @internal
+ */
+export function putState(ar: Arena, L: SeqLayout, state: Float32Array | null, d: number, F: number): number {
+  const n = L.B * F;
+  return state ? ar.put(sortRows(state.subarray(d * n, (d + 1) * n), L, F)) : ar.zeros(n);
+}
+
+/** Writes a sorted [B,F] state from the arena into direction d of dst [D,B,F]. @internal */
+export function takeState(dst: Float32Array, ar: Arena, ptr: number, L: SeqLayout, d: number, F: number): void {
+  unsortRows(dst, d * L.B * F, ar.view(ptr, L.B * F), L, F);
 }
