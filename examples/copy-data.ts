@@ -17,3 +17,14 @@ export function copyBatch(rng: () => number, B: number, L: number, W: number): {
   }
   return { x, y, T };
 }
+
+/** A small seeded uniform [0,1) generator (mulberry32), so runs are reproducible. */
+export function mulberry32(seed: number): () => number {
+  let a = (seed * 2654435761 + 0x6d2b79f5) | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -2,18 +2,17 @@
 // memory, then write it back; trained on 1-6 vectors, tested on longer ones too.
 //   npm run example:ntm
 import * as rnn from 'rnn-wasm';
-import { copyBatch } from './copy-data.js';
+import { copyBatch, mulberry32 } from './copy-data.js';
 
 await rnn.init();
 rnn.manualSeed(1);
-let seed = 3;
-const rng = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+const rng = mulberry32(3); // training data; evaluation draws from its own streams
 const W = 4;
 const ntm = new rnn.NTM({ inputSize: W + 1, outputSize: W, controllerSize: 64, memorySize: 20, memoryWidth: 8 });
 const opt = new rnn.Adam(ntm.parameters(), { lr: 3e-3 });
 
 function bitErrors(L: number, n = 64): number {
-  const { x, y, T } = copyBatch(rng, n, L, W);
+  const { x, y, T } = copyBatch(mulberry32(L * 7), n, L, W);
   const out = rnn.noGrad(() => rnn.ops.slice(ntm.forward(rnn.tensor(x, [n, T, W + 1])).output, 1, L + 1)).toArray();
   return out.reduce((e, v, i) => e + ((v > 0 ? 1 : 0) === y[i] ? 0 : 1), 0) / n;
 }
@@ -32,7 +31,7 @@ for (let step = 1; step <= 4000; step++) {
 }
 for (const L of [4, 6, 8, 10, 12]) console.log(`length ${L}${L > 6 ? ' (longer than any in training)' : ''}: ${bitErrors(L).toFixed(2)} bit errors per sequence of ${L * W} bits`);
 
-const { x, T } = copyBatch(rng, 1, 6, W);
+const { x, T } = copyBatch(mulberry32(99), 1, 6, W);
 const { writeWeights, readWeights } = rnn.noGrad(() => ntm.forward(rnn.tensor(x, [1, T, W + 1])));
 const focus = (w: rnn.Tensor) => { const a = w.toArray(); return a.indexOf(Math.max(...a)); };
 console.log(`\nwrite head focus per step: ${writeWeights.map((ws) => focus(ws[0])).join(' ')}`);

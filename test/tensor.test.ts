@@ -131,4 +131,24 @@ describe('memory', () => {
     expect(rnn.memoryStats().wasmMemoryBytes).toBe(after100);
     expect(last).toBeLessThan(first);
   });
+  test('an LSTM training loop with Adam and clipping keeps wasm memory flat over 2,000 steps', () => {
+    rnn.manualSeed(4);
+    const lstm = new rnn.LSTM({ inputSize: 6, hiddenSize: 16, bidirectional: true });
+    const head = new rnn.Linear({ inFeatures: 32, outFeatures: 3 });
+    const params = [...lstm.parameters(), ...head.parameters()];
+    const opt = new rnn.Adam(params, { lr: 1e-3 });
+    const x = rnn.randn([4, 9, 6]);
+    const targets = Array.from({ length: 36 }, (_, i) => i % 3);
+    let after50 = 0;
+    for (let step = 0; step < 2000; step++) {
+      const loss = rnn.crossEntropy(head.forward(lstm.forward(x, { lengths: [9, 4, 7, 2] }).output), targets);
+      opt.zeroGrad();
+      loss.backward();
+      rnn.clipGradNorm(params, 1);
+      opt.step();
+      if (step === 50) after50 = rnn.memoryStats().wasmMemoryBytes;
+    }
+    expect(rnn.memoryStats().liveBytes).toBe(0);
+    expect(rnn.memoryStats().wasmMemoryBytes).toBe(after50);
+  });
 });
