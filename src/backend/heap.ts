@@ -13,12 +13,19 @@ export class Arena {
   private readonly base: number;
   private top: number;
   private highWater: number;
+  private f32: Float32Array; // the whole memory; replaced when memory.grow detaches the buffer
 
   constructor(k: Kernels) {
     this.memory = k.memory;
     this.base = (k.heap_base() + 15) & ~15;
     this.top = this.base;
     this.highWater = this.base;
+    this.f32 = new Float32Array(this.memory.buffer);
+  }
+
+  private heap(): Float32Array {
+    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
+    return this.f32;
   }
 
   /** Reserves n floats (16-byte aligned, contents undefined) and returns the byte offset. */
@@ -35,30 +42,30 @@ export class Arena {
   /** Reserves n floats set to zero. */
   zeros(n: number): number {
     const ptr = this.alloc(n);
-    this.view(ptr, n).fill(0);
+    this.heap().fill(0, ptr >> 2, (ptr >> 2) + n);
     return ptr;
   }
 
   /** Copies `data` in and returns its offset. */
   put(data: ArrayLike<number>): number {
     const ptr = this.alloc(data.length);
-    this.view(ptr, data.length).set(data);
+    this.heap().set(data, ptr >> 2);
     return ptr;
   }
 
   /** A fresh Float32Array copy of n floats at ptr. */
   read(ptr: number, n: number): Float32Array {
-    return this.view(ptr, n).slice();
+    return this.heap().slice(ptr >> 2, (ptr >> 2) + n);
   }
 
   /** Copies n floats at ptr into `into`. */
   readInto(ptr: number, into: Float32Array): void {
-    into.set(this.view(ptr, into.length));
+    into.set(this.heap().subarray(ptr >> 2, (ptr >> 2) + into.length));
   }
 
   /** A live view: invalid after the next alloc (memory may grow), so use it at once. */
   view(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, n);
+    return this.heap().subarray(ptr >> 2, (ptr >> 2) + n);
   }
 
   mark(): number {
