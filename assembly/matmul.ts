@@ -1,4 +1,5 @@
 import { transpose_forward } from './transpose';
+import { vmadd } from './vmath';
 
 // f32 GEMM: C[M,N] (+)= A·B (+ bias[N]), the three forms backprop needs:
 //   gemm_nn  A [M,K]·B [K,N]        forward of x·W, dX = dY·W
@@ -101,14 +102,14 @@ export function gemm_packed(
           const x1 = f32x4.splat(load<f32>(a1));
           const x2 = f32x4.splat(load<f32>(a2));
           const x3 = f32x4.splat(load<f32>(a3));
-          c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-          c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-          c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-          c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-          c20 = f32x4.add(c20, f32x4.mul(x2, b0));
-          c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-          c30 = f32x4.add(c30, f32x4.mul(x3, b0));
-          c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+          c00 = vmadd(x0, b0, c00);
+          c01 = vmadd(x0, b1, c01);
+          c10 = vmadd(x1, b0, c10);
+          c11 = vmadd(x1, b1, c11);
+          c20 = vmadd(x2, b0, c20);
+          c21 = vmadd(x2, b1, c21);
+          c30 = vmadd(x3, b0, c30);
+          c31 = vmadd(x3, b1, c31);
           a0 += cs; a1 += cs; a2 += cs; a3 += cs;
           pb += 32;
         }
@@ -128,17 +129,17 @@ export function gemm_packed(
         for (; kk + 2 <= k; kk += 2) {
           const x0 = f32x4.splat(load<f32>(a0));
           const x1 = f32x4.splat(load<f32>(a0 + cs));
-          c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(pb)));
-          c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(pb, 16)));
-          d00 = f32x4.add(d00, f32x4.mul(x1, v128.load(pb, 32)));
-          d01 = f32x4.add(d01, f32x4.mul(x1, v128.load(pb, 48)));
+          c00 = vmadd(x0, v128.load(pb), c00);
+          c01 = vmadd(x0, v128.load(pb, 16), c01);
+          d00 = vmadd(x1, v128.load(pb, 32), d00);
+          d01 = vmadd(x1, v128.load(pb, 48), d01);
           a0 += cs + cs;
           pb += 64;
         }
         if (kk < k) {
           const x0 = f32x4.splat(load<f32>(a0));
-          c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(pb)));
-          c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(pb, 16)));
+          c00 = vmadd(x0, v128.load(pb), c00);
+          c01 = vmadd(x0, v128.load(pb, 16), c01);
         }
         storeRow(c + <usize>i * ldcb + (<usize>j0 << 2), f32x4.add(c00, d00), f32x4.add(c01, d01), w, biasp, accumulate);
       }

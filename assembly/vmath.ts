@@ -225,3 +225,14 @@
   return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.625)));
 }
 
+
+/**
+ * a·b + c on four lanes: one relaxed fused multiply-add in the relaxed-SIMD build (an engine may
+ * fuse it or round twice, so results can differ in the last bit between engines), a multiply
+ * and an add otherwise.
+ */
+// @ts-ignore: decorator
+@inline export function vmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}

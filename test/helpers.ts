@@ -42,13 +42,15 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
 }
 
-/** Both wasm builds, loaded once per test file. */
+/**
+ * The wasm builds under test: SIMD and scalar, or what RNN_TEST_BUILDS names (the relaxed-SIMD
+ * project of vitest.config.ts sets 'relaxed', with the engine flag that build needs).
+ */
+export const BUILDS = (process.env.RNN_TEST_BUILDS ?? 'simd,scalar').split(',') as ('simd' | 'scalar' | 'relaxed')[];
+
+/** The builds under test, loaded once per test file. */
 export async function loadBuilds(): Promise<{ name: string; k: Kernels }[]> {
-  const [simd, scalar] = await Promise.all([loadBuild(true), loadBuild(false)]);
-  return [
-    { name: 'simd', k: simd },
-    { name: 'scalar', k: scalar },
-  ];
+  return Promise.all(BUILDS.map(async (name) => ({ name, k: await loadBuild(name) })));
 }
 
 /**

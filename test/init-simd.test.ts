@@ -3,6 +3,6 @@ import * as rnn from '../src/index.js';
 
 test('init() picks the SIMD build where the engine has SIMD (Node 20 has)', async () => {
   await rnn.init();
-  expect(rnn.backendInfo()).toEqual({ simd: true, threads: 1, version: expect.any(String) });
+  expect(rnn.backendInfo()).toEqual({ simd: true, relaxedSimd: false, threads: 1, version: expect.any(String) });
 });
 

@@ -1,4 +1,5 @@
-// Loading the wasm core: SIMD build where the engine validates SIMD, scalar build elsewhere.
+// Loading the wasm core: the relaxed-SIMD build where the engine validates relaxed SIMD, the SIMD
+// build where it validates SIMD, the scalar build elsewhere.
 // In Node the .wasm files are read from beside this module (dist/) or from build/ when running
 // from source; in a browser they are fetched relative to import.meta.url, or passed to init().
 import { instantiate } from '@assemblyscript/loader';
@@ -10,15 +11,26 @@ export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssem
 
 /** Options of {@link init}. */
 export interface InitOptions {
-  /** The wasm binary (its URL, bytes or compiled module). Default: the build matching `simd`. */
+  /**
+   * The wasm binary (its URL, bytes or compiled module). Default: the build the engine supports
+   * best. With `wasm`, say which build it is through `simd` and `relaxedSimd`.
+   */
   wasm?: WasmSource;
   /** Use the SIMD build (default: when the engine supports SIMD). `false` forces the scalar build. */
   simd?: boolean;
+  /**
+   * Use the relaxed-SIMD build, whose GEMM uses fused multiply-add (default: when the engine
+   * supports relaxed SIMD, as Chrome does and Node does with --experimental-wasm-relaxed-simd).
+   * Its results may differ from the SIMD build's in the last bit. `false` keeps plain SIMD.
+   */
+  relaxedSimd?: boolean;
 }
 
 /** What {@link backendInfo} reports. */
 export interface BackendInfo {
   simd: boolean;
+  /** Whether the relaxed-SIMD (fused multiply-add) build runs. */
+  relaxedSimd: boolean;
   threads: number;
   version: string;
 }
@@ -31,6 +43,20 @@ export const VERSION = '0.1.0';
 const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
+
+// a function using i8x16.relaxed_swizzle: validates only where relaxed SIMD is implemented
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11,
+]);
+
+/** Whether this engine validates WebAssembly relaxed SIMD. */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
 
 /** Whether this engine validates WebAssembly SIMD128. */
 export function simdSupported(): boolean {
@@ -52,8 +78,10 @@ let pending: Promise<void> | null = null;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-async function readDefault(simd: boolean): Promise<ArrayBuffer | Uint8Array | Response> {
-  const file = simd ? 'rnn-simd.wasm' : 'rnn-scalar.wasm';
+type Build = 'scalar' | 'simd' | 'relaxed';
+
+async function readDefault(build: Build): Promise<ArrayBuffer | Uint8Array | Response> {
+  const file = `rnn-${build}.wasm`;
   const candidates = [new URL(`./${file}`, import.meta.url), new URL(`../../build/${file}`, import.meta.url)];
   if (isNode && candidates[0].protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
@@ -97,9 +125,9 @@ export async function instantiateKernels(src: ArrayBuffer | Uint8Array | WebAsse
   return exports as unknown as Kernels;
 }
 
-/** Reads one of the two shipped builds (Node only; tests and benchmarks). @internal */
-export async function loadBuild(simd: boolean): Promise<Kernels> {
-  const bytes = await readDefault(simd);
+/** Reads one of the shipped builds (Node only; tests and benchmarks). @internal */
+export async function loadBuild(build: boolean | Build): Promise<Kernels> {
+  const bytes = await readDefault(build === true ? 'simd' : build === false ? 'scalar' : build);
   return instantiateKernels(bytes instanceof Response ? new Uint8Array(await bytes.arrayBuffer()) : bytes);
 }
 
@@ -113,9 +141,12 @@ export function init(options: InitOptions = {}): Promise<void> {
   pending = (async () => {
     const simd = options.simd ?? simdSupported();
     if (simd && !simdSupported()) throw new Error('rnn-wasm: init({ simd: true }) but this engine has no WebAssembly SIMD');
-    const src = options.wasm !== undefined ? await toBytesOrModule(options.wasm) : await readDefault(simd);
+    const relaxed = simd && (options.relaxedSimd ?? (options.wasm === undefined && relaxedSimdSupported()));
+    if (relaxed && !relaxedSimdSupported()) throw new Error('rnn-wasm: init({ relaxedSimd: true }) but this engine has no relaxed SIMD');
+    const build: Build = relaxed ? 'relaxed' : simd ? 'simd' : 'scalar';
+    const src = options.wasm !== undefined ? await toBytesOrModule(options.wasm) : await readDefault(build);
     const kernels = await instantiateKernels(src instanceof Response ? new Uint8Array(await src.arrayBuffer()) : src);
-    backend = { kernels, arena: new Arena(kernels), info: { simd, threads: 1, version: VERSION } };
+    backend = { kernels, arena: new Arena(kernels), info: { simd, relaxedSimd: relaxed, threads: 1, version: VERSION } };
   })();
   pending.catch(() => {
     pending = null;

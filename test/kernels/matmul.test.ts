@@ -3,7 +3,7 @@ import * as ref from '../../src/reference/matmul.js';
 import { packedSize } from '../../src/backend/gemm.js';
 import type { Kernels } from '../../src/backend/kernels.js';
 import { Arena } from '../../src/backend/heap.js';
-import { expectClose, loadBuilds, randomFloats, runKernel, seeded } from '../helpers.js';
+import { BUILDS, expectClose, loadBuilds, randomFloats, runKernel, seeded } from '../helpers.js';
 
 // every dimension a non-multiple of 4 somewhere; tiles of 4 rows × 8 columns, several passes
 const SHAPES: [number, number, number][] = [
@@ -16,7 +16,7 @@ beforeAll(async () => {
   builds = await loadBuilds();
 });
 
-describe.each(['simd', 'scalar'])('%s build', (buildName) => {
+describe.each(BUILDS)('%s build', (buildName) => {
   const k = () => builds.find((b) => b.name === buildName)!.k;
   for (const form of ['nn', 'nt', 'tn'] as const) {
     test.each(SHAPES)(`gemm_${form} matches reference, M=%i K=%i N=%i, with bias and accumulate`, (m, kk, n) => {
