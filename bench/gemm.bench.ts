@@ -2,7 +2,7 @@
 // packed per call, the three backprop forms, the scalar build, and the whole ops.matmul with its
 // copies) beside a naive JavaScript loop and tfjs matMul on its cpu and wasm backends, all in
 // this one process. Ratios are rnn-wasm (packed B, SIMD) over each peer.
-import { loadBuild } from '../src/backend/wasm.js';
+import { loadBuild, relaxedSimdSupported } from '../src/backend/wasm.js';
 import { Arena } from '../src/backend/heap.js';
 import { packedSize } from '../src/backend/gemm.js';
 import type { Kernels } from '../src/backend/kernels.js';
@@ -44,8 +44,9 @@ function kernelCase(k: Kernels, m: number, kk: number, n: number) {
 }
 
 async function main() {
-  const simd = await loadBuild(true);
-  const scalar = await loadBuild(false);
+  const simd = await loadBuild('simd');
+  const scalar = await loadBuild('scalar');
+  const relaxed = relaxedSimdSupported() ? await loadBuild('relaxed') : null;
   await rnn.init();
   const tfCpu = await useTf('cpu');
   const rows: (string | number)[][] = [];
@@ -60,6 +61,7 @@ async function main() {
     const tNT = await timeIt(ks.nt);
     const tTN = await timeIt(ks.tn);
     const tScalar = await timeIt(kc.nn, { reps: 3, minMs: 100 });
+    const tRelaxed = relaxed ? await timeIt(kernelCase(relaxed, m, k, n).packed) : NaN;
     const A = rnn.tensor(randomArray(m * k, 5), [m, k]);
     const B = rnn.tensor(randomArray(k * n, 6), [k, n]);
     const tOp = await timeIt(() => rnn.ops.matmul(A, B));
@@ -74,11 +76,12 @@ async function main() {
     const tTfWasm = await timeIt(() => tfWasm.tidy(() => tfWasm.matMul(wa, wb).dataSync()));
     wa.dispose(); wb.dispose();
     await useTf('cpu');
-    rows.push([name, fmt(g(tPacked)), fmt(g(tNN)), fmt(g(tNT)), fmt(g(tTN)), fmt(g(tOp)), fmt(g(tScalar)), fmt(g(tNaive)), fmt(g(tTfCpu)), fmt(g(tTfWasm))]);
+    rows.push([name, fmt(g(tPacked)), fmt(g(tRelaxed)), fmt(g(tNN)), fmt(g(tNT)), fmt(g(tTN)), fmt(g(tOp)), fmt(g(tScalar)), fmt(g(tNaive)), fmt(g(tTfCpu)), fmt(g(tTfWasm))]);
     ratios.push([name, fmt(tNaive / tPacked, 1) + '×', fmt(tTfCpu / tPacked, 1) + '×', fmt(tTfWasm / tPacked, 2) + '×', fmt(tTfWasm / tOp, 2) + '×']);
   }
   console.log('GFLOP/s, one thread (median of timed runs after warm-up)\n');
-  printTable(['shape', 'packed B', 'nn', 'nt', 'tn', 'ops.matmul', 'scalar nn', 'naive JS', 'tfjs cpu', 'tfjs wasm'], rows);
+  printTable(['shape', 'packed B', 'packed, relaxed FMA', 'nn', 'nt', 'tn', 'ops.matmul', 'scalar nn', 'naive JS', 'tfjs cpu', 'tfjs wasm'], rows);
+  if (!relaxed) console.log('(relaxed SIMD: run Node with --experimental-wasm-relaxed-simd to measure it)');
   console.log('\nSpeed-up of rnn-wasm (SIMD, B packed once) over each peer; last column: the whole ops.matmul over tfjs wasm\n');
   printTable(['shape', 'vs naive JS', 'vs tfjs cpu', 'vs tfjs wasm', 'ops.matmul vs tfjs wasm'], ratios);
 }
