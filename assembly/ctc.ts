@@ -8,17 +8,16 @@
 // gradient with respect to the log-probabilities; through a log-softmax it equals PyTorch's.
 // lp is the batch's [T,B,C] array; this call reads column b. An impossible alignment gives
 // nll = +Infinity and leaves grad untouched.
-import { expf, logf } from './vmath';
+//
+// Every row of alpha and beta depends only on the previous (next) row, so a row is computed four
+// positions at a time. Rows are stored with two -Infinity cells on each side (stride R), so the
+// s-1, s-2, s+1 and s+2 neighbours are plain loads; the skip rule becomes an additive mask
+// (0 or -Infinity) precomputed once per sequence.
+import { expf, logf, vexp, vlog } from './vmath';
 
-// label at extended position s: blank when s is even, labels[(s-1)/2] when odd
 // @ts-ignore: decorator
 @inline function extLabel(labels: usize, blank: i32, s: i32): i32 {
   return (s & 1) == 0 ? blank : load<i32>(labels + (<usize>((s - 1) >> 1) << 2));
-}
-
-// @ts-ignore: decorator
-@inline function lpAt(col: usize, rowT: usize, t: i32, c: i32): f32 {
-  return load<f32>(col + ((<usize>t * rowT + c) << 2));
 }
 
 // @ts-ignore: decorator
@@ -36,81 +35,151 @@ import { expf, logf } from './vmath';
   return m + logf(expf(a - m) + expf(b - m) + expf(c - m));
 }
 
-// grad [T,B,C] (written for column b, t < T), alpha, beta [T,S] work, lcab [C] work,
-// lp [T,B,C], labels [L] (i32)
+// @ts-ignore: decorator
+@inline function vlse3(a: v128, b: v128, c: v128): v128 {
+  const m = f32x4.max(a, f32x4.max(b, c));
+  const s = f32x4.add(f32x4.add(vexp(f32x4.sub(a, m)), vexp(f32x4.sub(b, m))), vexp(f32x4.sub(c, m)));
+  const r = f32x4.add(m, vlog(s));
+  // a lane with every term -Infinity stays -Infinity (its differences above were NaN)
+  return v128.bitselect(m, r, f32x4.eq(m, f32x4.splat(-Infinity)));
+}
+
+/** Floats of work space ctc_loss_forward_backward needs for T steps, C classes and L labels. */
+export function ctc_work_size(T: i32, C: i32, L: i32): i32 {
+  const R = (((2 * L + 1) + 3) & ~3) + 4;
+  return 2 * T * R + C + 4 * R;
+}
+
+// grad [T,B,C] (written for column b, t < T); work: ctc_work_size floats; lp [T,B,C]; labels [L] (i32)
 export function ctc_loss_forward_backward(
-  grad: usize, alpha: usize, beta: usize, lcab: usize, lp: usize, labels: usize,
+  grad: usize, work: usize, lp: usize, labels: usize,
   T: i32, B: i32, C: i32, b: i32, L: i32, blank: i32, wantGrad: bool,
 ): f32 {
   const S = 2 * L + 1;
-  const rowT = <usize>B * C; // floats between time steps of lp
-  // label of extended position s
-  // (s even: blank; s odd: labels[(s-1)/2])
-  for (let i = 0; i < T * S; i++) {
-    store<f32>(alpha + (<usize>i << 2), -Infinity);
-    store<f32>(beta + (<usize>i << 2), -Infinity);
+  const S4 = (S + 3) & ~3;
+  const R = S4 + 4; // row stride: 2 pad cells, S4 cells, 2 pad cells
+  const rb = <usize>R << 2;
+  const alpha = work;
+  const beta = alpha + <usize>T * rb;
+  const lcab = beta + <usize>T * rb;
+  const emit = lcab + (<usize>C << 2); // [R]: lp[t, l'_s] at cell 2+s
+  const skipA = emit + rb; // [R]: 0 where alpha may skip from s-2 to s, else -Infinity
+  const skipB = skipA + rb; // [R]: 0 where beta may skip from s+2 to s
+  const tmp = skipB + rb;
+  const col = lp + ((<usize>b * C) << 2);
+  const rowT = <usize>B * C;
+  const NEG: f32 = -Infinity;
+
+  for (let i = 0; i < 2 * T * R; i++) store<f32>(alpha + (<usize>i << 2), NEG);
+  for (let i = 0; i < R; i++) {
+    store<f32>(skipA + (<usize>i << 2), NEG);
+    store<f32>(skipB + (<usize>i << 2), NEG);
+    store<f32>(emit + (<usize>i << 2), NEG);
   }
-  const col = lp + ((<usize>b * C) << 2); // lp[0, b, :]
-  // alpha
-  store<f32>(alpha, lpAt(col, rowT, 0, blank));
-  if (S > 1) store<f32>(alpha + 4, lpAt(col, rowT, 0, extLabel(labels, blank, 1)));
-  for (let t = 1; t < T; t++) {
-    const prev = alpha + (<usize>(t - 1) * S << 2);
-    const cur = alpha + (<usize>t * S << 2);
-    // positions that cannot be reached yet (s < S - 2(T - t)) stay -inf only in beta; alpha is
-    // bounded by s <= 2t+1
-    const sMax = min(S - 1, 2 * t + 1);
-    for (let s = 0; s <= sMax; s++) {
-      const l = extLabel(labels, blank, s);
-      const a0 = load<f32>(prev + (<usize>s << 2));
-      const a1: f32 = s >= 1 ? load<f32>(prev + (<usize>(s - 1) << 2)) : -Infinity;
-      const a2: f32 = s >= 2 && l != blank && l != extLabel(labels, blank, s - 2) ? load<f32>(prev + (<usize>(s - 2) << 2)) : -Infinity;
-      const a = a2 == -Infinity ? lse(a0, a1) : lse3(a0, a1, a2);
-      store<f32>(cur + (<usize>s << 2), a == -Infinity ? a : a + lpAt(col, rowT, t, l));
+  for (let s = 2; s < S; s++) {
+    const l = extLabel(labels, blank, s);
+    if (l != blank && l != extLabel(labels, blank, s - 2)) {
+      store<f32>(skipA + (<usize>(s + 2) << 2), 0);
+      store<f32>(skipB + (<usize>s << 2), 0); // beta at s-2 may take s: cell (s-2)+2
     }
   }
-  const last = alpha + (<usize>(T - 1) * S << 2);
+
+  // emission row for step t: emit[2+s] = lp[t, l'_s] for s < S, -Infinity beyond
+  // alpha
+  store<f32>(alpha + 8, load<f32>(col + (<usize>blank << 2)));
+  if (S > 1) store<f32>(alpha + 12, load<f32>(col + (<usize>extLabel(labels, blank, 1) << 2)));
+  for (let t = 1; t < T; t++) {
+    const lpt = col + ((<usize>t * rowT) << 2);
+    for (let s = 0; s < S; s++) store<f32>(emit + (<usize>(s + 2) << 2), load<f32>(lpt + (<usize>extLabel(labels, blank, s) << 2)));
+    const prev = alpha + <usize>(t - 1) * rb + 8;
+    const cur = alpha + <usize>t * rb + 8;
+    const sMax = min(S, 2 * t + 2); // alpha is -Infinity past 2t+1
+    let s = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; s < sMax; s += 4) {
+        const o = <usize>s << 2;
+        const a0 = v128.load(prev + o);
+        const a1 = v128.load(prev + o - 4);
+        const a2 = f32x4.add(v128.load(prev + o - 8), v128.load(skipA + 8 + o));
+        v128.store(cur + o, f32x4.add(vlse3(a0, a1, a2), v128.load(emit + 8 + o)));
+      }
+    } else {
+      for (; s < sMax; s++) {
+        const o = <usize>s << 2;
+        const a = lse3(load<f32>(prev + o), load<f32>(prev + o - 4), load<f32>(prev + o - 8) + load<f32>(skipA + 8 + o));
+        store<f32>(cur + o, a + load<f32>(emit + 8 + o));
+      }
+    }
+    // cells past S (vector overrun) must stay -Infinity for the next row's neighbours
+    for (let q = S; q < S4 + 2; q++) store<f32>(cur + (<usize>q << 2), NEG);
+  }
+  const last = alpha + <usize>(T - 1) * rb + 8;
   let ll = load<f32>(last + (<usize>(S - 1) << 2));
   if (S > 1) ll = lse(ll, load<f32>(last + (<usize>(S - 2) << 2)));
   const nll: f32 = -ll;
   if (!wantGrad || ll == -Infinity) return nll;
+
   // beta
-  const lastB = beta + (<usize>(T - 1) * S << 2);
-  store<f32>(lastB + (<usize>(S - 1) << 2), lpAt(col, rowT, T - 1, blank));
-  if (S > 1) store<f32>(lastB + (<usize>(S - 2) << 2), lpAt(col, rowT, T - 1, extLabel(labels, blank, S - 2)));
+  const lastB = beta + <usize>(T - 1) * rb + 8;
+  const lpLast = col + ((<usize>(T - 1) * rowT) << 2);
+  store<f32>(lastB + (<usize>(S - 1) << 2), load<f32>(lpLast + (<usize>blank << 2)));
+  if (S > 1) store<f32>(lastB + (<usize>(S - 2) << 2), load<f32>(lpLast + (<usize>extLabel(labels, blank, S - 2) << 2)));
   for (let t = T - 2; t >= 0; t--) {
-    const next = beta + (<usize>(t + 1) * S << 2);
-    const cur = beta + (<usize>t * S << 2);
-    const sMin = max(0, S - 2 * (T - t));
-    for (let s = S - 1; s >= sMin; s--) {
-      const l = extLabel(labels, blank, s);
-      const v0 = load<f32>(next + (<usize>s << 2));
-      const v1: f32 = s + 1 < S ? load<f32>(next + (<usize>(s + 1) << 2)) : -Infinity;
-      const v2: f32 = s + 2 < S && l != blank && l != extLabel(labels, blank, s + 2) ? load<f32>(next + (<usize>(s + 2) << 2)) : -Infinity;
-      const v = v2 == -Infinity ? lse(v0, v1) : lse3(v0, v1, v2);
-      store<f32>(cur + (<usize>s << 2), v == -Infinity ? v : v + lpAt(col, rowT, t, l));
+    const lpt = col + ((<usize>t * rowT) << 2);
+    for (let s = 0; s < S; s++) store<f32>(emit + (<usize>(s + 2) << 2), load<f32>(lpt + (<usize>extLabel(labels, blank, s) << 2)));
+    const next = beta + <usize>(t + 1) * rb + 8;
+    const cur = beta + <usize>t * rb + 8;
+    let s = max(0, S - 2 * (T - t)) & ~3; // beta is -Infinity before S - 2(T - t)
+    if (ASC_FEATURE_SIMD) {
+      for (; s < S; s += 4) {
+        const o = <usize>s << 2;
+        const v0 = v128.load(next + o);
+        const v1 = v128.load(next + o + 4);
+        const v2 = f32x4.add(v128.load(next + o + 8), v128.load(skipB + 8 + o));
+        v128.store(cur + o, f32x4.add(vlse3(v0, v1, v2), v128.load(emit + 8 + o)));
+      }
+    } else {
+      for (; s < S; s++) {
+        const o = <usize>s << 2;
+        const v = lse3(load<f32>(next + o), load<f32>(next + o + 4), load<f32>(next + o + 8) + load<f32>(skipB + 8 + o));
+        store<f32>(cur + o, v + load<f32>(emit + 8 + o));
+      }
     }
+    for (let q = S; q < S4 + 2; q++) store<f32>(cur + (<usize>q << 2), NEG);
   }
+
   // gradient: occupancy of each class at each step, summed in linear space under the step's
   // largest alpha+beta (one exp per position instead of a log-sum-exp)
   for (let t = 0; t < T; t++) {
     for (let c = 0; c < C; c++) store<f32>(lcab + (<usize>c << 2), 0);
-    const ar = alpha + (<usize>t * S << 2);
-    const br = beta + (<usize>t * S << 2);
-    let m: f32 = -Infinity;
+    const ar = alpha + <usize>t * rb + 8;
+    const br = beta + <usize>t * rb + 8;
+    let m: f32 = NEG;
     for (let s = 0; s < S; s++) m = max(m, load<f32>(ar + (<usize>s << 2)) + load<f32>(br + (<usize>s << 2)));
-    if (m == -Infinity) continue;
-    for (let s = 0; s < S; s++) {
-      const v = load<f32>(ar + (<usize>s << 2)) + load<f32>(br + (<usize>s << 2));
-      if (v == -Infinity) continue;
-      const q = lcab + (<usize>extLabel(labels, blank, s) << 2);
-      store<f32>(q, load<f32>(q) + expf(v - m));
+    if (m == NEG) continue;
+    let s = 0;
+    if (ASC_FEATURE_SIMD) {
+      const mv = f32x4.splat(m);
+      for (; s < S; s += 4) {
+        const o = <usize>s << 2;
+        v128.store(tmp + o, vexp(f32x4.sub(f32x4.add(v128.load(ar + o), v128.load(br + o)), mv)));
+      }
+    } else {
+      for (; s < S; s++) {
+        const o = <usize>s << 2;
+        store<f32>(tmp + o, expf(load<f32>(ar + o) + load<f32>(br + o) - m));
+      }
     }
+    for (let s2 = 0; s2 < S; s2++) {
+      const q = lcab + (<usize>extLabel(labels, blank, s2) << 2);
+      store<f32>(q, load<f32>(q) + load<f32>(tmp + (<usize>s2 << 2)));
+    }
+    const lpt = col + ((<usize>t * rowT) << 2);
     for (let c = 0; c < C; c++) {
       const v = load<f32>(lcab + (<usize>c << 2));
       if (v == 0) continue;
       const g = grad + (((<usize>t * rowT) + <usize>b * C + c) << 2);
-      store<f32>(g, -v * expf(m - lpAt(col, rowT, t, c) + nll));
+      store<f32>(g, -v * expf(m - load<f32>(lpt + (<usize>c << 2)) + nll));
     }
   }
   return nll;

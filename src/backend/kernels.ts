@@ -60,5 +60,6 @@ export interface Kernels {
   gru_step_backward(dxw: Ptr, dhw: Ptr, dhPrev: Ptr, dh: Ptr, gates: Ptr, hw: Ptr, hPrev: Ptr, rows: number, H: number, resetAfter: number): void;
   gru_reset_backward(dxw: Ptr, dhw: Ptr, dhPrev: Ptr, drh: Ptr, gates: Ptr, hPrev: Ptr, rows: number, H: number): void;
 
-  ctc_loss_forward_backward(grad: Ptr, alpha: Ptr, beta: Ptr, lcab: Ptr, lp: Ptr, labels: Ptr, T: number, B: number, C: number, b: number, L: number, blank: number, wantGrad: number): number;
+  ctc_work_size(T: number, C: number, L: number): number;
+  ctc_loss_forward_backward(grad: Ptr, work: Ptr, lp: Ptr, labels: Ptr, T: number, B: number, C: number, b: number, L: number, blank: number, wantGrad: number): number;
 }

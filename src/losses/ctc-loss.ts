@@ -106,10 +106,7 @@ export function ctcLoss(
   arena().scoped((ar) => {
     const plp = ar.put(logProbs.data);
     const pg = wantGrad ? ar.zeros(T * B * C) : 0;
-    const maxS = 2 * Math.max(...tl) + 1;
-    const alpha = ar.alloc(T * maxS);
-    const beta = ar.alloc(T * maxS);
-    const lcab = ar.alloc(C);
+    const work = ar.alloc(k.ctc_work_size(T, C, Math.max(...tl)));
     const plab = ar.alloc(Math.max(...tl, 1));
     for (let b = 0; b < B; b++) {
       if (il[b] === 0) {
@@ -117,7 +114,7 @@ export function ctcLoss(
         continue;
       }
       new Int32Array(ar.view(plab, labels[b].length).buffer, plab, labels[b].length).set(labels[b]);
-      nll[b] = k.ctc_loss_forward_backward(pg, alpha, beta, lcab, plp, plab, il[b], B, C, b, tl[b], blank, wantGrad ? 1 : 0);
+      nll[b] = k.ctc_loss_forward_backward(pg, work, plp, plab, il[b], B, C, b, tl[b], blank, wantGrad ? 1 : 0);
     }
     if (grad) ar.readInto(pg, grad);
   });
