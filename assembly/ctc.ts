@@ -13,7 +13,7 @@
 // positions at a time. Rows are stored with two -Infinity cells on each side (stride R), so the
 // s-1, s-2, s+1 and s+2 neighbours are plain loads; the skip rule becomes an additive mask
 // (0 or -Infinity) precomputed once per sequence.
-import { expf, logf, vexp, vlog } from './vmath';
+import { expf, logf, vexpNonPos, vlog } from './vmath';
 
 // @ts-ignore: decorator
 @inline function extLabel(labels: usize, blank: i32, s: i32): i32 {
@@ -38,7 +38,7 @@ import { expf, logf, vexp, vlog } from './vmath';
 // @ts-ignore: decorator
 @inline function vlse3(a: v128, b: v128, c: v128): v128 {
   const m = f32x4.max(a, f32x4.max(b, c));
-  const s = f32x4.add(f32x4.add(vexp(f32x4.sub(a, m)), vexp(f32x4.sub(b, m))), vexp(f32x4.sub(c, m)));
+  const s = f32x4.add(f32x4.add(vexpNonPos(f32x4.sub(a, m)), vexpNonPos(f32x4.sub(b, m))), vexpNonPos(f32x4.sub(c, m)));
   const r = f32x4.add(m, vlog(s));
   // a lane with every term -Infinity stays -Infinity (its differences above were NaN)
   return v128.bitselect(m, r, f32x4.eq(m, f32x4.splat(-Infinity)));
@@ -47,7 +47,7 @@ import { expf, logf, vexp, vlog } from './vmath';
 /** Floats of work space ctc_loss_forward_backward needs for T steps, C classes and L labels. */
 export function ctc_work_size(T: i32, C: i32, L: i32): i32 {
   const R = (((2 * L + 1) + 3) & ~3) + 4;
-  return 2 * T * R + C + 4 * R;
+  return 2 * T * R + C + 5 * R;
 }
 
 // grad [T,B,C] (written for column b, t < T); work: ctc_work_size floats; lp [T,B,C]; labels [L] (i32)
@@ -66,6 +66,7 @@ export function ctc_loss_forward_backward(
   const skipA = emit + rb; // [R]: 0 where alpha may skip from s-2 to s, else -Infinity
   const skipB = skipA + rb; // [R]: 0 where beta may skip from s+2 to s
   const tmp = skipB + rb;
+  const ext = tmp + rb; // [S] i32: l'_s
   const col = lp + ((<usize>b * C) << 2);
   const rowT = <usize>B * C;
   const NEG: f32 = -Infinity;
@@ -76,6 +77,7 @@ export function ctc_loss_forward_backward(
     store<f32>(skipB + (<usize>i << 2), NEG);
     store<f32>(emit + (<usize>i << 2), NEG);
   }
+  for (let s = 0; s < S; s++) store<i32>(ext + (<usize>s << 2), extLabel(labels, blank, s));
   for (let s = 2; s < S; s++) {
     const l = extLabel(labels, blank, s);
     if (l != blank && l != extLabel(labels, blank, s - 2)) {
@@ -90,7 +92,7 @@ export function ctc_loss_forward_backward(
   if (S > 1) store<f32>(alpha + 12, load<f32>(col + (<usize>extLabel(labels, blank, 1) << 2)));
   for (let t = 1; t < T; t++) {
     const lpt = col + ((<usize>t * rowT) << 2);
-    for (let s = 0; s < S; s++) store<f32>(emit + (<usize>(s + 2) << 2), load<f32>(lpt + (<usize>extLabel(labels, blank, s) << 2)));
+    for (let s = 0; s < S; s++) store<f32>(emit + (<usize>(s + 2) << 2), load<f32>(lpt + (<usize>load<i32>(ext + (<usize>s << 2)) << 2)));
     const prev = alpha + <usize>(t - 1) * rb + 8;
     const cur = alpha + <usize>t * rb + 8;
     const sMax = min(S, 2 * t + 2); // alpha is -Infinity past 2t+1
@@ -126,7 +128,7 @@ export function ctc_loss_forward_backward(
   if (S > 1) store<f32>(lastB + (<usize>(S - 2) << 2), load<f32>(lpLast + (<usize>extLabel(labels, blank, S - 2) << 2)));
   for (let t = T - 2; t >= 0; t--) {
     const lpt = col + ((<usize>t * rowT) << 2);
-    for (let s = 0; s < S; s++) store<f32>(emit + (<usize>(s + 2) << 2), load<f32>(lpt + (<usize>extLabel(labels, blank, s) << 2)));
+    for (let s = 0; s < S; s++) store<f32>(emit + (<usize>(s + 2) << 2), load<f32>(lpt + (<usize>load<i32>(ext + (<usize>s << 2)) << 2)));
     const next = beta + <usize>(t + 1) * rb + 8;
     const cur = beta + <usize>t * rb + 8;
     let s = max(0, S - 2 * (T - t)) & ~3; // beta is -Infinity before S - 2(T - t)
@@ -162,7 +164,7 @@ export function ctc_loss_forward_backward(
       const mv = f32x4.splat(m);
       for (; s < S; s += 4) {
         const o = <usize>s << 2;
-        v128.store(tmp + o, vexp(f32x4.sub(f32x4.add(v128.load(ar + o), v128.load(br + o)), mv)));
+        v128.store(tmp + o, vexpNonPos(f32x4.sub(f32x4.add(v128.load(ar + o), v128.load(br + o)), mv)));
       }
     } else {
       for (; s < S; s++) {
@@ -171,7 +173,7 @@ export function ctc_loss_forward_backward(
       }
     }
     for (let s2 = 0; s2 < S; s2++) {
-      const q = lcab + (<usize>extLabel(labels, blank, s2) << 2);
+      const q = lcab + (<usize>load<i32>(ext + (<usize>s2 << 2)) << 2);
       store<f32>(q, load<f32>(q) + load<f32>(tmp + (<usize>s2 << 2)));
     }
     const lpt = col + ((<usize>t * rowT) << 2);

@@ -236,3 +236,27 @@
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
+
+/**
+ * e^x on four lanes for x <= 0 (log-sum-exp differences): vexp's polynomial without its overflow
+ * and NaN handling; x below -87.3 gives 0. Same error bound as vexp.
+ */
+// @ts-ignore: decorator
+@inline export function vexpNonPos(x0: v128): v128 {
+  let x = f32x4.max(x0, f32x4.splat(EXP_LO));
+  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C1)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C2)));
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(P0);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P4));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P5));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
+  // n in [-126, 0]: 2^n is one exponent field
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  const r = f32x4.mul(y, pow2);
+  return v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
+}
