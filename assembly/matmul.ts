@@ -72,14 +72,22 @@ export function gemm_packed(
   c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
   m: i32, k: i32, n: i32, accumulate: bool, ldc: i32,
 ): void {
+  gemm_packed_panels(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, 0, (n + 7) >> 3);
+}
+
+// gemm_packed restricted to the 8-column panels p0..p1-1: the unit of work a second thread takes.
+export function gemm_packed_panels(
+  c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
+  m: i32, k: i32, n: i32, accumulate: bool, ldc: i32, p0: i32, p1: i32,
+): void {
   if (m <= 0 || n <= 0) return;
   const ldcb = <usize>ldc << 2;
-  const panels = (n + 7) >> 3;
+  const panels = min(p1, (n + 7) >> 3);
   const rs = <usize>ars << 2;
   const cs = <usize>acs << 2;
   const panelBytes = <usize>k << 5;
   if (ASC_FEATURE_SIMD) {
-    for (let p = 0; p < panels; p++) {
+    for (let p = p0; p < panels; p++) {
       const j0 = p << 3;
       const w = min(8, n - j0);
       const bp = packed + <usize>p * panelBytes;
@@ -145,7 +153,7 @@ export function gemm_packed(
       }
     }
   } else {
-    for (let p = 0; p < panels; p++) {
+    for (let p = p0; p < panels; p++) {
       const j0 = p << 3;
       const w = min(8, n - j0);
       const bp = packed + <usize>p * panelBytes;

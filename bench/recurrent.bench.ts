@@ -1,7 +1,7 @@
 // The recurrent workloads of BENCHMARKS.md (W1-W5) for rnn-wasm and TensorFlow.js (cpu and wasm
 // backends, one thread), measured side by side in this process. Prints medians in ms and the
 // speed-up of rnn-wasm over each peer.
-//   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu|none] [--reps=5]
+//   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu|none] [--reps=5] [--threads=2]
 import * as rnn from '../src/index.js';
 import { fmt, printTable, randomArray, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
@@ -60,8 +60,9 @@ async function peer(w: Workload, backend: 'cpu' | 'wasm'): Promise<{ run: () => 
 }
 
 async function main() {
-  await rnn.init();
-  console.log(`rnn-wasm ${rnn.backendInfo().version}, SIMD ${rnn.backendInfo().simd}, Node ${process.version}, one thread\n`);
+  await rnn.init({ threads: Number(args.threads ?? 1) });
+  const info = rnn.backendInfo();
+  console.log(`rnn-wasm ${info.version}, SIMD ${info.simd}, relaxed SIMD ${info.relaxedSimd}, ${info.threads} thread(s), Node ${process.version}\n`);
   const rows: string[][] = [];
   for (const w of WORKLOADS.filter((x) => only.includes(x.id))) {
     const t = await timeIt(ours(w), { warmup: 2, reps, minMs: 500 });

@@ -16,7 +16,7 @@ await build({
   external: ['node:fs/promises'],
   logLevel: 'warning',
 });
-for (const f of ['rnn-simd.wasm', 'rnn-relaxed.wasm', 'rnn-scalar.wasm']) {
+for (const f of ['rnn-simd.wasm', 'rnn-relaxed.wasm', 'rnn-scalar.wasm', 'rnn-simd-threads.wasm', 'rnn-relaxed-threads.wasm']) {
   await copyFile(new URL(`../build/${f}`, import.meta.url), new URL(`../dist/${f}`, import.meta.url));
 }
 console.log(`dist/index.js and dist/*.wasm built (rnn-wasm ${pkg.version})`);

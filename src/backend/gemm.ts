@@ -1,27 +1,47 @@
-// Typed bindings of the GEMM kernels (assembly/matmul.ts) that also find the packing work
-// space in the arena. Pointers are arena offsets; the caller owns the arena scope.
+// Typed bindings of the GEMM kernels (assembly/matmul.ts). Every product packs its right operand
+// (and gemmTN transposes its left one) into arena work space, then runs the packed kernel: on
+// this thread, or split by panels with the worker threads when init({ threads }) started some.
 import type { Arena } from './heap.js';
 import type { Kernels } from './kernels.js';
+import { pool } from './wasm.js';
 
 /** Floats of work space for packing a K×N right operand. @internal */
 export function packedSize(k: number, n: number): number {
   return Math.ceil(n / 8) * 8 * k;
 }
 
+// below this many multiply-adds a hand-off to a worker costs more than it saves
+const PARALLEL_MIN = 1 << 17;
+
+/**
+ * C [M,N] (+)= A·packedB (+ bias), A read through strides (ars, acs), C rows ldc apart: the
+ * kernel the recurrent steps call with their once-packed weights. @internal
+ */
+export function gemmPacked(kern: Kernels, c: number, a: number, ars: number, acs: number, packed: number, bias: number, m: number, k: number, n: number, accumulate: boolean, ldc: number): void {
+  const p = pool();
+  if (p && m * n * k >= PARALLEL_MIN && n > 8) p.gemmPacked(c, a, ars, acs, packed, bias, m, k, n, accumulate ? 1 : 0, ldc);
+  else kern.gemm_packed(c, a, ars, acs, packed, bias, m, k, n, accumulate ? 1 : 0, ldc);
+}
+
 /** C[M,N] (+)= A[M,K]·B[K,N] (+ bias[N]; 0 for none). @internal */
 export function gemmNN(kern: Kernels, ar: Arena, c: number, a: number, b: number, bias: number, m: number, k: number, n: number, accumulate: boolean): void {
   const work = ar.alloc(packedSize(k, n));
-  kern.gemm_nn(c, a, b, bias, work, m, k, n, accumulate ? 1 : 0);
+  kern.gemm_pack(work, b, k, n, 0);
+  gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
 }
 
 /** C[M,N] (+)= A[M,K]·Bᵀ with B [N,K] (+ bias). @internal */
 export function gemmNT(kern: Kernels, ar: Arena, c: number, a: number, b: number, bias: number, m: number, k: number, n: number, accumulate: boolean): void {
   const work = ar.alloc(packedSize(k, n));
-  kern.gemm_nt(c, a, b, bias, work, m, k, n, accumulate ? 1 : 0);
+  kern.gemm_pack(work, b, k, n, 1);
+  gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
 }
 
-/** C[M,N] (+)= Aᵀ·B with A [K,M], B [K,N] (+ bias). @internal */
+/** C[M,N] (+)= Aᵀ·B with A [K,M], B [K,N] (+ bias); Aᵀ is copied first (see gemm_tn). @internal */
 export function gemmTN(kern: Kernels, ar: Arena, c: number, a: number, b: number, bias: number, m: number, k: number, n: number, accumulate: boolean): void {
-  const work = ar.alloc(packedSize(k, n) + m * k);
-  kern.gemm_tn(c, a, b, bias, work, m, k, n, accumulate ? 1 : 0);
+  const work = ar.alloc(packedSize(k, n));
+  kern.gemm_pack(work, b, k, n, 0);
+  const at = ar.alloc(m * k);
+  kern.transpose_forward(at, a, 1, k, m);
+  gemmPacked(kern, c, at, k, 1, work, bias, m, k, n, accumulate, n);
 }

@@ -10,7 +10,7 @@ const PAGE = 65536;
 /** A bump allocator over wasm memory with stack-like release. @internal */
 export class Arena {
   private readonly memory: WebAssembly.Memory;
-  private readonly base: number;
+  private base: number;
   private top: number;
   private highWater: number;
   private f32: Float32Array; // the whole memory; replaced when memory.grow detaches the buffer
@@ -36,6 +36,13 @@ export class Arena {
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
     if (end > this.highWater) this.highWater = end;
+    return ptr;
+  }
+
+  /** Reserves n floats for the life of the arena (below everything release() can free). */
+  reserve(n: number): number {
+    const ptr = this.zeros(n);
+    this.base = this.top;
     return ptr;
   }
 

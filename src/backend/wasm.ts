@@ -5,6 +5,7 @@
 import { instantiate } from '@assemblyscript/loader';
 import type { Kernels } from './kernels.js';
 import { Arena } from './heap.js';
+import { GemmPool } from './threads.js';
 
 /** Where init() finds the wasm core: a URL, raw bytes or a compiled module. */
 export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
@@ -24,6 +25,11 @@ export interface InitOptions {
    * Its results may differ from the SIMD build's in the last bit. `false` keeps plain SIMD.
    */
   relaxedSimd?: boolean;
+  /**
+   * Threads for the matrix products (default 1). More than 1 needs Node (worker_threads, a
+   * shared WebAssembly.Memory and Atomics.wait on the calling thread); in browsers it throws.
+   */
+  threads?: number;
 }
 
 /** What {@link backendInfo} reports. */
@@ -74,11 +80,12 @@ interface Backend {
 }
 
 let backend: Backend | null = null;
+let gemmPool: GemmPool | null = null;
 let pending: Promise<void> | null = null;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-type Build = 'scalar' | 'simd' | 'relaxed';
+type Build = 'scalar' | 'simd' | 'relaxed' | 'simd-threads' | 'relaxed-threads';
 
 async function readDefault(build: Build): Promise<ArrayBuffer | Uint8Array | Response> {
   const file = `rnn-${build}.wasm`;
@@ -119,9 +126,9 @@ async function toBytesOrModule(src: WasmSource): Promise<ArrayBuffer | Uint8Arra
   throw new Error(`rnn-wasm: init({ wasm }) takes a URL, bytes or a WebAssembly.Module, got ${typeof src}`);
 }
 
-/** Instantiates one wasm core from its bytes or module (tests run both builds side by side). @internal */
-export async function instantiateKernels(src: ArrayBuffer | Uint8Array | WebAssembly.Module): Promise<Kernels> {
-  const { exports } = await instantiate<Record<string, unknown>>(src as never, {});
+/** Instantiates one wasm core from its bytes or module (tests run builds side by side). @internal */
+export async function instantiateKernels(src: ArrayBuffer | Uint8Array | WebAssembly.Module, imports: Record<string, Record<string, unknown>> = {}): Promise<Kernels> {
+  const { exports } = await instantiate<Record<string, unknown>>(src as never, imports as never);
   return exports as unknown as Kernels;
 }
 
@@ -143,10 +150,22 @@ export function init(options: InitOptions = {}): Promise<void> {
     if (simd && !simdSupported()) throw new Error('rnn-wasm: init({ simd: true }) but this engine has no WebAssembly SIMD');
     const relaxed = simd && (options.relaxedSimd ?? (options.wasm === undefined && relaxedSimdSupported()));
     if (relaxed && !relaxedSimdSupported()) throw new Error('rnn-wasm: init({ relaxedSimd: true }) but this engine has no relaxed SIMD');
-    const build: Build = relaxed ? 'relaxed' : simd ? 'simd' : 'scalar';
-    const src = options.wasm !== undefined ? await toBytesOrModule(options.wasm) : await readDefault(build);
-    const kernels = await instantiateKernels(src instanceof Response ? new Uint8Array(await src.arrayBuffer()) : src);
-    backend = { kernels, arena: new Arena(kernels), info: { simd, relaxedSimd: relaxed, threads: 1, version: VERSION } };
+    const threads = options.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`rnn-wasm: init({ threads }) must be an integer in 1..64, got ${threads}`);
+    if (threads > 1) {
+      if (!isNode) throw new Error('rnn-wasm: init({ threads > 1 }) needs Node: a browser page cannot block on Atomics.wait, so it runs on one thread');
+      if (!simd) throw new Error('rnn-wasm: init({ threads > 1 }) needs the SIMD build');
+    }
+    const build = `${relaxed ? 'relaxed' : simd ? 'simd' : 'scalar'}${threads > 1 ? '-threads' : ''}` as Build;
+    const raw = options.wasm !== undefined ? await toBytesOrModule(options.wasm) : await readDefault(build);
+    const bytes = raw instanceof Response ? new Uint8Array(await raw.arrayBuffer()) : raw;
+    const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
+    // the threaded builds import one shared memory that every worker instantiates the module on
+    const memory = threads > 1 ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : null;
+    const kernels = await instantiateKernels(module, memory ? { env: { memory } } : {});
+    const arena = new Arena(kernels);
+    if (memory) gemmPool = await GemmPool.start(kernels, module, memory, arena.reserve(16 * (threads - 1)), threads - 1);
+    backend = { kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();
   pending.catch(() => {
     pending = null;
@@ -167,6 +186,11 @@ export function backendInfo(): BackendInfo {
 /** The loaded kernels. @internal */
 export function kernels(): Kernels {
   return ready().kernels;
+}
+
+/** The GEMM worker pool when init({ threads > 1 }) started one. @internal */
+export function pool(): GemmPool | null {
+  return gemmPool;
 }
 
 /** The arena of the loaded core. @internal */

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Kernels } from '../backend/kernels.js';
-import { gemmNN, gemmNT, gemmTN, packedSize } from '../backend/gemm.js';
+import { gemmNN, gemmNT, gemmPacked, gemmTN, packedSize } from '../backend/gemm.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import type { RecurrentResult } from './lstm.js';
 
@@ -85,7 +85,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
         const xwT = xw + t * B * H * 4;
         const yT = y + t * B * H * 4;
         if (saving) F.copyWithin((hPrevAll >> 2) + t * B * H, hbuf >> 2, (hbuf >> 2) + rows * H);
-        k.gemm_packed(xwT, hbuf, H, 1, packed, 0, rows, H, H, 1, H);
+        gemmPacked(k, xwT, hbuf, H, 1, packed, 0, rows, H, H, true, H);
         act(yT, xwT, rows * H);
         F.copyWithin(hbuf >> 2, yT >> 2, (yT >> 2) + rows * H);
       }
@@ -126,7 +126,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
           const o = t * B * H * 4;
           k.add_forward(dht, dh, dOutTM + o, rows * H);
           actBackward(dZ + o, dht, y + o, rows * H);
-          k.gemm_packed(dh, dZ + o, H, 1, packedT, 0, rows, H, H, 0, H);
+          gemmPacked(k, dh, dZ + o, H, 1, packedT, 0, rows, H, H, false, H);
         }
         if (w.wIh.requiresGrad) {
           const p = ar.alloc(H * I);

@@ -8,7 +8,7 @@
 import { Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import { gemmNN, gemmNT, gemmTN, packedSize } from '../backend/gemm.js';
+import { gemmNN, gemmNT, gemmPacked, gemmTN, packedSize } from '../backend/gemm.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import type { RecurrentResult } from './lstm.js';
 
@@ -93,12 +93,12 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
         const g1 = t * B * H * 4;
         if (saving) F.copyWithin((hPrevAll >> 2) + t * B * H, hbuf >> 2, (hbuf >> 2) + rows * H);
         if (after) {
-          k.gemm_packed(hw + g3, hbuf, H, 1, packed, pbhh, rows, H, G, 0, G);
+          gemmPacked(k, hw + g3, hbuf, H, 1, packed, pbhh, rows, H, G, false, G);
           k.gru_rz_forward(gates + g3, 0, xw + g3, hw + g3, hbuf, rows, H);
         } else {
-          k.gemm_packed(hw + g3, hbuf, H, 1, packed, pbhh, rows, H, 2 * H, 0, G);
+          gemmPacked(k, hw + g3, hbuf, H, 1, packed, pbhh, rows, H, 2 * H, false, G);
           k.gru_rz_forward(gates + g3, rh + g1, xw + g3, hw + g3, hbuf, rows, H);
-          k.gemm_packed(hw + g3 + 2 * H * 4, rh + g1, H, 1, packedN, pbhh ? pbhh + 2 * H * 4 : 0, rows, H, H, 0, G);
+          gemmPacked(k, hw + g3 + 2 * H * 4, rh + g1, H, 1, packedN, pbhh ? pbhh + 2 * H * 4 : 0, rows, H, H, false, G);
         }
         k.gru_n_forward(y + g1, gates + g3, xw + g3, hw + g3, hbuf, rows, H, after ? 1 : 0);
         F.copyWithin(hbuf >> 2, (y + g1) >> 2, ((y + g1) >> 2) + rows * H);
@@ -162,11 +162,11 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
           k.add_forward(dht, dh, dOutTM + g1, rows * H);
           k.gru_step_backward(dXW + g3, dHW + g3, dh, dht, gates + g3, hw + g3, hPrev + g1, rows, H, after ? 1 : 0);
           if (after) {
-            k.gemm_packed(dh, dHW + g3, G, 1, packedT, 0, rows, G, H, 1, H);
+            gemmPacked(k, dh, dHW + g3, G, 1, packedT, 0, rows, G, H, true, H);
           } else {
-            k.gemm_packed(drh, dHW + g3 + 2 * H * 4, G, 1, packedNT, 0, rows, H, H, 0, H);
+            gemmPacked(k, drh, dHW + g3 + 2 * H * 4, G, 1, packedNT, 0, rows, H, H, false, H);
             k.gru_reset_backward(dXW + g3, dHW + g3, dh, drh, gates + g3, hPrev + g1, rows, H);
-            k.gemm_packed(dh, dHW + g3, G, 1, packedT, 0, rows, 2 * H, H, 1, H);
+            gemmPacked(k, dh, dHW + g3, G, 1, packedT, 0, rows, 2 * H, H, true, H);
           }
         }
         if (w.wIh.requiresGrad) {
@@ -182,9 +182,9 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
             // rows r,z: dHW[:, :2H]ᵀ·h_prev; rows n: dHW[:, 2H:]ᵀ·(r⊙h_prev); A read through strides
             const work = ar.alloc(packedSize(TB, H));
             k.gemm_pack(work, hPrev, TB, H, 0);
-            k.gemm_packed(p, dHW, 1, G, work, 0, 2 * H, TB, H, 0, H);
+            gemmPacked(k, p, dHW, 1, G, work, 0, 2 * H, TB, H, false, H);
             k.gemm_pack(work, rh, TB, H, 0);
-            k.gemm_packed(p + 2 * H * H * 4, dHW + 2 * H * 4, 1, G, work, 0, H, TB, H, 0, H);
+            gemmPacked(k, p + 2 * H * H * 4, dHW + 2 * H * 4, 1, G, work, 0, H, TB, H, false, H);
           }
           grads.set(w.wHh, ar.read(p, G * H));
         }

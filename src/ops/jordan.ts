@@ -8,7 +8,7 @@ import { Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Kernels } from '../backend/kernels.js';
-import { gemmNN, gemmNT, gemmTN, packedSize } from '../backend/gemm.js';
+import { gemmNN, gemmNT, gemmPacked, gemmTN, packedSize } from '../backend/gemm.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import type { ElmanActivation } from './elman.js';
 
@@ -100,9 +100,9 @@ export function jordanLayer(x: Tensor, y0: Tensor | null, w: JordanWeights, cfg:
       const hT = hAll + t * B * H * 4;
       const yT = yAll + t * B * O * 4;
       if (saving) F.copyWithin((yPrevAll >> 2) + t * B * O, ybuf >> 2, (ybuf >> 2) + rows * O);
-      k.gemm_packed(xw + t * B * H * 4, ybuf, O, 1, packedFb, 0, rows, O, H, 1, H);
+      gemmPacked(k, xw + t * B * H * 4, ybuf, O, 1, packedFb, 0, rows, O, H, true, H);
       act(hT, xw + t * B * H * 4, rows * H);
-      k.gemm_packed(oPre, hT, H, 1, packedOut, pbo, rows, H, O, 0, O);
+      gemmPacked(k, oPre, hT, H, 1, packedOut, pbo, rows, H, O, false, O);
       outAct(yT, oPre, rows, O);
       F.copyWithin(ybuf >> 2, yT >> 2, (yT >> 2) + rows * O);
     }
@@ -143,9 +143,9 @@ export function jordanLayer(x: Tensor, y0: Tensor | null, w: JordanWeights, cfg:
         const h4 = t * B * H * 4;
         k.add_forward(dyt, dy, dOutTM + o4, rows * O);
         outBackward(dO + o4, dyt, y + o4, rows, O);
-        k.gemm_packed(dh, dO + o4, O, 1, packedHo, 0, rows, O, H, 0, H);
+        gemmPacked(k, dh, dO + o4, O, 1, packedHo, 0, rows, O, H, false, H);
         actBackward(dZ + h4, dh, h + h4, rows * H);
-        k.gemm_packed(dy, dZ + h4, H, 1, packedHh, 0, rows, H, O, 0, O);
+        gemmPacked(k, dy, dZ + h4, H, 1, packedHh, 0, rows, H, O, false, O);
       }
       const set = (t: Tensor | null, ptr: number, n: number) => t && t.requiresGrad && grads.set(t, ar.read(ptr, n));
       if (w.wHo.requiresGrad) {

@@ -9,7 +9,7 @@
 import { Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import { gemmNN, gemmNT, gemmTN, packedSize } from '../backend/gemm.js';
+import { gemmNN, gemmNT, gemmPacked, gemmTN, packedSize } from '../backend/gemm.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 
 /** The weights of one direction of an LSTM layer (PyTorch layouts). @internal */
@@ -130,10 +130,10 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
           F.copyWithin((hPrevAll >> 2) + t * B * P, hbuf >> 2, (hbuf >> 2) + rows * P);
           F.copyWithin((cPrevAll >> 2) + t * B * H, cbuf >> 2, (cbuf >> 2) + rows * H);
         }
-        k.gemm_packed(xwT, hbuf, P, 1, packed, 0, rows, P, G, 1, G);
+        gemmPacked(k, xwT, hbuf, P, 1, packed, 0, rows, P, G, true, G);
         const hraw = proj ? hrawAll + t * B * H * 4 : outT;
         k.lstm_step_forward(xwT, hraw, cT, tcAll + t * B * H * 4, cbuf, ppeep, rows, H);
-        if (proj) k.gemm_packed(outT, hraw, H, 1, packedR, 0, rows, H, P, 0, P);
+        if (proj) gemmPacked(k, outT, hraw, H, 1, packedR, 0, rows, H, P, false, P);
         F.copyWithin(hbuf >> 2, outT >> 2, (outT >> 2) + rows * P);
         F.copyWithin(cbuf >> 2, cT >> 2, (cT >> 2) + rows * H);
       }
@@ -205,12 +205,12 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
           let dhIn = dht;
           if (proj) {
             F.copyWithin((dHproj >> 2) + t * B * P, dht >> 2, (dht >> 2) + rows * P);
-            k.gemm_packed(dhraw, dht, P, 1, packedRT, 0, rows, P, H, 0, H);
+            gemmPacked(k, dhraw, dht, P, 1, packedRT, 0, rows, P, H, false, H);
             dhIn = dhraw;
           }
           const o4 = t * B * H * 4;
           k.lstm_step_backward(dZ + t * B * G * 4, dc, dpeep, dhIn, gates + t * B * G * 4, cPrev + o4, cAll + o4, tc + o4, ppeep, rows, H);
-          k.gemm_packed(dh, dZ + t * B * G * 4, G, 1, packedT, 0, rows, G, P, 0, P);
+          gemmPacked(k, dh, dZ + t * B * G * 4, G, 1, packedT, 0, rows, G, P, false, P);
         }
         const grad = (t: Tensor | null, ptr: number, n: number) => {
           if (t && t.requiresGrad) grads.set(t, ar.read(ptr, n));

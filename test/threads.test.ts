@@ -1,0 +1,68 @@
+// init({ threads: 2 }): the GEMMs split their panels with a worker thread on a shared memory.
+// Results must equal the references: big products against the plain loop, recurrent layers
+// against the PyTorch fixtures, and training still learns.
+import { describe, test, expect, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import * as rnn from '../src/index.js';
+import { ops } from '../src/index.js';
+import * as ref from '../src/reference/matmul.js';
+import { expectClose, seeded } from './helpers.js';
+
+beforeAll(async () => {
+  await rnn.init({ threads: 2 });
+});
+
+describe('two threads', () => {
+  test('backendInfo reports them', () => {
+    expect(rnn.backendInfo().threads).toBe(2);
+  });
+  test.each([[33, 65, 70], [64, 257, 131], [5, 300, 513], [128, 128, 9]])('matmul %i×%i·%i and its gradients match the reference', (m, k, n) => {
+    const rng = seeded(m + k + n);
+    const a = rnn.tensor(Float32Array.from({ length: m * k }, () => rng() * 2 - 1), [m, k], { requiresGrad: true });
+    const b = rnn.tensor(Float32Array.from({ length: k * n }, () => rng() * 2 - 1), [k, n], { requiresGrad: true });
+    const c = ops.matmul(a, b);
+    const want = new Float32Array(m * n);
+    ref.gemm_nn(want, a.data, b.data, null, m, k, n, false);
+    expectClose(c.data, want, { rtol: 1e-5, atol: 1e-5 });
+    const g = Float32Array.from({ length: m * n }, () => rng() * 2 - 1);
+    c.backward(g);
+    const da = new Float32Array(m * k);
+    ref.gemm_nt(da, g, b.data, null, m, n, k, false);
+    expectClose(a.grad!.data, da, { rtol: 1e-5, atol: 1e-5 });
+    const db = new Float32Array(k * n);
+    ref.gemm_tn(db, a.data, g, null, k, m, n, false);
+    expectClose(b.grad!.data, db, { rtol: 1e-5, atol: 1e-4 });
+  });
+  test.each(['lstm_b6_h8_lengths', 'gru_b6_h8_bi', 'rnn_b9_h12_bi_lengths', 'lstm_2l_bi_lengths'])('%s matches PyTorch', (name) => {
+    const fx = JSON.parse(readFileSync(new URL(`./fixtures/recurrent/${name}.json`, import.meta.url), 'utf8'));
+    const T = (j: { shape: number[]; data: number[] }, g = false) => rnn.tensor(j.data, j.shape, { requiresGrad: g });
+    const Ctor = { RNN: rnn.RNN, LSTM: rnn.LSTM, GRU: rnn.GRU }[fx.kind as 'RNN' | 'LSTM' | 'GRU'];
+    const m = new Ctor(fx.options);
+    m.loadStateDict(fx.stateDict);
+    const x = T(fx.x, true);
+    const res = m.forward(x, { h0: fx.h0 ? T(fx.h0) : null, c0: fx.c0 ? T(fx.c0) : null, lengths: fx.lengths });
+    expectClose(res.output.data, fx.output.data, { rtol: 2e-4, atol: 2e-5 });
+    let loss = ops.add(ops.sum(ops.mul(res.output, T(fx.R))), ops.sum(ops.mul(res.hN, T(fx.RH))));
+    if (fx.RC) loss = ops.add(loss, ops.sum(ops.mul(res.cN!, T(fx.RC))));
+    loss.backward();
+    expectClose(x.grad!.data, fx.grads.x.data, { rtol: 5e-4, atol: 5e-5 });
+    for (const [n, p] of m.namedParameters()) expectClose(p.grad!.data, fx.grads[n].data, { rtol: 5e-4, atol: 5e-5 });
+  });
+  test('a W3-shaped LSTM training step runs and learns', () => {
+    rnn.manualSeed(1);
+    const lstm = new rnn.LSTM({ inputSize: 128, hiddenSize: 256 });
+    const head = new rnn.Linear({ inFeatures: 256, outFeatures: 10 });
+    const opt = new rnn.Adam([...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
+    const x = rnn.randn([32, 20, 128]);
+    const y = rnn.randn([32, 10]);
+    const losses: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const loss = rnn.mse(head.forward(ops.select(lstm.forward(x).hN, 0, 0)), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    }
+    expect(losses[14]).toBeLessThan(losses[0]);
+  });
+});
