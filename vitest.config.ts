@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'relaxed-simd',
-          include: ['test/kernels/matmul.test.ts', 'test/nn/recurrent-fixtures.test.ts', 'test/relaxed.test.ts'],
+          include: ['test/kernels/matmul.test.ts', 'test/nn/recurrent-fixtures.test.ts', 'test/relaxed.test.ts', 'test/threads.test.ts'],
           execArgv: ['--experimental-wasm-relaxed-simd'],
           env: { RNN_TEST_BUILDS: 'relaxed' },
         },
