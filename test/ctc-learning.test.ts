@@ -3,7 +3,7 @@ import { test, expect, beforeAll } from 'vitest';
 import * as rnn from '../src/index.js';
 import { ops } from '../src/index.js';
 import { ctcSample, editDistance, padFrames, type CtcSample } from '../examples/ctc-data.js';
-import { seeded } from './helpers.js';
+import { report, seeded } from './helpers.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -39,6 +39,7 @@ test('CTC learning: label error rate below 5% on held-out unsegmented sequences'
   const decoded = rnn.ctcGreedyDecode(lp, lengths);
   const errors = held.reduce((a, s, i) => a + editDistance(decoded[i], s.labels), 0);
   const total = held.reduce((a, s) => a + s.labels.length, 0);
+  report('CTC label error rate (held-out)', errors / total);
   expect(last).toBeLessThan(first / 5);
   expect(errors / total).toBeLessThan(0.05);
 });

@@ -69,3 +69,8 @@ export function runKernel(
     return { out, result };
   });
 }
+
+/** Prints a measured figure of a learning test when RNN_METRICS=1 (for closing notes and READMEs). */
+export function report(name: string, value: number | string): void {
+  if (process.env.RNN_METRICS === '1') console.info(`[metric] ${name}: ${typeof value === 'number' ? +value.toFixed(4) : value}`);
+}

@@ -1,7 +1,7 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/index.js';
 import { gradCheckTensors } from '../gradcheck.js';
-import { seeded } from '../helpers.js';
+import { report, seeded } from '../helpers.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -31,6 +31,7 @@ describe('Seq2Seq', () => {
     const held = seqs(100, 777);
     const out = model.greedy(held);
     const exact = out.filter((o, i) => o.tokens.join() === [...held[i]].reverse().join()).length / held.length;
+    report('seq2seq reversal exact match (greedy, held-out)', exact);
     expect(exact).toBeGreaterThan(0.8);
   });
   test('attention of the trained model points at the mirrored source position', () => {
@@ -44,6 +45,7 @@ describe('Seq2Seq', () => {
         if (row.indexOf(Math.max(...row)) === L - 1 - j) hits++;
       });
     });
+    report('reversal attention on the mirrored position', hits / total);
     expect(hits / total).toBeGreaterThan(0.7);
   });
   test('beam search finds outputs at least as probable as greedy decoding', () => {
@@ -98,6 +100,7 @@ describe('seq2seq autoencoder', () => {
     const held = seqs(60, 901, 3, 6);
     const out = ae.greedy(held);
     const exact = out.filter((o, i) => o.tokens.join() === held[i].join()).length / held.length;
+    report('autoencoder exact reconstruction', exact);
     expect(exact).toBeGreaterThan(0.7);
     // one substituted token vs an unrelated sequence of the same length
     const r = seeded(902);
@@ -112,6 +115,7 @@ describe('seq2seq autoencoder', () => {
       dNear += dist(c0.subarray(i * H, (i + 1) * H), cn.subarray(i * H, (i + 1) * H));
       dFar += dist(c0.subarray(i * H, (i + 1) * H), cf.subarray(i * H, (i + 1) * H));
     }
+    report('autoencoder code distance near / far', dNear / dFar);
     expect(dNear).toBeLessThan(0.7 * dFar);
   });
 });
