@@ -13,7 +13,7 @@ await build({
   target: 'es2022',
   outfile: 'dist/index.js',
   sourcemap: true,
-  external: ['node:fs/promises'],
+  external: ['node:*'],
   logLevel: 'warning',
 });
 for (const f of ['rnn-simd.wasm', 'rnn-relaxed.wasm', 'rnn-scalar.wasm', 'rnn-simd-threads.wasm', 'rnn-relaxed-threads.wasm']) {

@@ -6,20 +6,20 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const dist = path.resolve(__dirname, '../dist/index.js');
-const script = (simd: boolean) => `
+const script = (simd: boolean, threads = 1) => `
 import * as rnn from ${JSON.stringify(dist)};
-await rnn.init({ simd: ${simd} });
+await rnn.init({ simd: ${simd}, threads: ${threads} });
 rnn.manualSeed(42);
 const draws = Array.from(rnn.randn([6]).toArray());
-const lstm = new rnn.LSTM({ inputSize: 5, hiddenSize: 7, bidirectional: true });
+const lstm = new rnn.LSTM({ inputSize: 5, hiddenSize: 70, bidirectional: true });
 const x = rnn.randn([3, 6, 5], { requiresGrad: true });
 const { output } = lstm.forward(x, { lengths: [6, 2, 5] });
 rnn.ops.sum(rnn.ops.mul(output, output)).backward();
 console.log(JSON.stringify({ info: rnn.backendInfo(), draws, out: Array.from(output.toArray()), grad: Array.from(x.grad.toArray()) }));
 `;
 
-function run(simd: boolean) {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(simd)], { encoding: 'utf8' });
+function run(simd: boolean, threads = 1) {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(simd, threads)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -35,4 +35,12 @@ test('seeded draws are identical across runs and builds; results agree to float3
   expect(b.draws).toEqual(a.draws);
   a.out.forEach((v: number, i: number) => expect(Math.abs(v - b.out[i])).toBeLessThan(1e-5));
   a.grad.forEach((v: number, i: number) => expect(Math.abs(v - b.grad[i])).toBeLessThan(1e-4));
+}, 60_000);
+
+test('the published bundle runs with two threads and gives exactly the one-thread results', () => {
+  const one = run(true);
+  const two = run(true, 2);
+  expect(two.info.threads).toBe(2);
+  expect(two.out).toEqual(one.out);
+  expect(two.grad).toEqual(one.grad);
 }, 60_000);

@@ -50,7 +50,9 @@ export class GemmPool {
     const { Worker } = await import('node:worker_threads');
     await Promise.all(
       Array.from({ length: workers }, (_, i) => {
-        const w = new Worker(WORKER, { eval: true, workerData: { module, memory, base: ctrlPtr + i * SLOTS * 4 } });
+        // the worker source is CommonJS: keep the parent's flags (relaxed SIMD) but not --input-type
+        const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+        const w = new Worker(WORKER, { eval: true, execArgv, workerData: { module, memory, base: ctrlPtr + i * SLOTS * 4 } });
         w.unref(); // never keeps the process alive
         return new Promise<void>((resolve, reject) => {
           w.once('message', () => resolve());
