@@ -69,6 +69,10 @@ describe('save and load', () => {
     expect(() => rnn.load({ ...saved, model: { type: 'GRU', config: { inputSize: 2, hiddenSize: -3 } } })).toThrow('load: cannot build model (GRU): GRU: hiddenSize must be a positive integer, got -3');
     expect(() => rnn.load({ ...saved, model: { type: 'GRU', config: { inputSize: 2, hiddenSize: 4 } } })).toThrow(/'weight_ih_l0' has shape \[12,2\] in the model but \[9,2\] in the dict/);
     expect(() => rnn.load({ ...saved, tensors: saved.tensors.slice(1) })).toThrow(/the weights hold \d+ values but the tensors describe \d+/);
+    const hostile = JSON.parse('{"inputSize": 2, "hiddenSize": 3, "__proto__": 1, "constructor": 5}');
+    const polluted = rnn.load({ ...saved, model: { type: 'GRU', config: hostile } });
+    expect(polluted).toBeInstanceOf(rnn.GRU);
+    expect(({} as Record<string, unknown>).inputSize).toBeUndefined();
     const nan = rnn.save(new rnn.GRU({ inputSize: 2, hiddenSize: 3 }));
     new Float32Array(nan.weights.buffer)[0] = NaN;
     expect(() => rnn.load(nan)).toThrow("loadStateDict: 'weight_ih_l0' holds NaN at index 0");

@@ -83,7 +83,8 @@ export function buildFromSpec(spec: unknown, path = 'model'): Module {
   const factory = byName.get(s.type);
   if (!factory) throw new Error(`load: ${path}.type '${s.type}' is not a known module type (${[...byName.keys()].join(', ')})`);
   if (!s.config || typeof s.config !== 'object' || Array.isArray(s.config)) throw new Error(`load: ${path}.config must be an object`);
-  const config: Record<string, unknown> = {};
+  // a fresh object without a prototype: a key such as "__proto__" stays an ordinary (unknown) option
+  const config: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(s.config as Record<string, unknown>)) {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) throw new Error(`load: ${path}.config.${k} must be a plain value`);
     config[k] = v;
