@@ -50,9 +50,9 @@ export class GemmPool {
     const { Worker } = await import('node:worker_threads');
     await Promise.all(
       Array.from({ length: workers }, (_, i) => {
-        // the worker source is CommonJS: keep the parent's flags (relaxed SIMD) but not --input-type
-        const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-        const w = new Worker(WORKER, { eval: true, execArgv, workerData: { module, memory, base: ctrlPtr + i * SLOTS * 4 } });
+        // no inherited flags: the source is CommonJS (an ESM parent's --input-type would break it),
+        // and V8 flags such as relaxed SIMD already hold for every thread of the process
+        const w = new Worker(WORKER, { eval: true, execArgv: [], workerData: { module, memory, base: ctrlPtr + i * SLOTS * 4 } });
         w.unref(); // never keeps the process alive
         return new Promise<void>((resolve, reject) => {
           w.once('message', () => resolve());
