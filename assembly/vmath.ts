@@ -111,10 +111,11 @@
   return x + y + e * C1;
 }
 
-/** e^x on four lanes (see the error bound at the top of the file). */
+// e^x for lanes already clamped into [EXP_LO, EXP_HI]: Cody-Waite reduction, the Cephes
+// polynomial, and 2^n applied in two halves (n reaches 128 just below the overflow threshold).
 // @ts-ignore: decorator
-@inline export function vexp(x0: v128): v128 {
-  let x = f32x4.min(f32x4.max(x0, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+@inline function vexpClamped(x0: v128): v128 {
+  let x = x0;
   const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C1)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C2)));
@@ -129,7 +130,13 @@
   const n = i32x4.trunc_sat_f32x4_s(fx);
   const n1 = i32x4.shr_s(n, 1);
   const bias = i32x4.splat(127);
-  let r = f32x4.mul(f32x4.mul(y, i32x4.shl(i32x4.add(n1, bias), 23)), i32x4.shl(i32x4.add(i32x4.sub(n, n1), bias), 23));
+  return f32x4.mul(f32x4.mul(y, i32x4.shl(i32x4.add(n1, bias), 23)), i32x4.shl(i32x4.add(i32x4.sub(n, n1), bias), 23));
+}
+
+/** e^x on four lanes (see the error bound at the top of the file). */
+// @ts-ignore: decorator
+@inline export function vexp(x0: v128): v128 {
+  let r = vexpClamped(f32x4.min(f32x4.max(x0, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI)));
   r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.gt(x0, f32x4.splat(OVERFLOW)));
   r = v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
   // NaN in, NaN out
@@ -238,25 +245,11 @@
 }
 
 /**
- * e^x on four lanes for x <= 0 (log-sum-exp differences): vexp's polynomial without its overflow
- * and NaN handling; x below -87.3 gives 0. Same error bound as vexp.
+ * e^x on four lanes for x <= 0 (log-sum-exp differences): vexp without its overflow and NaN
+ * handling; x below -87.3 gives 0. Same error bound as vexp.
  */
 // @ts-ignore: decorator
 @inline export function vexpNonPos(x0: v128): v128 {
-  let x = f32x4.max(x0, f32x4.splat(EXP_LO));
-  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C1)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C2)));
-  const z = f32x4.mul(x, x);
-  let y = f32x4.splat(P0);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P4));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P5));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
-  // n in [-126, 0]: 2^n is one exponent field
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  const r = f32x4.mul(y, pow2);
+  const r = vexpClamped(f32x4.max(x0, f32x4.splat(EXP_LO)));
   return v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
 }
