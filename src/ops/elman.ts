@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Kernels } from '../backend/kernels.js';
-import { gemmNN, gemmNT, gemmPacked, gemmTN, packedSize } from '../backend/gemm.js';
+import { gemmNN, gemmNT, gemmPacked, packedSize } from '../backend/gemm.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import type { RecurrentResult } from './lstm.js';
 
@@ -128,14 +128,23 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
           actBackward(dZ + o, dht, y + o, rows * H);
           gemmPacked(k, dh, dZ + o, H, 1, packedT, 0, rows, H, H, false, H);
         }
+        // both weight gradients read dZᵀ [H, T·B]: transpose once, then two plain products
+        let dZtPtr = 0;
+        const dZt = () => {
+          if (!dZtPtr) {
+            dZtPtr = ar.alloc(TB * H);
+            k.transpose_forward(dZtPtr, dZ, 1, TB, H);
+          }
+          return dZtPtr;
+        };
         if (w.wIh.requiresGrad) {
           const p = ar.alloc(H * I);
-          gemmTN(k, ar, p, dZ, px, 0, H, TB, I, false);
+          gemmNN(k, ar, p, dZt(), px, 0, H, TB, I, false);
           grads.set(w.wIh, ar.read(p, H * I));
         }
         if (w.wHh.requiresGrad) {
           const p = ar.alloc(H * H);
-          gemmTN(k, ar, p, dZ, hPrev, 0, H, TB, H, false);
+          gemmNN(k, ar, p, dZt(), hPrev, 0, H, TB, H, false);
           grads.set(w.wHh, ar.read(p, H * H));
         }
         if (w.bIh || w.bHh) {

@@ -212,17 +212,26 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
           k.lstm_step_backward(dZ + t * B * G * 4, dc, dpeep, dhIn, gates + t * B * G * 4, cPrev + o4, cAll + o4, tc + o4, ppeep, rows, H);
           gemmPacked(k, dh, dZ + t * B * G * 4, G, 1, packedT, 0, rows, G, P, false, P);
         }
+        // both weight gradients read dZᵀ [G, T·B]: transpose once, then two plain products
+        let dZtPtr = 0;
+        const dZt = () => {
+          if (!dZtPtr) {
+            dZtPtr = ar.alloc(TB * G);
+            k.transpose_forward(dZtPtr, dZ, 1, TB, G);
+          }
+          return dZtPtr;
+        };
         const grad = (t: Tensor | null, ptr: number, n: number) => {
           if (t && t.requiresGrad) grads.set(t, ar.read(ptr, n));
         };
         if (w.wIh.requiresGrad) {
           const p = ar.alloc(G * I);
-          gemmTN(k, ar, p, dZ, px, 0, G, TB, I, false);
+          gemmNN(k, ar, p, dZt(), px, 0, G, TB, I, false);
           grad(w.wIh, p, G * I);
         }
         if (w.wHh.requiresGrad) {
           const p = ar.alloc(G * P);
-          gemmTN(k, ar, p, dZ, hPrev, 0, G, TB, P, false);
+          gemmNN(k, ar, p, dZt(), hPrev, 0, G, TB, P, false);
           grad(w.wHh, p, G * P);
         }
         if ((w.bIh && w.bIh.requiresGrad) || (w.bHh && w.bHh.requiresGrad)) {
