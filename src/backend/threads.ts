@@ -1,40 +1,50 @@
-// A second (or more) thread for the GEMMs, in Node: worker_threads instantiate the same wasm
-// module on the same shared WebAssembly.Memory, and each GEMM's 8-column panels are split between
-// the calling thread and the workers. The hand-off is a few Atomics on a control block in that
-// memory (the caller blocks in Atomics.wait, which Node allows on its main thread; browsers do
-// not, so there the library stays on one thread). Everything else stays on the calling thread.
+// Worker threads for the wasm core, in Node: worker_threads instantiate the same module on the
+// same shared WebAssembly.Memory, and the calling thread hands each a share of a kernel call —
+// the 8-column panels of a GEMM, or the rows of a recurrent gate kernel. The hand-off is a few
+// Atomics on a control block in that memory (the caller blocks in Atomics.wait, which Node allows
+// on its main thread; browsers do not, so there the library stays on one thread).
 import type { Kernels } from './kernels.js';
 
-// control block per worker, in int32 slots: seq, done, then the 13 arguments of gemm_packed_panels
+// control block per worker, in int32 slots: seq, done, kernel id, then up to 13 arguments
 const SLOTS = 16;
 // polls of the control word before a thread sleeps in Atomics.wait (about 100 µs)
 const SPIN = 20000;
+
+/** The kernels a worker can run, by id (the order of WORKER's table). @internal */
+export const enum Job {
+  GemmPanels = 0,
+  LstmForward = 1,
+  LstmBackward = 2,
+  GruRz = 3,
+  GruN = 4,
+  GruBackward = 5,
+}
 
 // The worker: no imports beyond Node's own, evaluated from this string (no separate file to ship).
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, base } = workerData;
-const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('rnn-wasm worker: abort'); } } });
-const gemm = inst.exports.gemm_packed_panels;
+const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('rnn-wasm worker: abort'); } } }).exports;
+const jobs = [ex.gemm_packed_panels, ex.lstm_step_forward, ex.lstm_step_backward, ex.gru_rz_forward, ex.gru_n_forward, ex.gru_step_backward];
 const ctrl = new Int32Array(memory.buffer, base, ${SLOTS});
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
-  // spin a little before sleeping: in a recurrent loop the next product comes within microseconds,
+  // spin a little before sleeping: in a recurrent loop the next job comes within microseconds,
   // and waking a sleeping thread costs tens of them
   for (let i = 0; i < ${SPIN} && Atomics.load(ctrl, 0) === seen; i++);
   Atomics.wait(ctrl, 0, seen);
   const seq = Atomics.load(ctrl, 0);
   if (seq < 0) break;
   seen = seq;
-  gemm(ctrl[2], ctrl[3], ctrl[4], ctrl[5], ctrl[6], ctrl[7], ctrl[8], ctrl[9], ctrl[10], ctrl[11], ctrl[12], ctrl[13], ctrl[14]);
+  jobs[ctrl[2]](ctrl[3], ctrl[4], ctrl[5], ctrl[6], ctrl[7], ctrl[8], ctrl[9], ctrl[10], ctrl[11], ctrl[12], ctrl[13], ctrl[14], ctrl[15]);
   Atomics.store(ctrl, 1, seq);
   Atomics.notify(ctrl, 1);
 }
 `;
 
-/** Splits GEMM panels between the calling thread and the workers. @internal */
-export class GemmPool {
+/** Splits kernel calls between the calling thread and the workers. @internal */
+export class KernelPool {
   private readonly seq: number[];
 
   private constructor(
@@ -46,7 +56,7 @@ export class GemmPool {
   }
 
   /** Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at workers·64 reserved bytes. */
-  static async start(kernels: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, ctrlPtr: number, workers: number): Promise<GemmPool> {
+  static async start(kernels: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, ctrlPtr: number, workers: number): Promise<KernelPool> {
     const { Worker } = await import('node:worker_threads');
     await Promise.all(
       Array.from({ length: workers }, (_, i) => {
@@ -60,35 +70,21 @@ export class GemmPool {
         });
       }),
     );
-    return new GemmPool(kernels, new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS), workers);
+    return new KernelPool(kernels, new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS), workers);
   }
 
-  /** gemm_packed over all panels, the first share on this thread and the rest on the workers. */
-  gemmPacked(c: number, a: number, ars: number, acs: number, packed: number, bias: number, m: number, k: number, n: number, acc: number, ldc: number): void {
-    const panels = (n + 7) >> 3;
-    const parts = Math.min(this.workers + 1, panels);
-    const per = Math.ceil(panels / parts);
+  private post(w: number, job: Job, args: number[]): void {
+    const base = w * SLOTS;
     const ctrl = this.ctrl;
-    for (let w = 0; w < parts - 1; w++) {
-      const base = w * SLOTS;
-      ctrl[base + 2] = c;
-      ctrl[base + 3] = a;
-      ctrl[base + 4] = ars;
-      ctrl[base + 5] = acs;
-      ctrl[base + 6] = packed;
-      ctrl[base + 7] = bias;
-      ctrl[base + 8] = m;
-      ctrl[base + 9] = k;
-      ctrl[base + 10] = n;
-      ctrl[base + 11] = acc;
-      ctrl[base + 12] = ldc;
-      ctrl[base + 13] = per * (w + 1);
-      ctrl[base + 14] = Math.min(panels, per * (w + 2));
-      Atomics.store(ctrl, base, ++this.seq[w]);
-      Atomics.notify(ctrl, base);
-    }
-    this.kernels.gemm_packed_panels(c, a, ars, acs, packed, bias, m, k, n, acc, ldc, 0, per);
-    for (let w = 0; w < parts - 1; w++) {
+    ctrl[base + 2] = job;
+    for (let i = 0; i < args.length; i++) ctrl[base + 3 + i] = args[i];
+    Atomics.store(ctrl, base, ++this.seq[w]);
+    Atomics.notify(ctrl, base);
+  }
+
+  private wait(parts: number): void {
+    const ctrl = this.ctrl;
+    for (let w = 0; w < parts; w++) {
       const base = w * SLOTS;
       let done = Atomics.load(ctrl, base + 1);
       for (let i = 0; i < SPIN && done !== this.seq[w]; i++) done = Atomics.load(ctrl, base + 1);
@@ -97,5 +93,25 @@ export class GemmPool {
         done = Atomics.load(ctrl, base + 1);
       }
     }
+  }
+
+  /**
+   * Runs `job` over units 0..units-1 (panels, rows) in contiguous shares: args(u0, u1) gives the
+   * kernel arguments for units u0..u1-1; the first share runs here through `local`.
+   */
+  split(job: Job, units: number, args: (u0: number, u1: number) => number[], local: (a: number[]) => void): void {
+    const parts = Math.min(this.workers + 1, units);
+    const per = Math.ceil(units / parts);
+    for (let w = 0; w < parts - 1; w++) this.post(w, job, args(per * (w + 1), Math.min(units, per * (w + 2))));
+    local(args(0, per));
+    this.wait(parts - 1);
+  }
+
+  /** gemm_packed over all panels, shared out by panel. */
+  gemmPacked(c: number, a: number, ars: number, acs: number, packed: number, bias: number, m: number, k: number, n: number, acc: number, ldc: number): void {
+    const kern = this.kernels;
+    this.split(Job.GemmPanels, (n + 7) >> 3, (p0, p1) => [c, a, ars, acs, packed, bias, m, k, n, acc, ldc, p0, p1], (x) =>
+      kern.gemm_packed_panels(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12]),
+    );
   }
 }

@@ -5,7 +5,7 @@
 import { instantiate } from '@assemblyscript/loader';
 import type { Kernels } from './kernels.js';
 import { Arena } from './heap.js';
-import { GemmPool } from './threads.js';
+import { KernelPool } from './threads.js';
 
 /** Where init() finds the wasm core: a URL, raw bytes or a compiled module. */
 export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
@@ -80,7 +80,7 @@ interface Backend {
 }
 
 let backend: Backend | null = null;
-let gemmPool: GemmPool | null = null;
+let kernelPool: KernelPool | null = null;
 let pending: Promise<void> | null = null;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -164,7 +164,7 @@ export function init(options: InitOptions = {}): Promise<void> {
     const memory = threads > 1 ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : null;
     const kernels = await instantiateKernels(module, memory ? { env: { memory } } : {});
     const arena = new Arena(kernels);
-    if (memory) gemmPool = await GemmPool.start(kernels, module, memory, arena.reserve(16 * (threads - 1)), threads - 1);
+    if (memory) kernelPool = await KernelPool.start(kernels, module, memory, arena.reserve(16 * (threads - 1)), threads - 1);
     backend = { kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();
   pending.catch(() => {
@@ -188,9 +188,9 @@ export function kernels(): Kernels {
   return ready().kernels;
 }
 
-/** The GEMM worker pool when init({ threads > 1 }) started one. @internal */
-export function pool(): GemmPool | null {
-  return gemmPool;
+/** The worker pool when init({ threads > 1 }) started one. @internal */
+export function pool(): KernelPool | null {
+  return kernelPool;
 }
 
 /** The arena of the loaded core. @internal */

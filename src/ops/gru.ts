@@ -10,6 +10,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmNT, gemmPacked, gemmTN, packedSize } from '../backend/gemm.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
+import { gruNForward, gruRzForward, gruStepBackward } from '../backend/parallel.js';
 import type { RecurrentResult } from './lstm.js';
 
 /** The weights of one direction of a GRU layer. @internal */
@@ -94,13 +95,13 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
         if (saving) F.copyWithin((hPrevAll >> 2) + t * B * H, hbuf >> 2, (hbuf >> 2) + rows * H);
         if (after) {
           gemmPacked(k, hw + g3, hbuf, H, 1, packed, pbhh, rows, H, G, false, G);
-          k.gru_rz_forward(gates + g3, 0, xw + g3, hw + g3, hbuf, rows, H);
+          gruRzForward(k, gates + g3, 0, xw + g3, hw + g3, hbuf, rows, H);
         } else {
           gemmPacked(k, hw + g3, hbuf, H, 1, packed, pbhh, rows, H, 2 * H, false, G);
-          k.gru_rz_forward(gates + g3, rh + g1, xw + g3, hw + g3, hbuf, rows, H);
+          gruRzForward(k, gates + g3, rh + g1, xw + g3, hw + g3, hbuf, rows, H);
           gemmPacked(k, hw + g3 + 2 * H * 4, rh + g1, H, 1, packedN, pbhh ? pbhh + 2 * H * 4 : 0, rows, H, H, false, G);
         }
-        k.gru_n_forward(y + g1, gates + g3, xw + g3, hw + g3, hbuf, rows, H, after ? 1 : 0);
+        gruNForward(k, y + g1, gates + g3, xw + g3, hw + g3, hbuf, rows, H, after ? 1 : 0);
         F.copyWithin(hbuf >> 2, (y + g1) >> 2, ((y + g1) >> 2) + rows * H);
       }
       fromTimeMajor(out, ar.view(y, TB * H), L, H, D * H, d * H, bf);
@@ -160,7 +161,7 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
           const g3 = t * B * G * 4;
           const g1 = t * B * H * 4;
           k.add_forward(dht, dh, dOutTM + g1, rows * H);
-          k.gru_step_backward(dXW + g3, dHW + g3, dh, dht, gates + g3, hw + g3, hPrev + g1, rows, H, after ? 1 : 0);
+          gruStepBackward(k, dXW + g3, dHW + g3, dh, dht, gates + g3, hw + g3, hPrev + g1, rows, H, after ? 1 : 0);
           if (after) {
             gemmPacked(k, dh, dHW + g3, G, 1, packedT, 0, rows, G, H, true, H);
           } else {

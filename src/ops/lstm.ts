@@ -11,6 +11,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmNT, gemmPacked, gemmTN, packedSize } from '../backend/gemm.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
+import { lstmStepBackward, lstmStepForward } from '../backend/parallel.js';
 
 /** The weights of one direction of an LSTM layer (PyTorch layouts). @internal */
 export interface LstmWeights {
@@ -132,7 +133,7 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
         }
         gemmPacked(k, xwT, hbuf, P, 1, packed, 0, rows, P, G, true, G);
         const hraw = proj ? hrawAll + t * B * H * 4 : outT;
-        k.lstm_step_forward(xwT, hraw, cT, tcAll + t * B * H * 4, cbuf, ppeep, rows, H);
+        lstmStepForward(k, xwT, hraw, cT, tcAll + t * B * H * 4, cbuf, ppeep, rows, H);
         if (proj) gemmPacked(k, outT, hraw, H, 1, packedR, 0, rows, H, P, false, P);
         F.copyWithin(hbuf >> 2, outT >> 2, (outT >> 2) + rows * P);
         F.copyWithin(cbuf >> 2, cT >> 2, (cT >> 2) + rows * H);
@@ -209,7 +210,7 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
             dhIn = dhraw;
           }
           const o4 = t * B * H * 4;
-          k.lstm_step_backward(dZ + t * B * G * 4, dc, dpeep, dhIn, gates + t * B * G * 4, cPrev + o4, cAll + o4, tc + o4, ppeep, rows, H);
+          lstmStepBackward(k, dZ + t * B * G * 4, dc, dpeep, dhIn, gates + t * B * G * 4, cPrev + o4, cAll + o4, tc + o4, ppeep, rows, H);
           gemmPacked(k, dh, dZ + t * B * G * 4, G, 1, packedT, 0, rows, G, P, false, P);
         }
         // both weight gradients read dZᵀ [G, T·B]: transpose once, then two plain products
