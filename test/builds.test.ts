@@ -15,7 +15,16 @@ const lstm = new rnn.LSTM({ inputSize: 5, hiddenSize: 70, bidirectional: true })
 const x = rnn.randn([3, 6, 5], { requiresGrad: true });
 const { output } = lstm.forward(x, { lengths: [6, 2, 5] });
 rnn.ops.sum(rnn.ops.mul(output, output)).backward();
-console.log(JSON.stringify({ info: rnn.backendInfo(), draws, out: Array.from(output.toArray()), grad: Array.from(x.grad.toArray()) }));
+// big enough that two threads split the gate kernels and activations by rows, not only the GEMMs
+const big = [];
+for (const make of [() => new rnn.RNN({ inputSize: 5, hiddenSize: 600 }), () => new rnn.GRU({ inputSize: 5, hiddenSize: 300 }), () => new rnn.LSTM({ inputSize: 5, hiddenSize: 300 })]) {
+  const m = make();
+  const xb = rnn.randn([8, 4, 5], { requiresGrad: true });
+  const o = m.forward(xb, { lengths: [4, 3, 4, 1, 2, 4, 4, 3] }).output;
+  rnn.ops.sum(rnn.ops.mul(o, o)).backward();
+  big.push(Array.from(o.toArray()).slice(0, 500), Array.from(xb.grad.toArray()), Array.from(m.parameters()[1].grad.toArray()).slice(0, 500));
+}
+console.log(JSON.stringify({ info: rnn.backendInfo(), draws, out: Array.from(output.toArray()), grad: Array.from(x.grad.toArray()), big }));
 `;
 
 function run(simd: boolean, threads = 1) {
@@ -43,4 +52,5 @@ test('the published bundle runs with two threads and gives exactly the one-threa
   expect(two.info.threads).toBe(2);
   expect(two.out).toEqual(one.out);
   expect(two.grad).toEqual(one.grad);
+  expect(two.big).toEqual(one.big);
 }, 60_000);

@@ -62,3 +62,11 @@ export function gruStepBackward(k: Kernels, dxw: number, dhw: number, dhPrev: nu
     k.gru_step_backward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]),
   );
 }
+
+/** An Elman activation's forward (out, x, n) or backward (dinp, dout, y, n), split by elements. @internal */
+export function elementwise(job: Job, local: (...a: number[]) => void, ptrs: number[], n: number): void {
+  const p = pool();
+  if (!p || n < 2 * ROWS_MIN) return local(...ptrs, n);
+  const chunks = Math.ceil(n / 1024); // shares in whole 1024-element chunks keep SIMD bodies aligned
+  p.split(job, chunks, (u0, u1) => [...ptrs.map((q) => q + u0 * 4096), Math.min(n, u1 * 1024) - u0 * 1024], (a) => local(...a));
+}

@@ -18,6 +18,10 @@ export const enum Job {
   GruRz = 3,
   GruN = 4,
   GruBackward = 5,
+  TanhForward = 6,
+  TanhBackward = 7,
+  ReluForward = 8,
+  ReluBackward = 9,
 }
 
 // The worker: no imports beyond Node's own, evaluated from this string (no separate file to ship).
@@ -25,7 +29,8 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, base } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('rnn-wasm worker: abort'); } } }).exports;
-const jobs = [ex.gemm_packed_panels, ex.lstm_step_forward, ex.lstm_step_backward, ex.gru_rz_forward, ex.gru_n_forward, ex.gru_step_backward];
+const jobs = [ex.gemm_packed_panels, ex.lstm_step_forward, ex.lstm_step_backward, ex.gru_rz_forward, ex.gru_n_forward, ex.gru_step_backward,
+  ex.tanh_forward, ex.tanh_backward, ex.relu_forward, ex.relu_backward];
 const ctrl = new Int32Array(memory.buffer, base, ${SLOTS});
 parentPort.postMessage('ready');
 let seen = 0;

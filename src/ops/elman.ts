@@ -6,6 +6,8 @@ import { Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Kernels } from '../backend/kernels.js';
+import { Job } from '../backend/threads.js';
+import { elementwise } from '../backend/parallel.js';
 import { gemmNN, gemmNT, gemmPacked, packedSize } from '../backend/gemm.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import type { RecurrentResult } from './lstm.js';
@@ -22,12 +24,14 @@ export interface ElmanWeights {
 export interface ElmanActivation {
   forward: (k: Kernels) => (out: number, x: number, n: number) => void;
   backward: (k: Kernels) => (dinp: number, dout: number, y: number, n: number) => void;
+  /** The worker job of the forward kernel; the backward kernel's is the next one. */
+  job: Job;
 }
 
 /** tanh and relu as kernel pairs. @internal */
 export const ELMAN_ACTIVATIONS: Record<'tanh' | 'relu', ElmanActivation> = {
-  tanh: { forward: (k) => k.tanh_forward, backward: (k) => k.tanh_backward },
-  relu: { forward: (k) => k.relu_forward, backward: (k) => k.relu_backward },
+  tanh: { forward: (k) => k.tanh_forward, backward: (k) => k.tanh_backward, job: Job.TanhForward },
+  relu: { forward: (k) => k.relu_forward, backward: (k) => k.relu_backward, job: Job.ReluForward },
 };
 
 /** Shapes and layout of one Elman layer call. @internal */
@@ -86,7 +90,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
         const yT = y + t * B * H * 4;
         if (saving) F.copyWithin((hPrevAll >> 2) + t * B * H, hbuf >> 2, (hbuf >> 2) + rows * H);
         gemmPacked(k, xwT, hbuf, H, 1, packed, 0, rows, H, H, true, H);
-        act(yT, xwT, rows * H);
+        elementwise(cfg.activation.job, act, [yT, xwT], rows * H);
         F.copyWithin(hbuf >> 2, yT >> 2, (yT >> 2) + rows * H);
       }
       fromTimeMajor(out, ar.view(y, TB * H), L, H, D * H, d * H, bf);
@@ -125,7 +129,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
           if (rows === 0) continue;
           const o = t * B * H * 4;
           k.add_forward(dht, dh, dOutTM + o, rows * H);
-          actBackward(dZ + o, dht, y + o, rows * H);
+          elementwise(cfg.activation.job + 1, actBackward, [dZ + o, dht, y + o], rows * H);
           gemmPacked(k, dh, dZ + o, H, 1, packedT, 0, rows, H, H, false, H);
         }
         // both weight gradients read dZᵀ [H, T·B]: transpose once, then two plain products
