@@ -31,9 +31,18 @@ export class Arena {
   /** Reserves n floats (16-byte aligned, contents undefined) and returns the byte offset. */
   alloc(n: number): number {
     const ptr = this.top;
-    const end = ptr + ((n * 4 + 15) & ~15);
+    const end = ptr + Math.ceil(n / 4) * 16; // 16-byte aligned; no 32-bit bit tricks: n may be huge
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) {
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch {
+        throw new Error(
+          `rnn-wasm: out of WebAssembly memory: an operation needs ${Math.ceil(end / 2 ** 20)} MiB of working space ` +
+            `(${Math.ceil(have / 2 ** 20)} MiB in use by the engine now); use smaller batches or sequences`,
+        );
+      }
+    }
     this.top = end;
     if (end > this.highWater) this.highWater = end;
     return ptr;

@@ -1,0 +1,30 @@
+// The package as npm would publish it: version in step, every exported path built.
+import { test, expect } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
+import { VERSION } from '../src/backend/wasm.js';
+import { Arena } from '../src/backend/heap.js';
+import { loadBuild } from '../src/backend/wasm.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+test('the version reported by backendInfo is package.json’s', () => {
+  expect(VERSION).toBe(pkg.version);
+});
+
+test('every path of the exports map exists after the build, and the bundle ships its types', () => {
+  const paths: string[] = [];
+  for (const v of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
+    if (typeof v === 'string') paths.push(v);
+    else paths.push(...Object.values(v));
+  }
+  for (const p of paths) expect(existsSync(new URL(`../${p}`, import.meta.url)), p).toBe(true);
+  expect(pkg.type).toBe('module');
+  expect(pkg.files).toContain('dist');
+});
+
+test('running out of wasm memory is a clear error, not a RangeError from the engine', async () => {
+  const k = await loadBuild('simd');
+  const arena = new Arena(k);
+  expect(() => arena.alloc(2 ** 31)).toThrow(/out of WebAssembly memory: an operation needs \d+ MiB/);
+  expect(arena.liveBytes).toBeGreaterThanOrEqual(0);
+});
