@@ -95,5 +95,7 @@ describe('fit', () => {
     await expect(rnn.fit(model, { inputs: [[1, 2], []], targets: [0, 1] })).rejects.toThrow('fit: inputs[1] must be a non-empty array');
     await expect(rnn.fit(model, { inputs: [[1, 9]], targets: [0] })).rejects.toThrow('embedding: ids[1] must be an integer in [0, 5], got 9');
     await expect(rnn.fit(model, { inputs: [[1, 2]], targets: [[0]] })).rejects.toThrow('targets[0] must hold one class per step (2), got 1');
+    const timeMajor = new rnn.Sequential(new rnn.LSTM({ inputSize: 2, hiddenSize: 3, batchFirst: false }));
+    await expect(rnn.fit(timeMajor, { inputs: [[[1, 2]]], targets: [0] })).rejects.toThrow('fit: batches are padded as [B,T,F], but the model has a recurrent layer with batchFirst: false');
   });
 });

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { Tensor as TensorClass, tensor } from '../tensor.js';
 import { noGrad } from '../tape.js';
 import type { Module } from '../nn/module.js';
+import { RecurrentBase } from '../nn/recurrent.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Adam } from '../optim/adam.js';
 import { clipGradNorm, clipGradValue } from '../optim/clip.js';
@@ -187,8 +188,17 @@ function seededRng(seed: number): () => number {
 
 const tick = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 
+// fit pads batches batch-first; a time-major recurrent layer inside would misread them
+function checkBatchFirst(m: Module, op: string): void {
+  if (m instanceof RecurrentBase && !m.batchFirst) {
+    throw new Error(`${op}: batches are padded as [B,T,F], but the model has a recurrent layer with batchFirst: false; build it with batchFirst: true`);
+  }
+  for (const [, c] of m.namedChildren()) checkBatchFirst(c, op);
+}
+
 /** Trains `model` on `data`; see {@link FitOptions}. Resolves with the history. */
 export async function fit(model: Module, data: Dataset, options: FitOptions = {}): Promise<History> {
+  checkBatchFirst(model, 'fit');
   checkData(data, 'fit: data');
   if (options.validationData) checkData(options.validationData, 'fit: validationData');
   const { epochs = 1, batchSize = 32, shuffle = true, onProgress, signal, clipNorm, clipValue, earlyStopping, skipNonFinite = false } = options;
@@ -279,6 +289,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions = {}
 
 /** Loss (and accuracy for crossEntropy) of `model` on `data`, without recording gradients. */
 export function evaluate(model: Module, data: Dataset, options: { loss?: LossSpec; batchSize?: number } = {}): { loss: number; metric?: number } {
+  checkBatchFirst(model, 'evaluate');
   checkData(data, 'evaluate: data');
   const lossFn = resolveLoss(options.loss ?? 'crossEntropy');
   const batchSize = options.batchSize ?? 32;
@@ -308,6 +319,7 @@ export function evaluate(model: Module, data: Dataset, options: { loss?: LossSpe
  * per sequence, unpadded: [T_i, C] for a per-step output, [C] for a per-sequence one.
  */
 export function predict(model: Module, inputs: Sample[], options: { batchSize?: number } = {}): Tensor[] {
+  checkBatchFirst(model, 'predict');
   if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('predict: inputs must be a non-empty array of sequences');
   const batchSize = options.batchSize ?? 32;
   const wasTraining = model.training;
