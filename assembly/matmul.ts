@@ -11,22 +11,56 @@ import { vmadd } from './vmath';
 // two strides (gemm_tn still transposes it: see there). Work: ⌈N/8⌉·8·K floats for the packed
 // panel, plus M·K for gemm_tn.
 
-// packed [⌈N/8⌉, K, 8] <- B [K,N] (transposed = false) or Bᵀ where B is [N,K] (transposed = true)
+// packed [⌈N/8⌉, K, 8] <- B [K,N] (transposed = false) or Bᵀ where B is [N,K] (transposed = true).
+// Full panels move as vectors: two 4-float copies per k, or, transposed, 4×4 register transposes
+// of four consecutive k from each of the panel's 8 source rows (sequential reads either way).
 export function gemm_pack(packed: usize, b: usize, k: i32, n: i32, transposed: bool): void {
   const panels = (n + 7) >> 3;
-  let q = packed;
   for (let p = 0; p < panels; p++) {
     const j0 = p << 3;
     const w = min(8, n - j0);
-    for (let kk = 0; kk < k; kk++) {
+    const q = packed + ((<usize>p * k) << 5);
+    let kk = 0;
+    if (ASC_FEATURE_SIMD) {
+      if (w == 8) {
+        if (!transposed) {
+          for (; kk < k; kk++) {
+            const src = b + ((<usize>kk * n + j0) << 2);
+            v128.store(q + (<usize>kk << 5), v128.load(src));
+            v128.store(q + (<usize>kk << 5) + 16, v128.load(src, 16));
+          }
+        } else {
+          const rs = <usize>k << 2;
+          for (; kk + 4 <= k; kk += 4) {
+            const r0 = b + ((<usize>j0 * k + kk) << 2);
+            for (let half = 0; half < 2; half++) {
+              const a = r0 + <usize>(half * 4) * rs;
+              const v0 = v128.load(a);
+              const v1 = v128.load(a + rs);
+              const v2 = v128.load(a + 2 * rs);
+              const v3 = v128.load(a + 3 * rs);
+              const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+              const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+              const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+              const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+              const o = q + (<usize>kk << 5) + (<usize>half << 4);
+              v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+              v128.store(o + 32, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+              v128.store(o + 64, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+              v128.store(o + 96, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+            }
+          }
+        }
+      }
+    }
+    for (; kk < k; kk++) {
       for (let c = 0; c < 8; c++) {
         let v: f32 = 0;
         if (c < w) {
           const j = j0 + c;
           v = transposed ? load<f32>(b + ((<usize>j * k + kk) << 2)) : load<f32>(b + ((<usize>kk * n + j) << 2));
         }
-        store<f32>(q, v);
-        q += 4;
+        store<f32>(q + (<usize>kk << 5) + (<usize>c << 2), v);
       }
     }
   }
