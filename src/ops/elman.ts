@@ -79,7 +79,7 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
       const packed = ar.alloc(packedSize(H, H));
       k.gemm_pack(packed, pwhh, H, H, 1);
       const hbuf = putState(ar, L, h0 ? h0.data : null, d, H);
-      const hPrevAll = ar.zeros(TB * H);
+      const hPrevAll = saving ? ar.zeros(TB * H) : 0; // only backward reads it
       const y = ar.zeros(TB * H);
       const F = new Float32Array(ar.view(0, 0).buffer);
       for (let s = 0; s < T; s++) {

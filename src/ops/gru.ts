@@ -80,7 +80,7 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
         k.gemm_pack(packedN, pwhh + 2 * H * H * 4, H, H, 1);
       }
       const hbuf = putState(ar, L, h0 ? h0.data : null, d, H);
-      const hPrevAll = ar.zeros(TB * H);
+      const hPrevAll = saving ? ar.zeros(TB * H) : 0; // only backward reads it
       const gates = ar.zeros(TB * G);
       const hw = ar.zeros(TB * G);
       const rh = after ? 0 : ar.zeros(TB * H);

@@ -92,7 +92,7 @@ export function jordanLayer(x: Tensor, y0: Tensor | null, w: JordanWeights, cfg:
     const hAll = ar.zeros(TB * H);
     const oPre = ar.alloc(B * O);
     const yAll = ar.zeros(TB * O);
-    const yPrevAll = ar.zeros(TB * O);
+    const yPrevAll = saving ? ar.zeros(TB * O) : 0; // only backward reads it
     const F = new Float32Array(ar.view(0, 0).buffer);
     for (let t = 0; t < T; t++) {
       const rows = active[t];

@@ -113,8 +113,8 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
       }
       const hbuf = putState(ar, L, h0 ? h0.data : null, d, P);
       const cbuf = putState(ar, L, c0 ? c0.data : null, d, H);
-      const hPrevAll = ar.zeros(TB * P);
-      const cPrevAll = ar.zeros(TB * H);
+      const hPrevAll = saving ? ar.zeros(TB * P) : 0; // only backward reads it
+      const cPrevAll = saving ? ar.zeros(TB * H) : 0; // only backward reads it
       const cAll = ar.alloc(TB * H);
       const tcAll = ar.alloc(TB * H);
       const hrawAll = proj ? ar.zeros(TB * H) : 0;
