@@ -1,4 +1,4 @@
-import { transpose_forward } from './transpose';
+import { transpose_forward, transpose4x4 } from './transpose';
 import { vmadd } from './vmath';
 
 // f32 GEMM: C[M,N] (+)= A·B (+ bias[N]), the three forms backprop needs:
@@ -33,22 +33,9 @@ export function gemm_pack(packed: usize, b: usize, k: i32, n: i32, transposed: b
           const rs = <usize>k << 2;
           for (; kk + 4 <= k; kk += 4) {
             const r0 = b + ((<usize>j0 * k + kk) << 2);
-            for (let half = 0; half < 2; half++) {
-              const a = r0 + <usize>(half * 4) * rs;
-              const v0 = v128.load(a);
-              const v1 = v128.load(a + rs);
-              const v2 = v128.load(a + 2 * rs);
-              const v3 = v128.load(a + 3 * rs);
-              const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
-              const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
-              const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
-              const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
-              const o = q + (<usize>kk << 5) + (<usize>half << 4);
-              v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-              v128.store(o + 32, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
-              v128.store(o + 64, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
-              v128.store(o + 96, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
-            }
+            // rows j0..j0+3 fill lanes 0-3 of four packed k-rows, rows j0+4..j0+7 lanes 4-7
+            transpose4x4(q + (<usize>kk << 5), 32, r0, rs);
+            transpose4x4(q + (<usize>kk << 5) + 16, 32, r0 + 4 * rs, rs);
           }
         }
       }

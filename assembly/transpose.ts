@@ -1,8 +1,9 @@
 // out [batch, cols, rows] <- x [batch, rows, cols], in 8×8 blocks so both sides stay in cache;
 // full blocks move as four 4×4 register transposes, edges element by element.
 
+// Four rows of four floats x[r][c] (rows xStride bytes apart) -> out[c][r] (rows outStride apart).
 // @ts-ignore: decorator
-@inline function transpose4x4(out: usize, outStride: usize, x: usize, xStride: usize): void {
+@inline export function transpose4x4(out: usize, outStride: usize, x: usize, xStride: usize): void {
   const r0 = v128.load(x);
   const r1 = v128.load(x + xStride);
   const r2 = v128.load(x + 2 * xStride);

@@ -5,16 +5,8 @@ import { loadBuild } from '../src/backend/wasm.js';
 import { Arena } from '../src/backend/heap.js';
 import type { Kernels } from '../src/backend/kernels.js';
 
-/** mulberry32: a small seeded uniform [0,1) generator for test data. */
-export function seeded(seed: number): () => number {
-  let a = (seed * 2654435761 + 0x6d2b79f5) | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded uniform [0,1) generator for test data (mulberry32, shared with the examples). */
+export { mulberry32 as seeded } from '../examples/copy-data.js';
 
 /** `count` arrays of n uniform floats in [-scale, scale]. */
 export function randomFloats(rng: () => number, n: number, count = 1, scale = 1): Float32Array[] {
