@@ -79,6 +79,11 @@ export class Arena {
     into.set(this.heap().subarray(ptr >> 2, (ptr >> 2) + into.length));
   }
 
+  /** Copies n floats from src to dst inside wasm memory (the regions may overlap). */
+  copy(dst: number, src: number, n: number): void {
+    this.heap().copyWithin(dst >> 2, src >> 2, (src >> 2) + n);
+  }
+
   /** A live view: invalid after the next alloc (memory may grow), so use it at once. */
   view(ptr: number, n: number): Float32Array {
     return this.heap().subarray(ptr >> 2, (ptr >> 2) + n);

@@ -81,17 +81,16 @@ export function elmanLayer(x: Tensor, h0: Tensor | null, dirs: ElmanWeights[], c
       const hbuf = putState(ar, L, h0 ? h0.data : null, d, H);
       const hPrevAll = saving ? ar.zeros(TB * H) : 0; // only backward reads it
       const y = ar.zeros(TB * H);
-      const F = new Float32Array(ar.view(0, 0).buffer);
       for (let s = 0; s < T; s++) {
         const t = reverse ? T - 1 - s : s;
         const rows = active[t];
         if (rows === 0) continue;
         const xwT = xw + t * B * H * 4;
         const yT = y + t * B * H * 4;
-        if (saving) F.copyWithin((hPrevAll >> 2) + t * B * H, hbuf >> 2, (hbuf >> 2) + rows * H);
+        if (saving) ar.copy(hPrevAll + t * B * H * 4, hbuf, rows * H);
         gemmPacked(k, xwT, hbuf, H, 1, packed, 0, rows, H, H, true, H);
         elementwise(cfg.activation.job, act, [yT, xwT], rows * H);
-        F.copyWithin(hbuf >> 2, yT >> 2, (yT >> 2) + rows * H);
+        ar.copy(hbuf, yT, rows * H);
       }
       fromTimeMajor(out, ar.view(y, TB * H), L, H, D * H, d * H, bf);
       takeState(hN, ar, hbuf, L, d, H);

@@ -85,14 +85,13 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
       const hw = ar.zeros(TB * G);
       const rh = after ? 0 : ar.zeros(TB * H);
       const y = ar.zeros(TB * H);
-      const F = new Float32Array(ar.view(0, 0).buffer);
       for (let s = 0; s < T; s++) {
         const t = reverse ? T - 1 - s : s;
         const rows = active[t];
         if (rows === 0) continue;
         const g3 = t * B * G * 4;
         const g1 = t * B * H * 4;
-        if (saving) F.copyWithin((hPrevAll >> 2) + t * B * H, hbuf >> 2, (hbuf >> 2) + rows * H);
+        if (saving) ar.copy(hPrevAll + t * B * H * 4, hbuf, rows * H);
         if (after) {
           gemmPacked(k, hw + g3, hbuf, H, 1, packed, pbhh, rows, H, G, false, G);
           gruRzForward(k, gates + g3, 0, xw + g3, hw + g3, hbuf, rows, H);
@@ -102,7 +101,7 @@ export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: 
           gemmPacked(k, hw + g3 + 2 * H * 4, rh + g1, H, 1, packedN, pbhh ? pbhh + 2 * H * 4 : 0, rows, H, H, false, G);
         }
         gruNForward(k, y + g1, gates + g3, xw + g3, hw + g3, hbuf, rows, H, after ? 1 : 0);
-        F.copyWithin(hbuf >> 2, (y + g1) >> 2, ((y + g1) >> 2) + rows * H);
+        ar.copy(hbuf, y + g1, rows * H);
       }
       fromTimeMajor(out, ar.view(y, TB * H), L, H, D * H, d * H, bf);
       takeState(hN, ar, hbuf, L, d, H);

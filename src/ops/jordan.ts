@@ -93,18 +93,17 @@ export function jordanLayer(x: Tensor, y0: Tensor | null, w: JordanWeights, cfg:
     const oPre = ar.alloc(B * O);
     const yAll = ar.zeros(TB * O);
     const yPrevAll = saving ? ar.zeros(TB * O) : 0; // only backward reads it
-    const F = new Float32Array(ar.view(0, 0).buffer);
     for (let t = 0; t < T; t++) {
       const rows = active[t];
       if (rows === 0) continue;
       const hT = hAll + t * B * H * 4;
       const yT = yAll + t * B * O * 4;
-      if (saving) F.copyWithin((yPrevAll >> 2) + t * B * O, ybuf >> 2, (ybuf >> 2) + rows * O);
+      if (saving) ar.copy(yPrevAll + t * B * O * 4, ybuf, rows * O);
       gemmPacked(k, xw + t * B * H * 4, ybuf, O, 1, packedFb, 0, rows, O, H, true, H);
       act(hT, xw + t * B * H * 4, rows * H);
       gemmPacked(k, oPre, hT, H, 1, packedOut, pbo, rows, H, O, false, O);
       outAct(yT, oPre, rows, O);
-      F.copyWithin(ybuf >> 2, yT >> 2, (yT >> 2) + rows * O);
+      ar.copy(ybuf, yT, rows * O);
     }
     fromTimeMajor(out, ar.view(yAll, TB * O), L, O, O, 0, bf);
     takeState(yN, ar, ybuf, L, 0, O);

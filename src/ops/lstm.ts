@@ -119,7 +119,6 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
       const tcAll = ar.alloc(TB * H);
       const hrawAll = proj ? ar.zeros(TB * H) : 0;
       const outTM = ar.zeros(TB * P);
-      const F = new Float32Array(ar.view(0, 0).buffer);
       for (let s = 0; s < T; s++) {
         const t = reverse ? T - 1 - s : s;
         const rows = active[t];
@@ -128,15 +127,15 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
         const outT = outTM + t * B * P * 4;
         const cT = cAll + t * B * H * 4;
         if (saving) {
-          F.copyWithin((hPrevAll >> 2) + t * B * P, hbuf >> 2, (hbuf >> 2) + rows * P);
-          F.copyWithin((cPrevAll >> 2) + t * B * H, cbuf >> 2, (cbuf >> 2) + rows * H);
+          ar.copy(hPrevAll + t * B * P * 4, hbuf, rows * P);
+          ar.copy(cPrevAll + t * B * H * 4, cbuf, rows * H);
         }
         gemmPacked(k, xwT, hbuf, P, 1, packed, 0, rows, P, G, true, G);
         const hraw = proj ? hrawAll + t * B * H * 4 : outT;
         lstmStepForward(k, xwT, hraw, cT, tcAll + t * B * H * 4, cbuf, ppeep, rows, H);
         if (proj) gemmPacked(k, outT, hraw, H, 1, packedR, 0, rows, H, P, false, P);
-        F.copyWithin(hbuf >> 2, outT >> 2, (outT >> 2) + rows * P);
-        F.copyWithin(cbuf >> 2, cT >> 2, (cT >> 2) + rows * H);
+        ar.copy(hbuf, outT, rows * P);
+        ar.copy(cbuf, cT, rows * H);
       }
       fromTimeMajor(out, ar.view(outTM, TB * P), L, P, D * P, d * P, bf);
       takeState(hN, ar, hbuf, L, d, P);
@@ -197,7 +196,6 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
           dHproj = ar.zeros(TB * P);
           hraw = ar.put(sv.hraw!);
         }
-        const F = new Float32Array(ar.view(0, 0).buffer);
         for (let s = T - 1; s >= 0; s--) {
           const t = reverse ? T - 1 - s : s;
           const rows = active[t];
@@ -205,7 +203,7 @@ export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs:
           k.add_forward(dht, dh, dOutTM + t * B * P * 4, rows * P);
           let dhIn = dht;
           if (proj) {
-            F.copyWithin((dHproj >> 2) + t * B * P, dht >> 2, (dht >> 2) + rows * P);
+            ar.copy(dHproj + t * B * P * 4, dht, rows * P);
             gemmPacked(k, dhraw, dht, P, 1, packedRT, 0, rows, P, H, false, H);
             dhIn = dhraw;
           }
