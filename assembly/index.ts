@@ -1,5 +1,5 @@
 export { heap_base } from './heap';
-export { gemm_pack, gemm_packed, gemm_packed_panels, gemm_nn, gemm_nt, gemm_tn } from './matmul';
+export { gemm_pack, gemm_packed, gemm_packed_panels } from './matmul';
 export {
   sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward, relu_forward, relu_backward,
   exp_forward, exp_backward, log_forward, log_backward,

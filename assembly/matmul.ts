@@ -1,15 +1,13 @@
-import { transpose_forward, transpose4x4 } from './transpose';
+import { transpose4x4 } from './transpose';
 import { vmadd } from './vmath';
 
-// f32 GEMM: C[M,N] (+)= A·B (+ bias[N]), the three forms backprop needs:
-//   gemm_nn  A [M,K]·B [K,N]        forward of x·W, dX = dY·W
-//   gemm_nt  A [M,K]·Bᵀ, B [N,K]    Linear forward x·Wᵀ, dA = dC·Bᵀ
-//   gemm_tn  Aᵀ·B, A [K,M], B [K,N] weight gradients dW = Xᵀ·dY, summed over all rows at once
-// B is first packed into panels of 8 columns ([⌈N/8⌉, K, 8], zero-padded), so the 4×8 register
-// tile streams it contiguously whatever the form; a caller that reuses B (the recurrent weight
-// over T steps) packs it once with gemm_pack and calls gemm_packed per step. A is read through
-// two strides (gemm_tn still transposes it: see there). Work: ⌈N/8⌉·8·K floats for the packed
-// panel, plus M·K for gemm_tn.
+// f32 GEMM: C[M,N] (+)= A·packedB (+ bias[N]). B is first packed into panels of 8 columns
+// ([⌈N/8⌉, K, 8], zero-padded) so the 4×8 register tile streams it contiguously; A is read through
+// two strides. The three forms backprop needs (A·B, A·Bᵀ, Aᵀ·B) are composed from these in
+// src/backend/gemm.ts, which packs B (transposed or not) and, for Aᵀ·B, transposes A first: read
+// through its column stride, A touches a new cache line every k (10 GFLOP/s at the weight-gradient
+// shapes, 26-28 after the copy). A caller that reuses B (the recurrent weight over T steps) packs
+// it once and calls gemm_packed per step; gemm_packed_panels lets threads share one product.
 
 // packed [⌈N/8⌉, K, 8] <- B [K,N] (transposed = false) or Bᵀ where B is [N,K] (transposed = true).
 // Full panels move as vectors: two 4-float copies per k, or, transposed, 4×4 register transposes
@@ -209,26 +207,4 @@ export function gemm_packed_panels(
       }
     }
   }
-}
-
-// C [M,N] (+)= A [M,K] · B [K,N] (+ bias)
-export function gemm_nn(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm_pack(work, b, k, n, false);
-  gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate, n);
-}
-
-// C [M,N] (+)= A [M,K] · Bᵀ, B [N,K] (+ bias)
-export function gemm_nt(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm_pack(work, b, k, n, true);
-  gemm_packed(c, a, k, 1, work, bias, m, k, n, accumulate, n);
-}
-
-// C [M,N] (+)= Aᵀ · B, A [K,M], B [K,N] (+ bias). Work: the packed B, then Aᵀ [M,K]: reading A
-// through its column stride touches a new cache line every k (10 GFLOP/s at the weight-gradient
-// shapes), while a transposed copy costs one pass and lets the tile stream rows (32 GFLOP/s).
-export function gemm_tn(c: usize, a: usize, b: usize, bias: usize, work: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm_pack(work, b, k, n, false);
-  const at = work + ((<usize>((n + 7) >> 3) * 8 * k) << 2);
-  transpose_forward(at, a, 1, k, m);
-  gemm_packed(c, at, k, 1, work, bias, m, k, n, accumulate, n);
 }

@@ -4,7 +4,7 @@
 // this one process. Ratios are rnn-wasm (packed B, SIMD) over each peer.
 import { loadBuild, relaxedSimdSupported } from '../src/backend/wasm.js';
 import { Arena } from '../src/backend/heap.js';
-import { packedSize } from '../src/backend/gemm.js';
+import { gemmNN, gemmNT, gemmTN, packedSize } from '../src/backend/gemm.js';
 import type { Kernels } from '../src/backend/kernels.js';
 import * as rnn from '../src/index.js';
 import { fmt, printTable, randomArray, timeIt } from './util.js';
@@ -33,13 +33,13 @@ function kernelCase(k: Kernels, m: number, kk: number, n: number) {
   const pat = ar.put(randomArray(kk * m, 3));
   const pbt = ar.put(randomArray(n * kk, 4));
   const pc = ar.alloc(m * n);
-  const work = ar.alloc(packedSize(kk, n) + m * kk);
+  const work = ar.alloc(packedSize(kk, n));
   k.gemm_pack(work, pb, kk, n, 0);
   return {
     packed: () => k.gemm_packed(pc, pa, kk, 1, work, 0, m, kk, n, 0, n),
-    nn: () => k.gemm_nn(pc, pa, pb, 0, work, m, kk, n, 0),
-    nt: () => k.gemm_nt(pc, pa, pbt, 0, work, m, kk, n, 0),
-    tn: () => k.gemm_tn(pc, pat, pb, 0, work, m, kk, n, 0),
+    nn: () => ar.scoped((a) => gemmNN(k, a, pc, pa, pb, 0, m, kk, n, false)),
+    nt: () => ar.scoped((a) => gemmNT(k, a, pc, pa, pbt, 0, m, kk, n, false)),
+    tn: () => ar.scoped((a) => gemmTN(k, a, pc, pat, pb, 0, m, kk, n, false)),
   };
 }
 

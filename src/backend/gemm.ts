@@ -37,7 +37,7 @@ export function gemmNT(kern: Kernels, ar: Arena, c: number, a: number, b: number
   gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
 }
 
-/** C[M,N] (+)= Aᵀ·B with A [K,M], B [K,N] (+ bias); Aᵀ is copied first (see gemm_tn). @internal */
+/** C[M,N] (+)= Aᵀ·B with A [K,M], B [K,N] (+ bias); Aᵀ is copied first (see assembly/matmul.ts). @internal */
 export function gemmTN(kern: Kernels, ar: Arena, c: number, a: number, b: number, bias: number, m: number, k: number, n: number, accumulate: boolean): void {
   const work = ar.alloc(packedSize(k, n));
   kern.gemm_pack(work, b, k, n, 0);

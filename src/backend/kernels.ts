@@ -11,9 +11,6 @@ export interface Kernels {
   gemm_pack(packed: Ptr, b: Ptr, k: number, n: number, transposed: number): void;
   gemm_packed(c: Ptr, a: Ptr, ars: number, acs: number, packed: Ptr, bias: Ptr, m: number, k: number, n: number, accumulate: number, ldc: number): void;
   gemm_packed_panels(c: Ptr, a: Ptr, ars: number, acs: number, packed: Ptr, bias: Ptr, m: number, k: number, n: number, accumulate: number, ldc: number, p0: number, p1: number): void;
-  gemm_nn(c: Ptr, a: Ptr, b: Ptr, bias: Ptr, work: Ptr, m: number, k: number, n: number, accumulate: number): void;
-  gemm_nt(c: Ptr, a: Ptr, b: Ptr, bias: Ptr, work: Ptr, m: number, k: number, n: number, accumulate: number): void;
-  gemm_tn(c: Ptr, a: Ptr, b: Ptr, bias: Ptr, work: Ptr, m: number, k: number, n: number, accumulate: number): void;
 
   sigmoid_forward(out: Ptr, x: Ptr, n: number): void;
   sigmoid_backward(dinp: Ptr, dout: Ptr, y: Ptr, n: number): void;

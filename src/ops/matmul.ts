@@ -1,6 +1,6 @@
 // Matrix product. a [..., n, k] · b [..., k, m] -> [..., n, m], batched over equal leading
 // axes; a 2-D b is shared by every batch (one GEMM over all rows of a). Backward:
-// dA = dC·Bᵀ (gemm_nt), dB = Aᵀ·dC (gemm_tn, summed over the batch when b is shared).
+// dA = dC·Bᵀ (gemmNT), dB = Aᵀ·dC (gemmTN, summed over the batch when b is shared).
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';

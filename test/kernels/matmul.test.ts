@@ -1,6 +1,8 @@
 import { describe, test, beforeAll } from 'vitest';
 import * as ref from '../../src/reference/matmul.js';
-import { packedSize } from '../../src/backend/gemm.js';
+import { gemmNN, gemmNT, gemmTN, packedSize } from '../../src/backend/gemm.js';
+
+const GEMM = { nn: gemmNN, nt: gemmNT, tn: gemmTN };
 import type { Kernels } from '../../src/backend/kernels.js';
 import { Arena } from '../../src/backend/heap.js';
 import { BUILDS, expectClose, loadBuilds, randomFloats, runKernel, seeded } from '../helpers.js';
@@ -29,9 +31,13 @@ describe.each(BUILDS)('%s build', (buildName) => {
         for (const accumulate of [false, true]) {
           const want = c0.slice();
           ref[`gemm_${form}`](want, a, b, withBias ? bias : null, m, kk, n, accumulate);
-          const work = new Float32Array(packedSize(kk, n) + (form === 'tn' ? m * kk : 0));
-          const { out } = runKernel(k(), `gemm_${form}`, [c0, a, b, withBias ? bias : null, work], [m, kk, n, accumulate]);
-          expectClose(out[0], want, { rtol: 1e-5, atol: 1e-5 });
+          // the bindings of src/backend/gemm.ts: pack (and transpose) in the arena, then gemm_packed
+          const got = new Arena(k()).scoped((ar) => {
+            const pc = ar.put(c0);
+            GEMM[form](k(), ar, pc, ar.put(a), ar.put(b), withBias ? ar.put(bias) : 0, m, kk, n, accumulate);
+            return ar.read(pc, m * n);
+          });
+          expectClose(got, want, { rtol: 1e-5, atol: 1e-5 });
         }
       }
     });
