@@ -1,7 +1,7 @@
 // Tensor: a row-major float32 array with a shape and, when it takes part in training, a link to
 // the tape node that made it. Data is a Float32Array owned by the JavaScript garbage collector
 // (see backend/heap.ts), so tensors need no dispose().
-import { runBackward, type Node } from './tape.js';
+import { needsGrad, record, runBackward, type Node } from './tape.js';
 import { random, randomNormal } from './random.js';
 
 /** Nested number arrays, as accepted by {@link tensor}. */
@@ -94,9 +94,24 @@ export class Tensor {
     return new Tensor(this.data, this.shape, false);
   }
 
-  /** The same data with another shape (one dimension may be -1). Differentiable. */
+  /** The same data with another shape (one dimension may be -1, inferred). Differentiable. */
   reshape(shape: readonly number[]): Tensor {
-    return reshapeImpl(this, shape);
+    if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${typeof shape}`);
+    const s = shape.slice();
+    const free = s.indexOf(-1);
+    if (free !== -1) {
+      if (s.indexOf(-1, free + 1) !== -1) throw new Error(`reshape: at most one -1 in shape, got ${fmtShape(shape)}`);
+      const known = s.reduce((a, d, i) => (i === free ? a : a * d), 1);
+      if (known === 0 || this.size % known !== 0) {
+        throw new Error(`reshape: cannot reshape ${fmtShape(this.shape)} (${this.size} elements) into ${fmtShape(shape)}`);
+      }
+      s[free] = this.size / known;
+    }
+    const n = shapeSize(s, 'reshape: shape');
+    if (n !== this.size) throw new Error(`reshape: cannot reshape ${fmtShape(this.shape)} (${this.size} elements) into ${fmtShape(shape)}`);
+    const out = new Tensor(this.data, s);
+    if (needsGrad(this)) record('reshape', [this], [out], ([g]) => [g]);
+    return out;
   }
 
   /**
@@ -150,15 +165,6 @@ export class Tensor {
   toString(): string {
     return `Tensor(${fmtShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
-}
-
-// reshape lives in ops/shape.ts; it is wired in here to keep the method on Tensor.
-let reshapeImpl: (x: Tensor, shape: readonly number[]) => Tensor = () => {
-  throw new Error('reshape: ops not loaded');
-};
-/** @internal */
-export function _setReshape(fn: typeof reshapeImpl): void {
-  reshapeImpl = fn;
 }
 
 function inferShape(data: NestedArray): number[] {

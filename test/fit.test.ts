@@ -96,6 +96,10 @@ describe('fit', () => {
     await expect(rnn.fit(model, { inputs: [[1, 9]], targets: [0] })).rejects.toThrow('embedding: ids[1] must be an integer in [0, 5], got 9');
     await expect(rnn.fit(model, { inputs: [[1, 2]], targets: [[0]] })).rejects.toThrow('targets[0] must hold one class per step (2), got 1');
     const timeMajor = new rnn.Sequential(new rnn.LSTM({ inputSize: 2, hiddenSize: 3, batchFirst: false }));
-    await expect(rnn.fit(timeMajor, { inputs: [[[1, 2]]], targets: [0] })).rejects.toThrow('fit: batches are padded as [B,T,F], but the model has a recurrent layer with batchFirst: false');
+    await expect(rnn.fit(timeMajor, { inputs: [[[1, 2]]], targets: [0] })).rejects.toThrow('fit: batches are padded as [B,T,F], but model.0 (LSTM) has batchFirst: false');
+    const jordan = new rnn.Sequential(new rnn.Linear({ inFeatures: 2, outFeatures: 2 }), new rnn.JordanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 2, batchFirst: false }));
+    await expect(rnn.fit(jordan, { inputs: [[[1, 2]]], targets: [0] })).rejects.toThrow('fit: batches are padded as [B,T,F], but model.1 (JordanRNN) has batchFirst: false');
+    expect(() => rnn.evaluate(jordan, { inputs: [[[1, 2]]], targets: [0] })).toThrow('evaluate: batches are padded');
+    expect(() => rnn.predict(jordan, [[[1, 2]]])).toThrow('predict: batches are padded');
   });
 });

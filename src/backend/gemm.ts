@@ -1,26 +1,20 @@
 // Typed bindings of the GEMM kernels (assembly/matmul.ts). Every product packs its right operand
-// (and gemmTN transposes its left one) into arena work space, then runs the packed kernel: on
-// this thread, or split by panels with the worker threads when init({ threads }) started some.
+// (and gemmTN transposes its left one) into arena work space, then runs the packed kernel (which the
+// threaded kernel set of parallel.ts splits by panels).
 import type { Arena } from './heap.js';
 import type { Kernels } from './kernels.js';
-import { pool } from './wasm.js';
 
 /** Floats of work space for packing a K×N right operand. @internal */
 export function packedSize(k: number, n: number): number {
   return Math.ceil(n / 8) * 8 * k;
 }
 
-// below this many multiply-adds a hand-off to a worker costs more than it saves
-const PARALLEL_MIN = 1 << 17;
-
 /**
  * C [M,N] (+)= A·packedB (+ bias), A read through strides (ars, acs), C rows ldc apart: the
  * kernel the recurrent steps call with their once-packed weights. @internal
  */
 export function gemmPacked(kern: Kernels, c: number, a: number, ars: number, acs: number, packed: number, bias: number, m: number, k: number, n: number, accumulate: boolean, ldc: number): void {
-  const p = pool();
-  if (p && m * n * k >= PARALLEL_MIN && n > 8) p.gemmPacked(c, a, ars, acs, packed, bias, m, k, n, accumulate ? 1 : 0, ldc);
-  else kern.gemm_packed(c, a, ars, acs, packed, bias, m, k, n, accumulate ? 1 : 0, ldc);
+  kern.gemm_packed(c, a, ars, acs, packed, bias, m, k, n, accumulate ? 1 : 0, ldc);
 }
 
 /** C[M,N] (+)= A[M,K]·B[K,N] (+ bias[N]; 0 for none). @internal */

@@ -7,6 +7,37 @@ import type { Kernels } from './kernels.js';
 
 const PAGE = 65536;
 
+/**
+ * A region of the arena seen as a row-major [d0, d1, d2] array of floats: `at(i, j, k)` is the
+ * byte offset of element [i, j, k], so code says "step t" (`xw.at(t)`) or "row r" (`w.at(r)`)
+ * instead of computing byte offsets. A time-major sequence is [T, B, F]. @internal
+ */
+export class Block {
+  readonly size: number;
+  private readonly s0: number;
+  private readonly s1: number;
+
+  constructor(
+    readonly ptr: number,
+    readonly dims: readonly [number, number, number],
+  ) {
+    this.size = dims[0] * dims[1] * dims[2];
+    this.s0 = dims[1] * dims[2];
+    this.s1 = dims[2];
+  }
+
+  /** The byte offset of element [i, j, k] (trailing indices default to 0). */
+  at(i: number, j = 0, k = 0): number {
+    return this.ptr + 4 * (i * this.s0 + j * this.s1 + k);
+  }
+}
+
+/** A block's contents copied out of the arena (to survive until backward). @internal */
+export interface SavedBlock {
+  readonly data: Float32Array;
+  readonly dims: readonly [number, number, number];
+}
+
 /** A bump allocator over wasm memory with stack-like release. @internal */
 export class Arena {
   private readonly memory: WebAssembly.Memory;
@@ -58,35 +89,61 @@ export class Arena {
   /** Reserves n floats set to zero. */
   zeros(n: number): number {
     const ptr = this.alloc(n);
-    this.heap().fill(0, ptr >> 2, (ptr >> 2) + n);
+    this.heap().fill(0, ptr >>> 2, (ptr >>> 2) + n);
     return ptr;
   }
 
   /** Copies `data` in and returns its offset. */
   put(data: ArrayLike<number>): number {
     const ptr = this.alloc(data.length);
-    this.heap().set(data, ptr >> 2);
+    this.heap().set(data, ptr >>> 2);
     return ptr;
   }
 
   /** A fresh Float32Array copy of n floats at ptr. */
   read(ptr: number, n: number): Float32Array {
-    return this.heap().slice(ptr >> 2, (ptr >> 2) + n);
+    return this.heap().slice(ptr >>> 2, (ptr >>> 2) + n);
   }
 
   /** Copies n floats at ptr into `into`. */
   readInto(ptr: number, into: Float32Array): void {
-    into.set(this.heap().subarray(ptr >> 2, (ptr >> 2) + into.length));
+    into.set(this.heap().subarray(ptr >>> 2, (ptr >>> 2) + into.length));
   }
 
   /** Copies n floats from src to dst inside wasm memory (the regions may overlap). */
   copy(dst: number, src: number, n: number): void {
-    this.heap().copyWithin(dst >> 2, src >> 2, (src >> 2) + n);
+    this.heap().copyWithin(dst >>> 2, src >>> 2, (src >>> 2) + n);
   }
 
   /** A live view: invalid after the next alloc (memory may grow), so use it at once. */
   view(ptr: number, n: number): Float32Array {
-    return this.heap().subarray(ptr >> 2, (ptr >> 2) + n);
+    return this.heap().subarray(ptr >>> 2, (ptr >>> 2) + n);
+  }
+
+  /** Reserves a [d0, d1, d2] block (contents undefined). */
+  block(d0: number, d1 = 1, d2 = 1): Block {
+    return new Block(this.alloc(d0 * d1 * d2), [d0, d1, d2]);
+  }
+
+  /** Reserves a [d0, d1, d2] block set to zero. */
+  zeroBlock(d0: number, d1 = 1, d2 = 1): Block {
+    return new Block(this.zeros(d0 * d1 * d2), [d0, d1, d2]);
+  }
+
+  /** Copies `data` (exactly d0·d1·d2 floats) into a new block. */
+  blockOf(data: ArrayLike<number>, d0: number, d1 = 1, d2 = 1): Block {
+    if (data.length !== d0 * d1 * d2) throw new Error(`rnn-wasm internal: ${data.length} floats for a [${d0},${d1},${d2}] block`);
+    return new Block(this.put(data), [d0, d1, d2]);
+  }
+
+  /** A copy of a block's contents, to put back with restore() in a later scope. */
+  save(b: Block): SavedBlock {
+    return { data: this.read(b.ptr, b.size), dims: b.dims };
+  }
+
+  /** A saved block back in the arena. */
+  restore(s: SavedBlock): Block {
+    return this.blockOf(s.data, ...s.dims);
   }
 
   mark(): number {

@@ -1,63 +1,130 @@
-// The typed face of the wasm core: one signature per exported kernel of assembly/index.ts.
-// Pointers are byte offsets into `memory`, sizes are element counts; booleans travel as 0/1.
+// Every kernel of the wasm core (assembly/index.ts), declared once: its argument names, whether
+// it returns a number, and how it is shared out between threads. The typed binding (`Kernels`),
+// the threaded wrappers (parallel.ts) and the worker's job list (threads.ts) are all derived from
+// this table, and test/kernels/table.test.ts checks it against the module's exports (names and
+// arities). Pointers are byte offsets into wasm memory, sizes are element counts, booleans 0/1.
 
-type Ptr = number;
+/** How a kernel call is split between threads. @internal */
+export type Split =
+  /** A GEMM: its 8-column panels, run by `worker` (the same arguments plus the panel range p0, p1). */
+  | { kind: 'panels'; worker: string }
+  /**
+   * Independent rows: `rows` is the row-count argument, `H` the hidden size; each pointer in
+   * `stride` advances stride·H floats per row (pointers not named are shared, 0 stays 0). With
+   * `serialIf`, a non-zero value of that argument (a sum over rows) keeps the call on one thread.
+   */
+  | { kind: 'rows'; stride: Readonly<Record<string, number>>; serialIf?: string }
+  /** Independent elements: every argument but the last (the count n) is a pointer. */
+  | { kind: 'elements' };
 
-/** Every kernel of the wasm core, as the instance exports it. @internal */
-export interface Kernels {
-  readonly memory: WebAssembly.Memory;
-  heap_base(): Ptr;
-
-  gemm_pack(packed: Ptr, b: Ptr, k: number, n: number, transposed: number): void;
-  gemm_packed(c: Ptr, a: Ptr, ars: number, acs: number, packed: Ptr, bias: Ptr, m: number, k: number, n: number, accumulate: number, ldc: number): void;
-  gemm_packed_panels(c: Ptr, a: Ptr, ars: number, acs: number, packed: Ptr, bias: Ptr, m: number, k: number, n: number, accumulate: number, ldc: number, p0: number, p1: number): void;
-
-  sigmoid_forward(out: Ptr, x: Ptr, n: number): void;
-  sigmoid_backward(dinp: Ptr, dout: Ptr, y: Ptr, n: number): void;
-  tanh_forward(out: Ptr, x: Ptr, n: number): void;
-  tanh_backward(dinp: Ptr, dout: Ptr, y: Ptr, n: number): void;
-  relu_forward(out: Ptr, x: Ptr, n: number): void;
-  relu_backward(dinp: Ptr, dout: Ptr, y: Ptr, n: number): void;
-  exp_forward(out: Ptr, x: Ptr, n: number): void;
-  exp_backward(dinp: Ptr, dout: Ptr, y: Ptr, n: number): void;
-  log_forward(out: Ptr, x: Ptr, n: number): void;
-  log_backward(dinp: Ptr, dout: Ptr, x: Ptr, n: number): void;
-
-  add_forward(out: Ptr, a: Ptr, b: Ptr, n: number): void;
-  sub_forward(out: Ptr, a: Ptr, b: Ptr, n: number): void;
-  mul_forward(out: Ptr, a: Ptr, b: Ptr, n: number): void;
-  mul_backward(dinp: Ptr, dout: Ptr, other: Ptr, n: number): void;
-  div_forward(out: Ptr, a: Ptr, b: Ptr, n: number): void;
-  div_backward(da: Ptr, db: Ptr, dout: Ptr, b: Ptr, y: Ptr, n: number): void;
-  scale_forward(out: Ptr, x: Ptr, alpha: number, n: number): void;
-  axpy(y: Ptr, x: Ptr, alpha: number, n: number): void;
-
-  softmax_forward(out: Ptr, x: Ptr, rows: number, cols: number): void;
-  softmax_backward(dinp: Ptr, dout: Ptr, y: Ptr, rows: number, cols: number): void;
-  log_softmax_forward(out: Ptr, x: Ptr, rows: number, cols: number): void;
-  log_softmax_backward(dinp: Ptr, dout: Ptr, y: Ptr, rows: number, cols: number): void;
-
-  sum(x: Ptr, n: number): number;
-  sum_squares(x: Ptr, n: number): number;
-  sum_axis_forward(out: Ptr, x: Ptr, outer: number, n: number, inner: number): void;
-  sum_axis_backward(dinp: Ptr, dout: Ptr, outer: number, n: number, inner: number): void;
-
-  sgd_update(param: Ptr, grad: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
-  adam_update(param: Ptr, grad: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, bc1: number, bc2: number): void;
-  rmsprop_update(param: Ptr, grad: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void;
-  adagrad_update(param: Ptr, grad: Ptr, acc: Ptr, n: number, clr: number, eps: number, weightDecay: number): void;
-
-  clip_value(x: Ptr, lo: number, hi: number, n: number): void;
-  transpose_forward(out: Ptr, x: Ptr, batch: number, rows: number, cols: number): void;
-
-  lstm_step_forward(gates: Ptr, h: Ptr, c: Ptr, tc: Ptr, cPrev: Ptr, peep: Ptr, rows: number, H: number): void;
-  lstm_step_backward(dgates: Ptr, dc: Ptr, dpeep: Ptr, dh: Ptr, gates: Ptr, cPrev: Ptr, c: Ptr, tc: Ptr, peep: Ptr, rows: number, H: number): void;
-
-  gru_rz_forward(gates: Ptr, rh: Ptr, xw: Ptr, hw: Ptr, hPrev: Ptr, rows: number, H: number): void;
-  gru_n_forward(h: Ptr, gates: Ptr, xw: Ptr, hw: Ptr, hPrev: Ptr, rows: number, H: number, resetAfter: number): void;
-  gru_step_backward(dxw: Ptr, dhw: Ptr, dhPrev: Ptr, dh: Ptr, gates: Ptr, hw: Ptr, hPrev: Ptr, rows: number, H: number, resetAfter: number): void;
-  gru_reset_backward(dxw: Ptr, dhw: Ptr, dhPrev: Ptr, drh: Ptr, gates: Ptr, hPrev: Ptr, rows: number, H: number): void;
-
-  ctc_work_size(T: number, C: number, L: number): number;
-  ctc_loss_forward_backward(grad: Ptr, work: Ptr, lp: Ptr, labels: Ptr, T: number, B: number, C: number, b: number, L: number, blank: number, wantGrad: number): number;
+/** One kernel: argument names in order, a numeric result or none, an optional thread split. @internal */
+export interface KernelSpec {
+  readonly args: readonly string[];
+  readonly returns?: true;
+  readonly split?: Split;
 }
+
+const rows = (stride: Record<string, number>, serialIf?: string): Split => ({ kind: 'rows', stride, serialIf });
+const elements: Split = { kind: 'elements' };
+const GEMM = ['c', 'a', 'ars', 'acs', 'packed', 'bias', 'm', 'k', 'n', 'accumulate', 'ldc'] as const;
+
+/** The kernel table. @internal */
+export const KERNEL_TABLE = {
+  heap_base: { args: [], returns: true },
+
+  // assembly/matmul.ts: C [M,N] (+)= A·packedB (+ bias); A read through strides (ars, acs)
+  gemm_pack: { args: ['packed', 'b', 'k', 'n', 'transposed'] },
+  gemm_packed: { args: GEMM, split: { kind: 'panels', worker: 'gemm_packed_panels' } },
+  gemm_packed_panels: { args: [...GEMM, 'p0', 'p1'] },
+
+  // assembly/activations.ts
+  sigmoid_forward: { args: ['out', 'x', 'n'] },
+  sigmoid_backward: { args: ['dinp', 'dout', 'y', 'n'] },
+  tanh_forward: { args: ['out', 'x', 'n'], split: elements },
+  tanh_backward: { args: ['dinp', 'dout', 'y', 'n'], split: elements },
+  relu_forward: { args: ['out', 'x', 'n'], split: elements },
+  relu_backward: { args: ['dinp', 'dout', 'y', 'n'], split: elements },
+  exp_forward: { args: ['out', 'x', 'n'] },
+  exp_backward: { args: ['dinp', 'dout', 'y', 'n'] },
+  log_forward: { args: ['out', 'x', 'n'] },
+  log_backward: { args: ['dinp', 'dout', 'x', 'n'] },
+
+  // assembly/elementwise.ts
+  add_forward: { args: ['out', 'a', 'b', 'n'] },
+  sub_forward: { args: ['out', 'a', 'b', 'n'] },
+  mul_forward: { args: ['out', 'a', 'b', 'n'] },
+  mul_backward: { args: ['dinp', 'dout', 'other', 'n'] },
+  div_forward: { args: ['out', 'a', 'b', 'n'] },
+  div_backward: { args: ['da', 'db', 'dout', 'b', 'y', 'n'] },
+  scale_forward: { args: ['out', 'x', 'alpha', 'n'] },
+  axpy: { args: ['y', 'x', 'alpha', 'n'] },
+
+  // assembly/softmax.ts
+  softmax_forward: { args: ['out', 'x', 'rows', 'cols'] },
+  softmax_backward: { args: ['dinp', 'dout', 'y', 'rows', 'cols'] },
+  log_softmax_forward: { args: ['out', 'x', 'rows', 'cols'] },
+  log_softmax_backward: { args: ['dinp', 'dout', 'y', 'rows', 'cols'] },
+
+  // assembly/reduce.ts
+  sum: { args: ['x', 'n'], returns: true },
+  sum_squares: { args: ['x', 'n'], returns: true },
+  sum_axis_forward: { args: ['out', 'x', 'outer', 'n', 'inner'] },
+  sum_axis_backward: { args: ['dinp', 'dout', 'outer', 'n', 'inner'] },
+
+  // assembly/optim.ts
+  sgd_update: { args: ['param', 'grad', 'buf', 'n', 'lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'first'] },
+  adam_update: { args: ['param', 'grad', 'm', 'v', 'vmax', 'n', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'decoupled', 'bc1', 'bc2'] },
+  rmsprop_update: { args: ['param', 'grad', 'sq', 'gavg', 'buf', 'n', 'lr', 'alpha', 'eps', 'weightDecay', 'momentum'] },
+  adagrad_update: { args: ['param', 'grad', 'acc', 'n', 'clr', 'eps', 'weightDecay'] },
+
+  // assembly/clip.ts, assembly/transpose.ts
+  clip_value: { args: ['x', 'lo', 'hi', 'n'] },
+  transpose_forward: { args: ['out', 'x', 'batch', 'rows', 'cols'] },
+
+  // assembly/lstm.ts: gates [rows,4H] i,f,g,o; the states [rows,H]
+  lstm_step_forward: {
+    args: ['gates', 'h', 'c', 'tc', 'cPrev', 'peep', 'rows', 'H'],
+    split: rows({ gates: 4, h: 1, c: 1, tc: 1, cPrev: 1 }),
+  },
+  lstm_step_backward: {
+    args: ['dgates', 'dc', 'dpeep', 'dh', 'gates', 'cPrev', 'c', 'tc', 'peep', 'rows', 'H'],
+    split: rows({ dgates: 4, dc: 1, dh: 1, gates: 4, cPrev: 1, c: 1, tc: 1 }, 'dpeep'),
+  },
+
+  // assembly/gru.ts: gates and hw [rows,3H] r,z,n; the states [rows,H]
+  gru_rz_forward: {
+    args: ['gates', 'rh', 'xw', 'hw', 'hPrev', 'rows', 'H'],
+    split: rows({ gates: 3, rh: 1, xw: 3, hw: 3, hPrev: 1 }),
+  },
+  gru_n_forward: {
+    args: ['h', 'gates', 'xw', 'hw', 'hPrev', 'rows', 'H', 'resetAfter'],
+    split: rows({ h: 1, gates: 3, xw: 3, hw: 3, hPrev: 1 }),
+  },
+  gru_step_backward: {
+    args: ['dxw', 'dhw', 'dhPrev', 'dh', 'gates', 'hw', 'hPrev', 'rows', 'H', 'resetAfter'],
+    split: rows({ dxw: 3, dhw: 3, dhPrev: 1, dh: 1, gates: 3, hw: 3, hPrev: 1 }),
+  },
+  gru_reset_backward: { args: ['dxw', 'dhw', 'dhPrev', 'drh', 'gates', 'hPrev', 'rows', 'H'] },
+
+  // assembly/ctc.ts
+  ctc_work_size: { args: ['T', 'C', 'L'], returns: true },
+  ctc_loss_forward_backward: { args: ['grad', 'work', 'lp', 'labels', 'T', 'B', 'C', 'b', 'L', 'blank', 'wantGrad'], returns: true },
+} as const satisfies Record<string, KernelSpec>;
+
+type Table = typeof KERNEL_TABLE;
+
+/** The name of a kernel. @internal */
+export type KernelName = keyof Table;
+
+type Numbers<A extends readonly string[]> = { [I in keyof A]: number };
+
+/** Every kernel of the wasm core as the instance exports it, typed from the table. @internal */
+export type Kernels = { readonly memory: WebAssembly.Memory } & {
+  readonly [K in KernelName]: (...args: Numbers<Table[K]['args']>) => Table[K] extends { returns: true } ? number : void;
+};
+
+/** The kernels a worker thread runs, in job-id order: each split's worker kernel. @internal */
+export const WORKER_JOBS: readonly KernelName[] = (Object.keys(KERNEL_TABLE) as KernelName[]).flatMap((name) => {
+  const split = (KERNEL_TABLE[name] as KernelSpec).split;
+  return split ? [(split.kind === 'panels' ? split.worker : name) as KernelName] : [];
+});

@@ -1,72 +1,68 @@
-// The recurrent gate kernels, shared out by rows between the threads of init({ threads }) when
-// a step is large enough to pay for the hand-off; otherwise (and always in one-thread mode) they
-// are the plain kernel calls. Rows are independent in every one of them.
-import type { Kernels } from './kernels.js';
-import { pool } from './wasm.js';
-import { Job } from './threads.js';
+// The kernels shared out between the threads of init({ threads }): every kernel whose table entry
+// (kernels.ts) declares a split is wrapped so that a call large enough to pay for the hand-off is
+// divided — GEMMs by 8-column panels, gate kernels by rows, activations by element ranges — and
+// anything smaller runs here as the plain call. The wrapped set has the plain set's signatures,
+// so the ops never know how many threads there are.
+import { KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
+import type { KernelPool } from './threads.js';
 
-// below this many row·hidden elements a hand-off costs more than the work
+type Fn = (...a: number[]) => number | void;
+
+// below this many multiply-adds a GEMM hand-off to a worker costs more than it saves
+const GEMM_MIN = 1 << 17;
+// below this many row·hidden elements a gate-kernel hand-off costs more than the work
 const ROWS_MIN = 2048;
+// activations are shared in whole 1024-element chunks, which keeps the SIMD bodies aligned
+const CHUNK = 1024;
 
-const use = (rows: number, H: number) => {
-  const p = pool();
-  return p && rows > 1 && rows * H >= ROWS_MIN ? p : null;
-};
-
-/** lstm_step_forward, rows split across threads. @internal */
-export function lstmStepForward(k: Kernels, gates: number, h: number, c: number, tc: number, cPrev: number, peep: number, rows: number, H: number): void {
-  const p = use(rows, H);
-  if (!p) return k.lstm_step_forward(gates, h, c, tc, cPrev, peep, rows, H);
-  const r = H * 4;
-  p.split(Job.LstmForward, rows, (r0, r1) => [gates + r0 * 4 * r, h + r0 * r, c + r0 * r, tc + r0 * r, cPrev + r0 * r, peep, r1 - r0, H], (a) =>
-    k.lstm_step_forward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]),
-  );
+function panels(spec: KernelSpec, plain: Fn, worker: Fn, job: number, pool: KernelPool): Fn {
+  const [im, ik, inn] = ['m', 'k', 'n'].map((a) => spec.args.indexOf(a));
+  return (...a) => {
+    const m = a[im], k = a[ik], n = a[inn];
+    if (m * n * k < GEMM_MIN || n <= 8) return plain(...a);
+    pool.split(job, (n + 7) >> 3, (p0, p1) => [...a, p0, p1], (x) => worker(...x));
+  };
 }
 
-/** lstm_step_backward, rows split across threads (serial with peepholes: dpeep sums over rows). @internal */
-export function lstmStepBackward(k: Kernels, dgates: number, dc: number, dpeep: number, dh: number, gates: number, cPrev: number, c: number, tc: number, peep: number, rows: number, H: number): void {
-  const p = dpeep ? null : use(rows, H);
-  if (!p) return k.lstm_step_backward(dgates, dc, dpeep, dh, gates, cPrev, c, tc, peep, rows, H);
-  const r = H * 4;
-  p.split(Job.LstmBackward, rows, (r0, r1) => [dgates + r0 * 4 * r, dc + r0 * r, 0, dh + r0 * r, gates + r0 * 4 * r, cPrev + r0 * r, c + r0 * r, tc + r0 * r, peep, r1 - r0, H], (a) =>
-    k.lstm_step_backward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]),
-  );
+function byRows(spec: KernelSpec, split: Extract<Split, { kind: 'rows' }>, plain: Fn, job: number, pool: KernelPool): Fn {
+  const ir = spec.args.indexOf('rows');
+  const ih = spec.args.indexOf('H');
+  const is = split.serialIf ? spec.args.indexOf(split.serialIf) : -1;
+  const strides = spec.args.map((name) => split.stride[name] ?? 0);
+  return (...a) => {
+    const rows = a[ir], H = a[ih];
+    if (rows <= 1 || rows * H < ROWS_MIN || (is >= 0 && a[is] !== 0)) return plain(...a);
+    const shift = (r0: number, r1: number) => a.map((v, i) => (i === ir ? r1 - r0 : strides[i] && v ? v + r0 * strides[i] * H * 4 : v));
+    pool.split(job, rows, shift, (x) => plain(...x));
+  };
 }
 
-/** gru_rz_forward, rows split across threads. @internal */
-export function gruRzForward(k: Kernels, gates: number, rh: number, xw: number, hw: number, hPrev: number, rows: number, H: number): void {
-  const p = use(rows, H);
-  if (!p) return k.gru_rz_forward(gates, rh, xw, hw, hPrev, rows, H);
-  const r = H * 4;
-  p.split(Job.GruRz, rows, (r0, r1) => [gates + r0 * 3 * r, rh ? rh + r0 * r : 0, xw + r0 * 3 * r, hw + r0 * 3 * r, hPrev + r0 * r, r1 - r0, H], (a) =>
-    k.gru_rz_forward(a[0], a[1], a[2], a[3], a[4], a[5], a[6]),
-  );
+function byElements(plain: Fn, job: number, pool: KernelPool): Fn {
+  return (...a) => {
+    const last = a.length - 1;
+    const n = a[last];
+    if (n < 2 * ROWS_MIN) return plain(...a);
+    const shift = (u0: number, u1: number) => a.map((v, i) => (i === last ? Math.min(n, u1 * CHUNK) - u0 * CHUNK : v + u0 * CHUNK * 4));
+    pool.split(job, Math.ceil(n / CHUNK), shift, (x) => plain(...x));
+  };
 }
 
-/** gru_n_forward, rows split across threads. @internal */
-export function gruNForward(k: Kernels, h: number, gates: number, xw: number, hw: number, hPrev: number, rows: number, H: number, resetAfter: number): void {
-  const p = use(rows, H);
-  if (!p) return k.gru_n_forward(h, gates, xw, hw, hPrev, rows, H, resetAfter);
-  const r = H * 4;
-  p.split(Job.GruN, rows, (r0, r1) => [h + r0 * r, gates + r0 * 3 * r, xw + r0 * 3 * r, hw + r0 * 3 * r, hPrev + r0 * r, r1 - r0, H, resetAfter], (a) =>
-    k.gru_n_forward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]),
-  );
-}
-
-/** gru_step_backward, rows split across threads. @internal */
-export function gruStepBackward(k: Kernels, dxw: number, dhw: number, dhPrev: number, dh: number, gates: number, hw: number, hPrev: number, rows: number, H: number, resetAfter: number): void {
-  const p = use(rows, H);
-  if (!p) return k.gru_step_backward(dxw, dhw, dhPrev, dh, gates, hw, hPrev, rows, H, resetAfter);
-  const r = H * 4;
-  p.split(Job.GruBackward, rows, (r0, r1) => [dxw + r0 * 3 * r, dhw + r0 * 3 * r, dhPrev + r0 * r, dh + r0 * r, gates + r0 * 3 * r, hw + r0 * 3 * r, hPrev + r0 * r, r1 - r0, H, resetAfter], (a) =>
-    k.gru_step_backward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]),
-  );
-}
-
-/** An Elman activation's forward (out, x, n) or backward (dinp, dout, y, n), split by elements. @internal */
-export function elementwise(job: Job, local: (...a: number[]) => void, ptrs: number[], n: number): void {
-  const p = pool();
-  if (!p || n < 2 * ROWS_MIN) return local(...ptrs, n);
-  const chunks = Math.ceil(n / 1024); // shares in whole 1024-element chunks keep SIMD bodies aligned
-  p.split(job, chunks, (u0, u1) => [...ptrs.map((q) => q + u0 * 4096), Math.min(n, u1 * 1024) - u0 * 1024], (a) => local(...a));
+/** The kernel set of `k` with every splittable kernel shared out over `pool`. @internal */
+export function withThreads(k: Kernels, pool: KernelPool): Kernels {
+  const out: Record<string, unknown> = { memory: k.memory };
+  for (const name of Object.keys(KERNEL_TABLE) as KernelName[]) {
+    const spec: KernelSpec = KERNEL_TABLE[name];
+    const plain = k[name] as Fn;
+    const split = spec.split;
+    if (!split) {
+      out[name] = plain;
+    } else if (split.kind === 'panels') {
+      const worker = split.worker as KernelName;
+      out[name] = panels(spec, plain, k[worker] as Fn, WORKER_JOBS.indexOf(worker), pool);
+    } else {
+      const job = WORKER_JOBS.indexOf(name);
+      out[name] = split.kind === 'rows' ? byRows(spec, split, plain, job, pool) : byElements(plain, job, pool);
+    }
+  }
+  return out as Kernels;
 }

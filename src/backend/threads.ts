@@ -3,34 +3,19 @@
 // the 8-column panels of a GEMM, or the rows of a recurrent gate kernel. The hand-off is a few
 // Atomics on a control block in that memory (the caller blocks in Atomics.wait, which Node allows
 // on its main thread; browsers do not, so there the library stays on one thread).
-import type { Kernels } from './kernels.js';
+import { WORKER_JOBS } from './kernels.js';
 
 // control block per worker, in int32 slots: seq, done, kernel id, then up to 13 arguments
 const SLOTS = 16;
 // polls of the control word before a thread sleeps in Atomics.wait (about 100 µs)
 const SPIN = 20000;
 
-/** The kernels a worker can run, by id (the order of WORKER's table). @internal */
-export const enum Job {
-  GemmPanels = 0,
-  LstmForward = 1,
-  LstmBackward = 2,
-  GruRz = 3,
-  GruN = 4,
-  GruBackward = 5,
-  TanhForward = 6,
-  TanhBackward = 7,
-  ReluForward = 8,
-  ReluBackward = 9,
-}
-
 // The worker: no imports beyond Node's own, evaluated from this string (no separate file to ship).
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, base } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('rnn-wasm worker: abort'); } } }).exports;
-const jobs = [ex.gemm_packed_panels, ex.lstm_step_forward, ex.lstm_step_backward, ex.gru_rz_forward, ex.gru_n_forward, ex.gru_step_backward,
-  ex.tanh_forward, ex.tanh_backward, ex.relu_forward, ex.relu_backward];
+const jobs = [${WORKER_JOBS.map((name) => `ex.${name}`).join(', ')}];
 const ctrl = new Int32Array(memory.buffer, base, ${SLOTS});
 parentPort.postMessage('ready');
 let seen = 0;
@@ -53,7 +38,6 @@ export class KernelPool {
   private readonly seq: number[];
 
   private constructor(
-    private readonly kernels: Kernels,
     private readonly ctrl: Int32Array,
     readonly workers: number,
   ) {
@@ -61,7 +45,7 @@ export class KernelPool {
   }
 
   /** Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at workers·64 reserved bytes. */
-  static async start(kernels: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, ctrlPtr: number, workers: number): Promise<KernelPool> {
+  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, ctrlPtr: number, workers: number): Promise<KernelPool> {
     const { Worker } = await import('node:worker_threads');
     await Promise.all(
       Array.from({ length: workers }, (_, i) => {
@@ -75,10 +59,10 @@ export class KernelPool {
         });
       }),
     );
-    return new KernelPool(kernels, new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS), workers);
+    return new KernelPool(new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS), workers);
   }
 
-  private post(w: number, job: Job, args: number[]): void {
+  private post(w: number, job: number, args: number[]): void {
     const base = w * SLOTS;
     const ctrl = this.ctrl;
     ctrl[base + 2] = job;
@@ -101,22 +85,14 @@ export class KernelPool {
   }
 
   /**
-   * Runs `job` over units 0..units-1 (panels, rows) in contiguous shares: args(u0, u1) gives the
+   * Runs `job` (an index of WORKER_JOBS) over units 0..units-1 (panels, rows) in contiguous shares: args(u0, u1) gives the
    * kernel arguments for units u0..u1-1; the first share runs here through `local`.
    */
-  split(job: Job, units: number, args: (u0: number, u1: number) => number[], local: (a: number[]) => void): void {
+  split(job: number, units: number, args: (u0: number, u1: number) => number[], local: (a: number[]) => void): void {
     const parts = Math.min(this.workers + 1, units);
     const per = Math.ceil(units / parts);
     for (let w = 0; w < parts - 1; w++) this.post(w, job, args(per * (w + 1), Math.min(units, per * (w + 2))));
     local(args(0, per));
     this.wait(parts - 1);
-  }
-
-  /** gemm_packed over all panels, shared out by panel. */
-  gemmPacked(c: number, a: number, ars: number, acs: number, packed: number, bias: number, m: number, k: number, n: number, acc: number, ldc: number): void {
-    const kern = this.kernels;
-    this.split(Job.GemmPanels, (n + 7) >> 3, (p0, p1) => [c, a, ars, acs, packed, bias, m, k, n, acc, ldc, p0, p1], (x) =>
-      kern.gemm_packed_panels(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12]),
-    );
   }
 }

@@ -6,6 +6,7 @@ import { instantiate } from '@assemblyscript/loader';
 import type { Kernels } from './kernels.js';
 import { Arena } from './heap.js';
 import { KernelPool } from './threads.js';
+import { withThreads } from './parallel.js';
 
 /** Where init() finds the wasm core: a URL, raw bytes or a compiled module. */
 export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
@@ -80,7 +81,6 @@ interface Backend {
 }
 
 let backend: Backend | null = null;
-let kernelPool: KernelPool | null = null;
 let pending: Promise<void> | null = null;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -162,9 +162,10 @@ export function init(options: InitOptions = {}): Promise<void> {
     const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
     // the threaded builds import one shared memory that every worker instantiates the module on
     const memory = threads > 1 ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : null;
-    const kernels = await instantiateKernels(module, memory ? { env: { memory } } : {});
-    const arena = new Arena(kernels);
-    if (memory) kernelPool = await KernelPool.start(kernels, module, memory, arena.reserve(16 * (threads - 1)), threads - 1);
+    const plain = await instantiateKernels(module, memory ? { env: { memory } } : {});
+    const arena = new Arena(plain);
+    const pool = memory ? await KernelPool.start(module, memory, arena.reserve(16 * (threads - 1)), threads - 1) : null;
+    const kernels = pool ? withThreads(plain, pool) : plain;
     backend = { kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();
   pending.catch(() => {
@@ -183,14 +184,9 @@ export function backendInfo(): BackendInfo {
   return { ...ready().info };
 }
 
-/** The loaded kernels. @internal */
+/** The loaded kernels (shared out between threads where init({ threads }) started some). @internal */
 export function kernels(): Kernels {
   return ready().kernels;
-}
-
-/** The worker pool when init({ threads > 1 }) started one. @internal */
-export function pool(): KernelPool | null {
-  return kernelPool;
 }
 
 /** The arena of the loaded core. @internal */

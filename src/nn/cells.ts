@@ -73,7 +73,7 @@ export class RNNCell extends CellBase {
   constructor(options: CellOptions & { nonlinearity?: 'tanh' | 'relu' }) {
     super('RNNCell', options, 1);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
-    if (!(this.nonlinearity in ELMAN_ACTIVATIONS)) throw new Error(`RNNCell: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+    if (!Object.hasOwn(ELMAN_ACTIVATIONS, this.nonlinearity)) throw new Error(`RNNCell: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
   }
 
   override config(): Record<string, unknown> {

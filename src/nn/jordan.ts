@@ -51,10 +51,10 @@ export class JordanRNN extends Module {
     this.nonlinearity = options.nonlinearity ?? 'tanh';
     this.bias = options.bias ?? true;
     this.batchFirst = options.batchFirst ?? true;
-    if (!(this.outputActivation in OUTPUT_ACTIVATIONS)) {
+    if (!Object.hasOwn(OUTPUT_ACTIVATIONS, this.outputActivation)) {
       throw new Error(`${op}: outputActivation must be 'linear', 'sigmoid', 'tanh' or 'softmax', got '${this.outputActivation}'`);
     }
-    if (!(this.nonlinearity in ELMAN_ACTIVATIONS)) throw new Error(`${op}: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+    if (!Object.hasOwn(ELMAN_ACTIVATIONS, this.nonlinearity)) throw new Error(`${op}: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
     this.act = ELMAN_ACTIVATIONS[this.nonlinearity];
     this.outAct = OUTPUT_ACTIVATIONS[this.outputActivation];
     const H = this.hiddenSize, O = this.outputSize, I = this.inputSize;

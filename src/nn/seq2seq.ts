@@ -254,6 +254,7 @@ export class Seq2Seq extends Module {
     const K = options.beamWidth ?? 5;
     const alpha = options.lengthPenalty ?? 1;
     if (!Number.isInteger(K) || K < 1) throw new Error(`Seq2Seq: beamWidth must be a positive integer, got ${K}`);
+    if (!(typeof alpha === 'number' && alpha >= 0 && alpha < Infinity)) throw new Error(`Seq2Seq: lengthPenalty must be a finite number >= 0, got ${alpha}`);
     const V = o.tgtVocab;
     return noGrad(() =>
       src.map((s) => {
@@ -267,6 +268,7 @@ export class Seq2Seq extends Module {
         let state = enc1.state;
         const finished: Decoded[] = [];
         const norm = (d: { tokens: number[]; logProb: number }) => d.logProb / Math.pow(d.tokens.length + 1, alpha);
+        const bestReachable = (h: Hyp) => h.logProb / Math.pow(maxLength + 1, alpha);
         for (let t = 0; t < maxLength && hyps.length; t++) {
           const n = hyps.length;
           const enc: Encoded = { outputs: rep(enc1.outputs, n), lengths: new Array(n).fill(lengths[0]), state };
@@ -289,9 +291,10 @@ export class Seq2Seq extends Module {
             }
             next.push({ tokens: [...h.tokens, c.tok], attention: att, logProb: c.logProb, row: c.hyp });
           }
-          // log-probabilities only fall as hypotheses grow: once K have finished and the best open
-          // one is already below the best finished one, no open hypothesis can overtake it
-          if (finished.length >= K && next.every((h) => h.logProb < Math.max(...finished.map((f) => f.logProb)))) break;
+          // stop once no open hypothesis can overtake the best finished one under the ranking itself:
+          // log-probabilities only fall as a hypothesis grows, so its best final score is its
+          // log-probability now spread over the longest length it may reach
+          if (finished.length && next.every((h) => bestReachable(h) <= Math.max(...finished.map(norm)))) break;
           const rows = next.map((h) => h.row);
           const pick = (x: Tensor | null) => (x ? tensor(rows.flatMap((rw) => Array.from(x.data.subarray(rw * x.shape[1], (rw + 1) * x.shape[1]))), [rows.length, x.shape[1]]) : null);
           state = { h: pick(r.state.h)!, c: pick(r.state.c), feed: pick(r.state.feed) };

@@ -1,16 +1,17 @@
-// One GRU layer (one or two directions) over a whole batch, ONE tape node (gate order r,z,n):
+// The GRU cell (PyTorch's nn.GRU, gate order r,z,n), run over a whole sequence by the recurrent
+// driver as ONE tape node:
 //   r = σ(x·W_irᵀ + b_ir + h·W_hrᵀ + b_hr)   z = σ(x·W_izᵀ + b_iz + h·W_hzᵀ + b_hz)
 //   resetAfter (PyTorch):     n = tanh(x·W_inᵀ + b_in + r⊙(h·W_hnᵀ + b_hn))
 //   reset before (Cho 2014):  n = tanh(x·W_inᵀ + b_in + (r⊙h)·W_hnᵀ + b_hn)
 //   h' = (1 - z)⊙n + z⊙h
+// The recurrent product hw = h·W_hhᵀ + b_hh is kept apart from xw (r multiplies its n block), so
+// b_hh gets Σ dhw and W_hh gets dhwᵀ·h (the n rows: dhwᵀ·(r⊙h) when the reset comes first).
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [D,B,H] -> output [.., D·H], hN [D,B,H].
 // Kernels: assembly/gru.ts, assembly/matmul.ts.
-import { Tensor } from '../tensor.js';
-import { needsGrad, record } from '../tape.js';
-import { arena, kernels } from '../backend/wasm.js';
-import { gemmNN, gemmNT, gemmPacked, gemmTN, packedSize } from '../backend/gemm.js';
-import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
-import { gruNForward, gruRzForward, gruStepBackward } from '../backend/parallel.js';
+import type { Tensor } from '../tensor.js';
+import type { Block } from '../backend/heap.js';
+import { gemmPacked, packedSize } from '../backend/gemm.js';
+import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
 
 /** The weights of one direction of a GRU layer. @internal */
@@ -22,188 +23,87 @@ export interface GruWeights {
 }
 
 /** Shapes and layout of one GRU layer call. @internal */
-export interface GruLayerConfig {
+export interface GruLayerConfig extends LayerCall {
   hiddenSize: number;
-  batchFirst: boolean;
-  layout: SeqLayout;
   resetAfter: boolean;
 }
 
-interface Saved {
-  gates: Float32Array; // [T,B,3H] r,z,n
-  hw: Float32Array; // [T,B,3H] h·W_hhᵀ + b_hh (n block: of r⊙h when reset comes first)
-  hPrev: Float32Array; // [T,B,H]
-  rh: Float32Array | null; // [T,B,H] r⊙h, reset-before form only
+interface GruKept {
+  [name: string]: Block;
+  gates: Block; // [T,B,3H] r,z,n
+  hw: Block; // [T,B,3H] h·W_hhᵀ + b_hh (n block: of r⊙h when the reset comes first)
+  rh: Block; // [T,B,H] r⊙h, reset-before form only (else 0-sized)
 }
 
-/** Runs one GRU layer; see the file comment. @internal */
-export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: GruLayerConfig): RecurrentResult {
-  const k = kernels();
-  const L = cfg.layout;
-  const { B, T, active } = L;
-  const H = cfg.hiddenSize;
+function gruCell(H: number, after: boolean): Cell<GruWeights, GruKept> {
   const G = 3 * H;
-  const D = dirs.length;
-  const I = x.shape[2];
-  const TB = T * B;
-  const bf = cfg.batchFirst;
-  const after = cfg.resetAfter;
+  return {
+    name: 'gru',
+    gates: G,
+    stateSizes: [H],
+    tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
+    inputBiases: (w) => [w.bIh],
 
-  const params = dirs.flatMap((w) => [w.wIh, w.wHh, w.bIh, w.bHh]);
-  const inputs = [x, h0, ...params].filter((t): t is Tensor => t !== null);
-  const saving = needsGrad(...inputs);
-
-  const xTM = toTimeMajor(x.data, L, I, I, 0, bf, false);
-  const out = new Float32Array(B * T * D * H);
-  const hN = new Float32Array(D * B * H);
-  const saved: Saved[] = [];
-
-  arena().scoped((ar) => {
-    const px = ar.put(xTM);
-    for (let d = 0; d < D; d++) {
-      const w = dirs[d];
-      const reverse = d === 1;
-      const pwih = ar.put(w.wIh.data);
-      const pwhh = ar.put(w.wHh.data);
-      const pbih = w.bIh ? ar.put(w.bIh.data) : 0;
-      const pbhh = w.bHh ? ar.put(w.bHh.data) : 0;
-      const xw = ar.alloc(TB * G);
-      gemmNT(k, ar, xw, px, pwih, pbih, TB, I, G, false);
+    forward({ ar, k, B, xw, state: [h], next: [y], data }, w) {
+      const T = xw.dims[0];
+      const whh = ar.blockOf(data(w.wHh), G, H);
+      const bhh = w.bHh ? ar.blockOf(data(w.bHh), G) : null;
       // resetAfter: one packed W_hh [3H rows]; reset before: the r,z rows and the n rows apart
-      const packed = ar.alloc(packedSize(H, G));
-      let packedN = 0;
-      if (after) {
-        k.gemm_pack(packed, pwhh, H, G, 1);
-      } else {
-        k.gemm_pack(packed, pwhh, H, 2 * H, 1);
-        packedN = ar.alloc(packedSize(H, H));
-        k.gemm_pack(packedN, pwhh + 2 * H * H * 4, H, H, 1);
-      }
-      const hbuf = putState(ar, L, h0 ? h0.data : null, d, H);
-      const hPrevAll = saving ? ar.zeros(TB * H) : 0; // only backward reads it
-      const gates = ar.zeros(TB * G);
-      const hw = ar.zeros(TB * G);
-      const rh = after ? 0 : ar.zeros(TB * H);
-      const y = ar.zeros(TB * H);
-      for (let s = 0; s < T; s++) {
-        const t = reverse ? T - 1 - s : s;
-        const rows = active[t];
-        if (rows === 0) continue;
-        const g3 = t * B * G * 4;
-        const g1 = t * B * H * 4;
-        if (saving) ar.copy(hPrevAll + t * B * H * 4, hbuf, rows * H);
-        if (after) {
-          gemmPacked(k, hw + g3, hbuf, H, 1, packed, pbhh, rows, H, G, false, G);
-          gruRzForward(k, gates + g3, 0, xw + g3, hw + g3, hbuf, rows, H);
-        } else {
-          gemmPacked(k, hw + g3, hbuf, H, 1, packed, pbhh, rows, H, 2 * H, false, G);
-          gruRzForward(k, gates + g3, rh + g1, xw + g3, hw + g3, hbuf, rows, H);
-          gemmPacked(k, hw + g3 + 2 * H * 4, rh + g1, H, 1, packedN, pbhh ? pbhh + 2 * H * 4 : 0, rows, H, H, false, G);
-        }
-        gruNForward(k, y + g1, gates + g3, xw + g3, hw + g3, hbuf, rows, H, after ? 1 : 0);
-        ar.copy(hbuf, y + g1, rows * H);
-      }
-      fromTimeMajor(out, ar.view(y, TB * H), L, H, D * H, d * H, bf);
-      takeState(hN, ar, hbuf, L, d, H);
-      if (saving) {
-        saved.push({
-          gates: ar.read(gates, TB * G),
-          hw: ar.read(hw, TB * G),
-          hPrev: ar.read(hPrevAll, TB * H),
-          rh: after ? null : ar.read(rh, TB * H),
-        });
-      }
-    }
-  });
+      const packed = ar.alloc(packedSize(H, after ? G : 2 * H));
+      k.gemm_pack(packed, whh.ptr, H, after ? G : 2 * H, 1);
+      const packedN = after ? 0 : ar.alloc(packedSize(H, H));
+      if (!after) k.gemm_pack(packedN, whh.at(2 * H), H, H, 1);
+      const gates = ar.zeroBlock(T, B, G);
+      const hw = ar.zeroBlock(T, B, G);
+      const rh = after ? ar.block(0) : ar.zeroBlock(T, B, H);
+      const step = (t: number, rows: number) => {
+        gemmPacked(k, hw.at(t), h, H, 1, packed, bhh ? bhh.ptr : 0, rows, H, after ? G : 2 * H, false, G);
+        k.gru_rz_forward(gates.at(t), after ? 0 : rh.at(t), xw.at(t), hw.at(t), h, rows, H);
+        if (!after) gemmPacked(k, hw.at(t, 0, 2 * H), rh.at(t), H, 1, packedN, bhh ? bhh.at(2 * H) : 0, rows, H, H, false, G);
+        k.gru_n_forward(y.at(t), gates.at(t), xw.at(t), hw.at(t), h, rows, H, after ? 1 : 0);
+      };
+      return { step, keep: { gates, hw, rh } };
+    },
 
-  const output = new Tensor(out, bf ? [B, T, D * H] : [T, B, D * H]);
-  const hNt = new Tensor(hN, [D, B, H]);
-  if (!saving) return { output, hN: hNt, cN: null };
+    backward({ ar, k, B, dXW, dState: [dh], history: [hPrev], data, grad, gradSum, gradTN }, w, { gates, hw, rh }) {
+      const T = dXW.dims[0];
+      const whh = ar.blockOf(data(w.wHh), G, H);
+      // dh_prev += dhw·W_hh: W_hh [3H,H] as the right operand, whole or split as in forward
+      const packedT = ar.alloc(packedSize(after ? G : 2 * H, H));
+      k.gemm_pack(packedT, whh.ptr, after ? G : 2 * H, H, 0);
+      const packedNT = after ? 0 : ar.alloc(packedSize(H, H));
+      if (!after) k.gemm_pack(packedNT, whh.at(2 * H), H, H, 0);
+      const drh = after ? 0 : ar.block(B, H).ptr;
+      const dHW = ar.zeroBlock(T, B, G);
+      const step = (t: number, rows: number, dht: number) => {
+        k.gru_step_backward(dXW.at(t), dHW.at(t), dh, dht, gates.at(t), hw.at(t), hPrev.at(t), rows, H, after ? 1 : 0);
+        if (!after) {
+          gemmPacked(k, drh, dHW.at(t, 0, 2 * H), G, 1, packedNT, 0, rows, H, H, false, H);
+          k.gru_reset_backward(dXW.at(t), dHW.at(t), dh, drh, gates.at(t), hPrev.at(t), rows, H);
+        }
+        gemmPacked(k, dh, dHW.at(t), G, 1, packedT, 0, rows, after ? G : 2 * H, H, true, H);
+      };
+      const grads = () => {
+        gradSum([w.bHh], dHW);
+        if (after) return gradTN(w.wHh, dHW, hPrev);
+        if (!w.wHh.requiresGrad) return;
+        // rows r,z: dHW[:, :2H]ᵀ·h_prev; rows n: dHW[:, 2H:]ᵀ·(r⊙h_prev); dHW read through strides
+        const TB = T * B;
+        const p = ar.block(G, H);
+        const work = ar.alloc(packedSize(TB, H));
+        k.gemm_pack(work, hPrev.ptr, TB, H, 0);
+        gemmPacked(k, p.ptr, dHW.ptr, 1, G, work, 0, 2 * H, TB, H, false, H);
+        k.gemm_pack(work, rh.ptr, TB, H, 0);
+        gemmPacked(k, p.at(2 * H), dHW.at(0, 0, 2 * H), 1, G, work, 0, H, TB, H, false, H);
+        grad(w.wHh, p.ptr, G * H);
+      };
+      return { step, grads };
+    },
+  };
+}
 
-  record('gru', inputs, [output, hNt], ([dOut, dhN]) => {
-    const grads = new Map<Tensor, Float32Array>();
-    const dx = new Float32Array(x.size);
-    const dh0 = new Float32Array(D * B * H);
-    arena().scoped((ar) => {
-      const px = ar.put(xTM);
-      const pdx = ar.zeros(TB * I);
-      for (let d = 0; d < D; d++) {
-        const w = dirs[d];
-        const sv = saved[d];
-        const reverse = d === 1;
-        const pwih = ar.put(w.wIh.data);
-        const pwhh = ar.put(w.wHh.data);
-        const dXW = ar.zeros(TB * G);
-        const dHW = ar.zeros(TB * G);
-        const dOutTM = ar.put(dOut ? toTimeMajor(dOut, L, H, D * H, d * H, bf, true) : new Float32Array(TB * H));
-        const dh = putState(ar, L, dhN, d, H);
-        const dht = ar.alloc(B * H);
-        const gates = ar.put(sv.gates);
-        const hw = ar.put(sv.hw);
-        const hPrev = ar.put(sv.hPrev);
-        const rh = sv.rh ? ar.put(sv.rh) : 0;
-        // dh_prev += dhw·W_hh: W_hh [3H,H] as the right operand, whole or split as in forward
-        const packedT = ar.alloc(packedSize(G, H));
-        let packedNT = 0, drh = 0;
-        if (after) {
-          k.gemm_pack(packedT, pwhh, G, H, 0);
-        } else {
-          k.gemm_pack(packedT, pwhh, 2 * H, H, 0);
-          packedNT = ar.alloc(packedSize(H, H));
-          k.gemm_pack(packedNT, pwhh + 2 * H * H * 4, H, H, 0);
-          drh = ar.alloc(B * H);
-        }
-        for (let s = T - 1; s >= 0; s--) {
-          const t = reverse ? T - 1 - s : s;
-          const rows = active[t];
-          if (rows === 0) continue;
-          const g3 = t * B * G * 4;
-          const g1 = t * B * H * 4;
-          k.add_forward(dht, dh, dOutTM + g1, rows * H);
-          gruStepBackward(k, dXW + g3, dHW + g3, dh, dht, gates + g3, hw + g3, hPrev + g1, rows, H, after ? 1 : 0);
-          if (after) {
-            gemmPacked(k, dh, dHW + g3, G, 1, packedT, 0, rows, G, H, true, H);
-          } else {
-            gemmPacked(k, drh, dHW + g3 + 2 * H * 4, G, 1, packedNT, 0, rows, H, H, false, H);
-            k.gru_reset_backward(dXW + g3, dHW + g3, dh, drh, gates + g3, hPrev + g1, rows, H);
-            gemmPacked(k, dh, dHW + g3, G, 1, packedT, 0, rows, 2 * H, H, true, H);
-          }
-        }
-        if (w.wIh.requiresGrad) {
-          const p = ar.alloc(G * I);
-          gemmTN(k, ar, p, dXW, px, 0, G, TB, I, false);
-          grads.set(w.wIh, ar.read(p, G * I));
-        }
-        if (w.wHh.requiresGrad) {
-          const p = ar.alloc(G * H);
-          if (after) {
-            gemmTN(k, ar, p, dHW, hPrev, 0, G, TB, H, false);
-          } else {
-            // rows r,z: dHW[:, :2H]ᵀ·h_prev; rows n: dHW[:, 2H:]ᵀ·(r⊙h_prev); A read through strides
-            const work = ar.alloc(packedSize(TB, H));
-            k.gemm_pack(work, hPrev, TB, H, 0);
-            gemmPacked(k, p, dHW, 1, G, work, 0, 2 * H, TB, H, false, H);
-            k.gemm_pack(work, rh, TB, H, 0);
-            gemmPacked(k, p + 2 * H * H * 4, dHW + 2 * H * 4, 1, G, work, 0, H, TB, H, false, H);
-          }
-          grads.set(w.wHh, ar.read(p, G * H));
-        }
-        if (w.bIh && w.bIh.requiresGrad) {
-          const p = ar.zeros(G);
-          k.sum_axis_forward(p, dXW, 1, TB, G);
-          grads.set(w.bIh, ar.read(p, G));
-        }
-        if (w.bHh && w.bHh.requiresGrad) {
-          const p = ar.zeros(G);
-          k.sum_axis_forward(p, dHW, 1, TB, G);
-          grads.set(w.bHh, ar.read(p, G));
-        }
-        if (x.requiresGrad) gemmNN(k, ar, pdx, dXW, pwih, 0, TB, G, I, true);
-        takeState(dh0, ar, dh, L, d, H);
-      }
-      if (x.requiresGrad) fromTimeMajor(dx, ar.view(pdx, TB * I), L, I, I, 0, bf);
-    });
-    return inputs.map((t) => (t === x ? dx : t === h0 ? dh0 : grads.get(t) ?? null));
-  });
-  return { output, hN: hNt, cN: null };
+/** Runs one GRU layer (one or two directions); see the file comment. @internal */
+export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: GruLayerConfig): RecurrentResult {
+  const { output, states } = runLayer(gruCell(cfg.hiddenSize, cfg.resetAfter), x, [h0], dirs, cfg);
+  return { output, hN: states[0], cN: null };
 }

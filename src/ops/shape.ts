@@ -1,30 +1,13 @@
 // Shape ops: reshape (shares data), permute/transpose, concat, stack, slice, select. They move
 // data and their backward moves gradients back; no arithmetic, so they stay in TypeScript.
-import { Tensor, fmtShape, shapeSize, _setReshape } from '../tensor.js';
+import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { checkTensor, normAxis, prod } from './util.js';
 
 /** The same data with a new shape; one dimension may be -1 (inferred). Differentiable. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  checkTensor(x, 'reshape', 'x');
-  if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${typeof shape}`);
-  const s = shape.slice();
-  const free = s.indexOf(-1);
-  if (free !== -1) {
-    if (s.indexOf(-1, free + 1) !== -1) throw new Error(`reshape: at most one -1 in shape, got ${fmtShape(shape)}`);
-    const known = s.reduce((a, d, i) => (i === free ? a : a * d), 1);
-    if (known === 0 || x.size % known !== 0) {
-      throw new Error(`reshape: cannot reshape ${fmtShape(x.shape)} (${x.size} elements) into ${fmtShape(shape)}`);
-    }
-    s[free] = x.size / known;
-  }
-  const n = shapeSize(s, 'reshape: shape');
-  if (n !== x.size) throw new Error(`reshape: cannot reshape ${fmtShape(x.shape)} (${x.size} elements) into ${fmtShape(shape)}`);
-  const out = new Tensor(x.data, s);
-  if (needsGrad(x)) record('reshape', [x], [out], ([g]) => [g]);
-  return out;
+  return checkTensor(x, 'reshape', 'x').reshape(shape);
 }
-_setReshape(reshape);
 
 function permuteData(data: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
   const nd = shape.length;

@@ -5,7 +5,6 @@ import type { Tensor } from '../tensor.js';
 import { Tensor as TensorClass, tensor } from '../tensor.js';
 import { noGrad } from '../tape.js';
 import type { Module } from '../nn/module.js';
-import { RecurrentBase } from '../nn/recurrent.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Adam } from '../optim/adam.js';
 import { clipGradNorm, clipGradValue } from '../optim/clip.js';
@@ -188,12 +187,15 @@ function seededRng(seed: number): () => number {
 
 const tick = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 
-// fit pads batches batch-first; a time-major recurrent layer inside would misread them
-function checkBatchFirst(m: Module, op: string): void {
-  if (m instanceof RecurrentBase && !m.batchFirst) {
-    throw new Error(`${op}: batches are padded as [B,T,F], but the model has a recurrent layer with batchFirst: false; build it with batchFirst: true`);
+// fit pads batches batch-first; a time-major layer inside (any module with batchFirst: false —
+// RNN, LSTM, GRU, JordanRNN, and whatever takes the option later) would misread them
+function checkBatchFirst(m: Module, op: string, path = 'model'): void {
+  if ((m as { batchFirst?: unknown }).batchFirst === false) {
+    throw new Error(
+      `${op}: batches are padded as [B,T,F], but ${path} (${m.constructor.name}) has batchFirst: false; build it with batchFirst: true`,
+    );
   }
-  for (const [, c] of m.namedChildren()) checkBatchFirst(c, op);
+  for (const [name, c] of m.namedChildren()) checkBatchFirst(c, op, `${path}.${name}`);
 }
 
 /** Trains `model` on `data`; see {@link FitOptions}. Resolves with the history. */

@@ -54,6 +54,34 @@ describe('Seq2Seq', () => {
     const b = model.beamSearch(held, { beamWidth: 4, lengthPenalty: 0 });
     b.forEach((o, i) => expect(o.logProb).toBeGreaterThanOrEqual(g[i].logProb - 1e-4));
   });
+  test('beam search with a length penalty keeps searching while a longer hypothesis can still win', () => {
+    // A decoder stubbed as a known Markov chain over {eos, a}: after c tokens, P(eos) = 0.3 until
+    // c = 5, then 0.99. Per-token-average ranking (lengthPenalty 1) prefers "a a a a a" (score
+    // log(0.7^5 · 0.99) / 6 = -0.299) to every shorter answer ("a a a": log(0.7^3 · 0.3) / 4 =
+    // -0.568), although after four tokens the open hypothesis is already less probable than the
+    // empty answer (0.7^4 < 0.3): a stop rule on raw probabilities gives up there.
+    const m = new rnn.Seq2Seq({ srcVocab: 5, tgtVocab: 4, embeddingDim: 2, hiddenSize: 2 });
+    const count = (h: rnn.Tensor, row: number) => h.data[row * 2];
+    m.encode = () => ({ outputs: rnn.zeros([1, 1, 2]), lengths: [1], state: { h: rnn.zeros([1, 2]), c: rnn.zeros([1, 2]), feed: null } });
+    m.step = (prev, state) => {
+      const n = prev.length;
+      const logits = new Float32Array(n * 4).fill(-30); // pad 0 and bos 1 never follow
+      const h = new Float32Array(n * 2);
+      for (let i = 0; i < n; i++) {
+        const c = count(state.h, i);
+        const pEos = c >= 5 ? 0.99 : 0.3;
+        logits[i * 4 + 2] = Math.log(pEos);
+        logits[i * 4 + 3] = Math.log(1 - pEos);
+        h[i * 2] = c + 1;
+      }
+      return { logits: rnn.tensor(logits, [n, 4]), state: { h: rnn.tensor(h, [n, 2]), c: state.c, feed: null }, weights: null };
+    };
+    const [best] = m.beamSearch([[3]], { beamWidth: 2, lengthPenalty: 1, maxLength: 8 });
+    expect(best.tokens).toEqual([3, 3, 3, 3, 3]);
+    expect(best.logProb).toBeCloseTo(5 * Math.log(0.7) + Math.log(0.99), 4);
+    // raw probability (lengthPenalty 0) prefers the empty answer, P = 0.3
+    expect(m.beamSearch([[3]], { beamWidth: 2, lengthPenalty: 0, maxLength: 8 })[0].tokens).toEqual([]);
+  });
   test('save and load keep the decoder behaviour', () => {
     const held = seqs(5, 780);
     const back = rnn.load(rnn.toBytes(rnn.save(model))) as rnn.Seq2Seq;

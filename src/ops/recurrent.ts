@@ -1,0 +1,296 @@
+// The recurrent driver: everything the Elman, Jordan, LSTM and GRU layers share, so that each
+// cell (elman.ts, jordan.ts, lstm.ts, gru.ts) is only its equations and kernel calls.
+//
+// A layer over a whole batch is ONE tape node. Forward, per direction (the second one runs
+// backwards in time):
+//   xw = x·W_ihᵀ + b              one GEMM over all T·B rows: only the recurrent part waits
+//   for each step t, over the `rows` sequences still running (sequence.ts's sorted layout):
+//     history[i][t] = state i     what backward needs as "the state entering step t"
+//     cell.step(t, rows)          reads the states, writes next[i][t] (next[0] is the output)
+//     state i = next[i][t]        finished sequences keep their state untouched
+// Backward runs the steps in reverse: the gradient reaching the emitted state is the output's
+// gradient at t plus what flowed back from t+1; the cell turns it into dXW[t] (the gradient of
+// xw) and the gradients of the states entering the step. The driver then forms the input-side
+// gradients with one GEMM each over all steps — dW_ih = dXWᵀ·x, db = Σ dXW, dx = dXW·W_ih — and
+// the cell adds its recurrent weight gradients (ctx.gradTN shares dXWᵀ when a cell reuses it).
+//
+// Backward reads only what forward saved: the input, the histories, the cell's kept blocks and a
+// snapshot of every weight, so a weight changed between forward and backward (an optimiser step,
+// loadStateDict) does not change the gradients.
+import { Tensor } from '../tensor.js';
+import { needsGrad, record } from '../tape.js';
+import { arena, kernels } from '../backend/wasm.js';
+import type { Arena, Block, SavedBlock } from '../backend/heap.js';
+import type { Kernels } from '../backend/kernels.js';
+import { gemmNN, gemmNT } from '../backend/gemm.js';
+import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
+
+/** Blocks a cell keeps from forward for its backward, by name. @internal */
+export type Kept = Record<string, Block>;
+
+/** What a cell gets for one direction, forward and backward. @internal */
+export interface DirectionContext {
+  readonly ar: Arena;
+  readonly k: Kernels;
+  readonly B: number;
+  /** The data of a weight (in backward: as forward saw it). */
+  data(w: Tensor): Float32Array;
+}
+
+/** What a cell's forward gets for one direction. @internal */
+export interface ForwardContext extends DirectionContext {
+  /** x·W_ihᵀ + the cell's input bias, [T,B,G]; a step may accumulate into its own slice. */
+  readonly xw: Block;
+  /** Each state entering the step, [B,n] in sorted order (pointers). */
+  readonly state: readonly number[];
+  /** Each state's sequence [T,B,n]: a step writes state i after step t into next[i].at(t). */
+  readonly next: readonly Block[];
+  /** Whether backward will run (keep only then what only backward reads). */
+  readonly saving: boolean;
+}
+
+/** What a cell's backward gets for one direction. @internal */
+export interface BackwardContext extends DirectionContext {
+  /** The gradient of xw, [T,B,G], zero on entry; each step writes its slice. */
+  readonly dXW: Block;
+  /** On entry to step t: each state's gradient after t (from later steps); the step leaves the
+   *  gradient of the state entering t there, for its `rows` (the rest pass through). */
+  readonly dState: readonly number[];
+  /** Each state entering step t, [T,B,n] (history[i].at(t)). */
+  readonly history: readonly Block[];
+  /** Each state after step t, [T,B,n]. */
+  readonly next: readonly Block[];
+  /** Records Σ_rows dZ [T·B, n] as the gradient of each tensor that requires one. */
+  gradSum(tensors: readonly (Tensor | null)[], dZ: Block): void;
+  /** Records dZᵀ·a (dZ [T·B, m], a [T·B, n]) as the gradient [m, n] of w. */
+  gradTN(w: Tensor | null, dZ: Block, a: Block): void;
+  /** Records n floats at ptr as the gradient of w. */
+  grad(w: Tensor | null, ptr: number, n: number): void;
+}
+
+/** One direction's forward: the step, and what its backward needs. @internal */
+export interface ForwardPass<K extends Kept> {
+  step(t: number, rows: number): void;
+  readonly keep: K;
+}
+
+/** One direction's backward: the step (dht: the emitted state's whole gradient), then the weights. @internal */
+export interface BackwardPass {
+  step(t: number, rows: number, dht: number): void;
+  /** Adds the cell's own weight gradients (the driver does W_ih, the input bias and x). */
+  grads(): void;
+}
+
+/** One direction's weights: at least W_ih [G, I], whose products the driver forms. @internal */
+export interface DirectionWeights {
+  readonly wIh: Tensor;
+}
+
+/** A recurrent cell as the driver runs it. W: one direction's weights. @internal */
+export interface Cell<W extends DirectionWeights, K extends Kept> {
+  /** The tape node's name. */
+  readonly name: string;
+  /** Width G of x·W_ihᵀ (4H LSTM, 3H GRU, H Elman and Jordan). */
+  readonly gates: number;
+  /** The size of each state; state 0 is the one emitted as the output. */
+  readonly stateSizes: readonly number[];
+  /** Every weight of one direction (nulls for those switched off), in a fixed order. */
+  tensors(w: W): readonly (Tensor | null)[];
+  /** The biases folded into xw; their gradient is Σ dXW. */
+  inputBiases(w: W): readonly (Tensor | null)[];
+  forward(ctx: ForwardContext, w: W): ForwardPass<K>;
+  backward(ctx: BackwardContext, w: W, kept: K): BackwardPass;
+}
+
+/** Shapes and layout of one layer call. @internal */
+export interface LayerCall {
+  readonly layout: SeqLayout;
+  readonly batchFirst: boolean;
+}
+
+/** A layer's results: the output [B,T,D·F] (or [T,B,..]) and each final state [D,B,n]. @internal */
+export interface LayerResult {
+  readonly output: Tensor;
+  readonly states: readonly Tensor[];
+}
+
+interface Saved {
+  kept: Record<string, SavedBlock>;
+  history: SavedBlock[];
+  next: SavedBlock[];
+}
+
+/** The sum of the input biases (null when there are none). */
+function biasSum(biases: readonly (Tensor | null)[], G: number, data: (w: Tensor) => Float32Array): Float32Array | null {
+  const present = biases.filter((b): b is Tensor => b !== null);
+  if (present.length === 0) return null;
+  const s = new Float32Array(G);
+  for (const b of present) {
+    const d = data(b);
+    for (let i = 0; i < G; i++) s[i] += d[i];
+  }
+  return s;
+}
+
+/**
+ * Runs `cell` over x [B,T,I] (or [T,B,I]) in every direction of `dirs` (one or two), from the
+ * initial states `init` (each [D,B,n] or null for zeros). @internal
+ */
+export function runLayer<W extends DirectionWeights, K extends Kept>(cell: Cell<W, K>, x: Tensor, init: readonly (Tensor | null)[], dirs: readonly W[], call: LayerCall): LayerResult {
+  const k = kernels();
+  const L = call.layout;
+  const { B, T } = L;
+  const D = dirs.length;
+  const I = x.shape[2];
+  const F = cell.stateSizes[0];
+  const params = dirs.flatMap((w) => cell.tensors(w)).filter((t): t is Tensor => t !== null);
+  const inputs = [x, ...init.filter((t): t is Tensor => t !== null), ...params];
+  const saving = needsGrad(...inputs);
+  const xTM = toTimeMajor(x.data, L, I, I, 0, call.batchFirst, false);
+  const out = new Float32Array(B * T * D * F);
+  const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
+  // backward reads the weights as forward saw them
+  const frozen = saving ? new Map(params.map((p) => [p, p.data.slice()])) : null;
+  const saved: Saved[] = [];
+
+  arena().scoped((ar) => {
+    const px = ar.blockOf(xTM, T, B, I);
+    for (let d = 0; d < D; d++) {
+      const s = forwardDirection(cell, dirs[d], { ar, k, L, px, init, d, reverse: d === 1, saving });
+      fromTimeMajor(out, ar.view(s.next[0].ptr, s.next[0].size), L, F, D * F, d * F, call.batchFirst);
+      s.state.forEach((p, i) => takeState(finals[i], ar, p, L, d, cell.stateSizes[i]));
+      if (saving) saved.push(s.save());
+    }
+  });
+
+  const output = new Tensor(out, call.batchFirst ? [B, T, D * F] : [T, B, D * F]);
+  const states = finals.map((f, i) => new Tensor(f, [D, B, cell.stateSizes[i]]));
+  if (!saving) return { output, states };
+
+  record(cell.name, inputs, [output, ...states], ([dOut, ...dFinals]) => {
+    const grads = new Map<Tensor, Float32Array>();
+    const dx = x.requiresGrad ? new Float32Array(x.size) : null;
+    const dInit = cell.stateSizes.map((n) => new Float32Array(D * B * n));
+    const data = (w: Tensor) => frozen!.get(w) ?? w.data;
+    arena().scoped((ar) => {
+      const px = ar.blockOf(xTM, T, B, I);
+      const pdx = dx ? ar.zeroBlock(T, B, I) : null;
+      for (let d = 0; d < D; d++) {
+        const dOutTM = dOut ? toTimeMajor(dOut, L, F, D * F, d * F, call.batchFirst, true) : null;
+        const dState = backwardDirection(cell, dirs[d], saved[d], { ar, k, L, px, pdx, dOutTM, dFinals, d, reverse: d === 1, data, grads });
+        dState.forEach((p, i) => takeState(dInit[i], ar, p, L, d, cell.stateSizes[i]));
+      }
+      if (dx && pdx) fromTimeMajor(dx, ar.view(pdx.ptr, pdx.size), L, I, I, 0, call.batchFirst);
+    });
+    return inputs.map((t) => {
+      if (t === x) return dx;
+      const s = init.indexOf(t);
+      return s >= 0 ? dInit[s] : (grads.get(t) ?? null);
+    });
+  });
+  return { output, states };
+}
+
+interface DirectionArgs {
+  ar: Arena;
+  k: Kernels;
+  L: SeqLayout;
+  px: Block;
+  d: number;
+  reverse: boolean;
+}
+
+function forwardDirection<W extends DirectionWeights, K extends Kept>(
+  cell: Cell<W, K>, w: W, a: DirectionArgs & { init: readonly (Tensor | null)[]; saving: boolean },
+): { next: Block[]; state: number[]; save(): Saved } {
+  const { ar, k, L, px } = a;
+  const { B, T, active } = L;
+  const G = cell.gates;
+  const sizes = cell.stateSizes;
+  const data = (t: Tensor) => t.data;
+  const xw = ar.block(T, B, G);
+  const bias = biasSum(cell.inputBiases(w), G, data);
+  gemmNT(k, ar, xw.ptr, px.ptr, ar.put(w.wIh.data), bias ? ar.put(bias) : 0, T * B, px.dims[2], G, false);
+  const state = sizes.map((n, i) => putState(ar, L, a.init[i] ? a.init[i]!.data : null, a.d, n));
+  const next = sizes.map((n) => ar.zeroBlock(T, B, n));
+  const history = a.saving ? sizes.map((n) => ar.zeroBlock(T, B, n)) : [];
+  const pass = cell.forward({ ar, k, B, xw, state, next, saving: a.saving, data }, w);
+  for (let s = 0; s < T; s++) {
+    const t = a.reverse ? T - 1 - s : s;
+    const rows = active[t];
+    if (rows === 0) continue;
+    for (let i = 0; i < history.length; i++) ar.copy(history[i].at(t), state[i], rows * sizes[i]);
+    pass.step(t, rows);
+    for (let i = 0; i < sizes.length; i++) ar.copy(state[i], next[i].at(t), rows * sizes[i]);
+  }
+  const save = (): Saved => ({
+    kept: Object.fromEntries(Object.entries(pass.keep).map(([name, b]) => [name, ar.save(b)])),
+    history: history.map((b) => ar.save(b)),
+    next: next.map((b) => ar.save(b)),
+  });
+  return { next, state, save };
+}
+
+function backwardDirection<W extends DirectionWeights, K extends Kept>(
+  cell: Cell<W, K>, w: W, sv: Saved,
+  a: DirectionArgs & {
+    pdx: Block | null; dOutTM: Float32Array | null; dFinals: (Float32Array | null)[];
+    data: (w: Tensor) => Float32Array; grads: Map<Tensor, Float32Array>;
+  },
+): number[] {
+  const { ar, k, L, px, data, grads } = a;
+  const { B, T, active } = L;
+  const G = cell.gates;
+  const F = cell.stateSizes[0];
+  const dXW = ar.zeroBlock(T, B, G);
+  const dOut = a.dOutTM ? ar.blockOf(a.dOutTM, T, B, F) : null;
+  const dState = cell.stateSizes.map((n, i) => putState(ar, L, a.dFinals[i] ?? null, a.d, n));
+  const dht = ar.block(B, F);
+  // dZᵀ [m, T·B] for the weight gradients; computed once per block however many use it
+  const transposed = new Map<Block, number>();
+  const ctx: BackwardContext = {
+    ar, k, B, dXW, dState, data,
+    history: sv.history.map((s) => ar.restore(s)),
+    next: sv.next.map((s) => ar.restore(s)),
+    grad(t, ptr, n) {
+      if (t && t.requiresGrad) grads.set(t, ar.read(ptr, n));
+    },
+    gradSum(tensors, dZ) {
+      if (!tensors.some((t) => t && t.requiresGrad)) return;
+      const m = dZ.dims[2];
+      const p = ar.zeros(m);
+      k.sum_axis_forward(p, dZ.ptr, 1, dZ.dims[0] * dZ.dims[1], m);
+      for (const t of tensors) ctx.grad(t, p, m);
+    },
+    gradTN(t, dZ, b) {
+      if (!t || !t.requiresGrad) return;
+      const rowsAll = dZ.dims[0] * dZ.dims[1];
+      const m = dZ.dims[2];
+      const n = b.dims[2];
+      let dZt = transposed.get(dZ);
+      if (dZt === undefined) {
+        dZt = ar.alloc(rowsAll * m);
+        k.transpose_forward(dZt, dZ.ptr, 1, rowsAll, m);
+        transposed.set(dZ, dZt);
+      }
+      const p = ar.alloc(m * n);
+      gemmNN(k, ar, p, dZt, b.ptr, 0, m, rowsAll, n, false);
+      ctx.grad(t, p, m * n);
+    },
+  };
+  const kept = Object.fromEntries(Object.entries(sv.kept).map(([name, s]) => [name, ar.restore(s)])) as K;
+  const pass = cell.backward(ctx, w, kept);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = a.reverse ? T - 1 - s : s;
+    const rows = active[t];
+    if (rows === 0) continue;
+    if (dOut) k.add_forward(dht.ptr, dState[0], dOut.at(t), rows * F);
+    else ar.copy(dht.ptr, dState[0], rows * F);
+    pass.step(t, rows, dht.ptr);
+  }
+  ctx.gradTN(w.wIh, dXW, px);
+  ctx.gradSum(cell.inputBiases(w), dXW);
+  pass.grads();
+  if (a.pdx) gemmNN(k, ar, a.pdx.ptr, dXW.ptr, ar.put(data(w.wIh)), 0, T * B, G, px.dims[2], true);
+  return dState;
+}
