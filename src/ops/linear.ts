@@ -16,14 +16,18 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new Error(`linear: bias must be [${O}], got ${fmtShape(bias.shape)}`);
   const M = x.size / I;
   const k = kernels();
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const saving = needsGrad(...inputs);
+  // backward reads the weight and input as forward saw them (a weight may be stepped in between)
+  const wData = saving && x.requiresGrad ? weight.data.slice() : weight.data;
+  const xData = saving && weight.requiresGrad ? x.data.slice() : x.data;
   const y = arena().scoped((ar) => {
     const pc = ar.alloc(M * O);
-    gemmNT(k, ar, pc, ar.put(x.data), ar.put(weight.data), bias ? ar.put(bias.data) : 0, M, I, O, false);
+    gemmNT(k, ar, pc, ar.put(xData), ar.put(wData), bias ? ar.put(bias.data) : 0, M, I, O, false);
     return ar.read(pc, M * O);
   });
   const out = new Tensor(y, [...x.shape.slice(0, -1), O]);
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  if (needsGrad(...inputs)) {
+  if (saving) {
     record('linear', inputs, [out], ([g]) =>
       arena().scoped((ar) => {
         const pg = ar.put(g!);
@@ -32,12 +36,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
         let db: Float32Array | null = null;
         if (x.requiresGrad) {
           const p = ar.alloc(M * I);
-          gemmNN(k, ar, p, pg, ar.put(weight.data), 0, M, O, I, false);
+          gemmNN(k, ar, p, pg, ar.put(wData), 0, M, O, I, false);
           dx = ar.read(p, M * I);
         }
         if (weight.requiresGrad) {
           const p = ar.alloc(O * I);
-          gemmTN(k, ar, p, pg, ar.put(x.data), 0, O, M, I, false);
+          gemmTN(k, ar, p, pg, ar.put(xData), 0, O, M, I, false);
           dw = ar.read(p, O * I);
         }
         if (bias && bias.requiresGrad) {

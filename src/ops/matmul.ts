@@ -32,37 +32,39 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batch = prod(batchShape);
   const kern = kernels();
   const outShape = [...batchShape, n, m];
+  // backward reads the operands as forward saw them (a weight may be stepped in between)
+  const saving = needsGrad(a, b);
+  const aData = saving && b.requiresGrad ? a.data.slice() : a.data;
+  const bData = saving && a.requiresGrad ? b.data.slice() : b.data;
+  // per batch element i: A_i [n,k], B_i [k,m] (one shared B when 2-D), C_i [n,m]
   const y = arena().scoped((ar) => {
-    const pa = ar.put(a.data);
-    const pb = ar.put(b.data);
-    const pc = ar.alloc(batch * n * m);
-    if (shared) {
-      gemmNN(kern, ar, pc, pa, pb, 0, batch * n, k, m, false);
-    } else {
-      for (let i = 0; i < batch; i++) gemmNN(kern, ar, pc + i * n * m * 4, pa + i * n * k * 4, pb + i * k * m * 4, 0, n, k, m, false);
-    }
-    return ar.read(pc, batch * n * m);
+    const pa = ar.blockOf(aData, batch, n, k);
+    const pb = ar.blockOf(bData, shared ? 1 : batch, k, m);
+    const pc = ar.block(batch, n, m);
+    if (shared) gemmNN(kern, ar, pc.ptr, pa.ptr, pb.ptr, 0, batch * n, k, m, false);
+    else for (let i = 0; i < batch; i++) gemmNN(kern, ar, pc.at(i), pa.at(i), pb.at(i), 0, n, k, m, false);
+    return ar.read(pc.ptr, pc.size);
   });
   const out = new Tensor(y, outShape);
-  if (needsGrad(a, b)) {
+  if (saving) {
     record('matmul', [a, b], [out], ([g]) =>
       arena().scoped((ar) => {
-        const pg = ar.put(g!);
+        const pg = ar.blockOf(g!, batch, n, m);
         let da: Float32Array | null = null;
         let db: Float32Array | null = null;
         if (a.requiresGrad) {
-          const pb = ar.put(b.data);
-          const pd = ar.alloc(a.size);
-          if (shared) gemmNT(kern, ar, pd, pg, pb, 0, batch * n, m, k, false);
-          else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd + i * n * k * 4, pg + i * n * m * 4, pb + i * k * m * 4, 0, n, m, k, false);
-          da = ar.read(pd, a.size);
+          const pb = ar.blockOf(bData, shared ? 1 : batch, k, m);
+          const pd = ar.block(batch, n, k);
+          if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb.ptr, 0, batch * n, m, k, false);
+          else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb.at(i), 0, n, m, k, false);
+          da = ar.read(pd.ptr, pd.size);
         }
         if (b.requiresGrad) {
-          const pa = ar.put(a.data);
-          const pd = ar.alloc(b.size);
-          if (shared) gemmTN(kern, ar, pd, pa, pg, 0, k, batch * n, m, false);
-          else for (let i = 0; i < batch; i++) gemmTN(kern, ar, pd + i * k * m * 4, pa + i * n * k * 4, pg + i * n * m * 4, 0, k, n, m, false);
-          db = ar.read(pd, b.size);
+          const pa = ar.blockOf(aData, batch, n, k);
+          const pd = ar.block(shared ? 1 : batch, k, m);
+          if (shared) gemmTN(kern, ar, pd.ptr, pa.ptr, pg.ptr, 0, k, batch * n, m, false);
+          else for (let i = 0; i < batch; i++) gemmTN(kern, ar, pd.at(i), pa.at(i), pg.at(i), 0, k, n, m, false);
+          db = ar.read(pd.ptr, pd.size);
         }
         return [da, db];
       }),

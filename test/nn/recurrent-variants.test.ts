@@ -123,20 +123,28 @@ describe('semantics', () => {
       expect(Math.max(...p.data.map(Math.abs))).toBeGreaterThan(0.2);
     }
   });
-  test('truncated BPTT: hN fed back as the next chunk, detach() cuts the tape, gradients flow within a chunk', () => {
+  test('truncated BPTT: detach() cuts the tape between chunks and leaves the chunk\'s own gradients as from a fresh leaf', () => {
     rnn.manualSeed(8);
     const m = new rnn.LSTM({ inputSize: 2, hiddenSize: 3 });
-    let h = rnn.zeros([1, 2, 3]);
-    let c = rnn.zeros([1, 2, 3]);
-    for (let chunk = 0; chunk < 3; chunk++) {
-      const res = m.forward(rnn.randn([2, 4, 2]), { h0: h, c0: c });
-      ops.sum(res.output).backward();
-      h = res.hN.detach();
-      c = res.cN!.detach();
-    }
-    expect(m.parameters().every((p) => p.grad !== null)).toBe(true);
-    const res = m.forward(rnn.randn([2, 4, 2]), { h0: h, c0: c });
-    ops.sum(res.output).backward();
+    const x1 = rnn.randn([2, 4, 2], { requiresGrad: true });
+    const x2 = rnn.randn([2, 4, 2]);
+    const first = m.forward(x1);
+    const h = first.hN.detach();
+    const c = first.cN!.detach();
+    expect(h.requiresGrad).toBe(false);
+    expect(Array.from(h.data)).toEqual(Array.from(first.hN.data));
+    ops.sum(m.forward(x2, { h0: h, c0: c }).output).backward();
+    expect(x1.grad).toBeNull(); // nothing reached the first chunk
+    const got = m.parameters().map((p) => Array.from(p.grad!.data));
+    // the second chunk alone, from leaves holding the same state: the same parameter gradients
+    for (const p of m.parameters()) p.grad = null;
+    const h2 = rnn.tensor(first.hN.toArray(), [1, 2, 3]);
+    const c2 = rnn.tensor(first.cN!.toArray(), [1, 2, 3]);
+    ops.sum(m.forward(x2, { h0: h2, c0: c2 }).output).backward();
+    expect(m.parameters().map((p) => Array.from(p.grad!.data))).toEqual(got);
+    // without detach the same loss does reach x1
+    ops.sum(m.forward(x2, { h0: first.hN, c0: first.cN }).output).backward();
+    expect(Math.max(...x1.grad!.data.map(Math.abs))).toBeGreaterThan(0);
   });
   test('gradient flows from a second chunk into the first through hN (no detach)', () => {
     rnn.manualSeed(9);
