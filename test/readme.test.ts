@@ -1,6 +1,7 @@
 // The README's quick start, as written there, runs and trains.
 import { test, expect } from 'vitest';
 import * as rnn from '../src/index.js';
+import { report } from './helpers.js';
 
 test('README quick start', async () => {
   await rnn.init();
@@ -11,7 +12,7 @@ test('README quick start', async () => {
   const x = rnn.randn([4, 10, 8]);
   const targets = Array.from({ length: 40 }, (_, i) => i % 3);
   const losses: number[] = [];
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 150; i++) {
     const { output, hN, cN } = lstm.forward(x, { lengths: [10, 7, 3, 9] });
     expect(hN.shape).toEqual([2, 4, 32]);
     expect(cN!.shape).toEqual([2, 4, 32]);
@@ -19,5 +20,7 @@ test('README quick start', async () => {
     opt.zeroGrad(); loss.backward(); rnn.clipGradNorm(lstm.parameters(), 1); opt.step();
     losses.push(loss.item());
   }
-  expect(losses[29]).toBeLessThan(losses[0]);
+  // chance is ln 3 = 1.0986 (three classes, balanced); the model memorises the labels of the valid steps
+  report('README quick start: cross-entropy after 150 steps', losses[149]);
+  expect(losses[149]).toBeLessThan(0.5);
 });

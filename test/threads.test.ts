@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as rnn from '../src/index.js';
 import { ops } from '../src/index.js';
 import * as ref from '../src/reference/matmul.js';
-import { expectClose, seeded } from './helpers.js';
+import { expectClose, report, seeded } from './helpers.js';
 
 beforeAll(async () => {
   await rnn.init({ threads: 2 });
@@ -48,21 +48,29 @@ describe('two threads', () => {
     expectClose(x.grad!.data, fx.grads.x.data, { rtol: 5e-4, atol: 5e-5 });
     for (const [n, p] of m.namedParameters()) expectClose(p.grad!.data, fx.grads[n].data, { rtol: 5e-4, atol: 5e-5 });
   });
-  test('a W3-shaped LSTM training step runs and learns', () => {
+  test('a W3-shaped LSTM (gate kernels split by rows) learns far past the best constant prediction', () => {
     rnn.manualSeed(1);
     const lstm = new rnn.LSTM({ inputSize: 128, hiddenSize: 256 });
     const head = new rnn.Linear({ inFeatures: 256, outFeatures: 10 });
-    const opt = new rnn.Adam([...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
+    const opt = new rnn.Adam([...lstm.parameters(), ...head.parameters()], { lr: 3e-3 });
     const x = rnn.randn([32, 20, 128]);
     const y = rnn.randn([32, 10]);
-    const losses: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      const loss = rnn.mse(head.forward(ops.select(lstm.forward(x).hN, 0, 0)), y);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-      losses.push(loss.item());
+    // predicting each column's mean is the best a model that ignores x can do
+    let constant = 0;
+    for (let j = 0; j < 10; j++) {
+      let m = 0;
+      for (let b = 0; b < 32; b++) m += y.data[b * 10 + j] / 32;
+      for (let b = 0; b < 32; b++) constant += (y.data[b * 10 + j] - m) ** 2 / 320;
     }
-    expect(losses[14]).toBeLessThan(losses[0]);
+    let loss = Infinity;
+    for (let i = 0; i < 30; i++) {
+      const l = rnn.mse(head.forward(ops.select(lstm.forward(x).hN, 0, 0)), y);
+      opt.zeroGrad();
+      l.backward();
+      opt.step();
+      loss = l.item();
+    }
+    report('threads: W3-shaped LSTM MSE after 30 steps / best constant MSE', loss / constant);
+    expect(loss).toBeLessThan(0.05 * constant);
   });
 });
