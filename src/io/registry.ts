@@ -53,6 +53,11 @@ registerModule('Bidirectional', Bidirectional, (c, ch) => {
   return new Bidirectional(ch[0] as RecurrentBase<unknown>, c as never);
 });
 
+/** The names of every registered module type. @internal */
+export function registeredTypes(): string[] {
+  return [...byName.keys()];
+}
+
 /** Which children a container saves: all of them, except the backward copy of Bidirectional. */
 function savedChildren(m: Module): Module[] {
   const kids = m.namedChildren().map(([, c]) => c);

@@ -130,15 +130,17 @@ describe('Bidirectional', () => {
 });
 
 describe('JordanRNN', () => {
-  test.each(['linear', 'sigmoid', 'tanh', 'softmax'] as const)('%s output: matches the step-by-step reference; finite differences with lengths and h0', (act) => {
+  test.each([
+    ['linear', 'tanh'], ['sigmoid', 'tanh'], ['tanh', 'tanh'], ['softmax', 'tanh'], ['linear', 'relu'], ['softmax', 'relu'],
+  ] as const)('%s output, %s hidden: matches the step-by-step reference; finite differences with lengths and h0', (act, hidden) => {
     rnn.manualSeed(6);
-    const m = new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 3, outputActivation: act });
+    const m = new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 3, outputActivation: act, nonlinearity: hidden });
     const x = rnn.randn([2, 4, 3], { requiresGrad: true });
     const sd = m.stateDict();
     const want = jordanSequence(x.data, 2, 4, 3, 5, 3, {
       wIh: sd.weight_ih_l0.data, wHh: sd.weight_hh_l0.data, bIh: sd.bias_ih_l0.data, bHh: sd.bias_hh_l0.data,
       wHo: sd.weight_ho.data, bHo: sd.bias_ho.data,
-    }, act);
+    }, act, hidden);
     const res = m.forward(x);
     expectClose(res.output.data, want, { rtol: 1e-5, atol: 1e-6 });
     expect(res.hN.shape).toEqual([1, 2, 3]);

@@ -149,3 +149,39 @@ describe('shape ops', () => {
     expect(() => ops.add(rnn.zeros([2, 3]), rnn.zeros([4]))).toThrow('add: shapes [2,3] and [4] cannot be broadcast together');
   });
 });
+
+describe('abs, neg, lastStep', () => {
+  test('abs and neg values; abs has gradient sign(x), 0 at 0 (PyTorch)', () => {
+    const x = rnn.tensor([-2, -0.5, 0, 1.5], [4], { requiresGrad: true });
+    expect(Array.from(ops.abs(x).data)).toEqual([2, 0.5, 0, 1.5]);
+    expect(Array.from(ops.neg(x).data)).toEqual([2, 0.5, -0, -1.5]);
+    ops.sum(ops.abs(x)).backward();
+    expect(Array.from(x.grad!.data)).toEqual([-1, -1, 0, 1]);
+    x.grad = null;
+    ops.sum(ops.mul(ops.neg(x), rnn.tensor([1, 2, 3, 4]))).backward();
+    expect(Array.from(x.grad!.data)).toEqual([-1, -2, -3, -4]);
+  });
+  test('abs and neg gradients (finite differences, away from 0)', () => {
+    const awayFromZero = rand([3, 5], 40);
+    awayFromZero.data.forEach((v, i, d) => (d[i] = Math.abs(v) < 0.1 ? v + 0.3 : v));
+    gradCheck((x) => ops.abs(x), [awayFromZero]);
+    gradCheck((x) => ops.neg(x), [rand([2, 3, 4], 41)]);
+  });
+  test('lastStep picks each sequence\'s own last step, batch-first and time-major, and scatters the gradient back', () => {
+    // x[b,t,f] = 100b + 10t + f
+    const B = 3, T = 4, F = 2;
+    const bf = rnn.tensor(Float32Array.from({ length: B * T * F }, (_, i) => 100 * Math.floor(i / (T * F)) + 10 * Math.floor((i / F) % T) + (i % F)), [B, T, F], { requiresGrad: true });
+    expect(ops.lastStep(bf, [4, 1, 2]).toNested()).toEqual([[30, 31], [100, 101], [210, 211]]);
+    expect(ops.lastStep(bf).toNested()).toEqual([[30, 31], [130, 131], [230, 231]]);
+    const tm = ops.permute(bf, [1, 0, 2]); // [T,B,F]
+    expect(ops.lastStep(tm, [4, 1, 2], false).toNested()).toEqual([[30, 31], [100, 101], [210, 211]]);
+    ops.sum(ops.mul(ops.lastStep(bf, [4, 1, 2]), rnn.tensor([[1, 2], [3, 4], [5, 6]]))).backward();
+    const g = bf.grad!.toNested() as number[][][];
+    expect(g[0][3]).toEqual([1, 2]);
+    expect(g[1][0]).toEqual([3, 4]);
+    expect(g[2][1]).toEqual([5, 6]);
+    expect(g.flat(2).filter((v) => v !== 0)).toHaveLength(6);
+    gradCheck((x) => ops.lastStep(x, [2, 3], false), [rand([3, 2, 4], 42)]);
+    expect(() => ops.lastStep(bf, [5, 1, 1])).toThrow('lastStep: lengths[0] must be an integer in 1..4, got 5');
+  });
+});
