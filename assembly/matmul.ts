@@ -94,6 +94,100 @@ export function gemm_packed(
   gemm_packed_panels(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, 0, (n + 7) >> 3);
 }
 
+// One 4×8 tile of C at cp (rows ldcb bytes apart) from four rows of A (the first at ap, rows rs
+// bytes apart, columns cs) and one packed panel bp: eight accumulators, one B row load per k.
+// @ts-ignore: decorator
+@inline function tile4x8(cp: usize, ldcb: usize, ap: usize, rs: usize, cs: usize, bp: usize, k: i32, w: i32, bias: usize, accumulate: bool): void {
+  let a0 = ap;
+  let a1 = a0 + rs;
+  let a2 = a1 + rs;
+  let a3 = a2 + rs;
+  let pb = bp;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let kk = 0; kk < k; kk++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const x0 = f32x4.splat(load<f32>(a0));
+    const x1 = f32x4.splat(load<f32>(a1));
+    const x2 = f32x4.splat(load<f32>(a2));
+    const x3 = f32x4.splat(load<f32>(a3));
+    c00 = vmadd(x0, b0, c00);
+    c01 = vmadd(x0, b1, c01);
+    c10 = vmadd(x1, b0, c10);
+    c11 = vmadd(x1, b1, c11);
+    c20 = vmadd(x2, b0, c20);
+    c21 = vmadd(x2, b1, c21);
+    c30 = vmadd(x3, b0, c30);
+    c31 = vmadd(x3, b1, c31);
+    a0 += cs; a1 += cs; a2 += cs; a3 += cs;
+    pb += 32;
+  }
+  storeRow(cp, c00, c01, w, bias, accumulate);
+  storeRow(cp + ldcb, c10, c11, w, bias, accumulate);
+  storeRow(cp + 2 * ldcb, c20, c21, w, bias, accumulate);
+  storeRow(cp + 3 * ldcb, c30, c31, w, bias, accumulate);
+}
+
+// One 1×8 row of C (the rows past the last full tile; the whole product when M = 1): two
+// independent accumulator pairs hide the add latency of this matrix-vector case.
+// @ts-ignore: decorator
+@inline function row1x8(cp: usize, ap: usize, cs: usize, bp: usize, k: i32, w: i32, bias: usize, accumulate: bool): void {
+  let a0 = ap;
+  let pb = bp;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let d00 = f32x4.splat(0), d01 = f32x4.splat(0);
+  let kk = 0;
+  for (; kk + 2 <= k; kk += 2) {
+    const x0 = f32x4.splat(load<f32>(a0));
+    const x1 = f32x4.splat(load<f32>(a0 + cs));
+    c00 = vmadd(x0, v128.load(pb), c00);
+    c01 = vmadd(x0, v128.load(pb, 16), c01);
+    d00 = vmadd(x1, v128.load(pb, 32), d00);
+    d01 = vmadd(x1, v128.load(pb, 48), d01);
+    a0 += cs + cs;
+    pb += 64;
+  }
+  if (kk < k) {
+    const x0 = f32x4.splat(load<f32>(a0));
+    c00 = vmadd(x0, v128.load(pb), c00);
+    c01 = vmadd(x0, v128.load(pb, 16), c01);
+  }
+  storeRow(cp, f32x4.add(c00, d00), f32x4.add(c01, d01), w, bias, accumulate);
+}
+
+// The scalar build's 1×8 row: eight scalar accumulators.
+// @ts-ignore: decorator
+@inline function rowScalar(cp: usize, ap: usize, cs: usize, bp: usize, k: i32, w: i32, bias: usize, accumulate: bool): void {
+  let a0 = ap;
+  let pb = bp;
+  let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+  let s4: f32 = 0, s5: f32 = 0, s6: f32 = 0, s7: f32 = 0;
+  for (let kk = 0; kk < k; kk++) {
+    const x = load<f32>(a0);
+    s0 += x * load<f32>(pb);
+    s1 += x * load<f32>(pb, 4);
+    s2 += x * load<f32>(pb, 8);
+    s3 += x * load<f32>(pb, 12);
+    s4 += x * load<f32>(pb, 16);
+    s5 += x * load<f32>(pb, 20);
+    s6 += x * load<f32>(pb, 24);
+    s7 += x * load<f32>(pb, 28);
+    a0 += cs;
+    pb += 32;
+  }
+  storeLane(cp, s0, 0, w, bias, accumulate);
+  storeLane(cp, s1, 1, w, bias, accumulate);
+  storeLane(cp, s2, 2, w, bias, accumulate);
+  storeLane(cp, s3, 3, w, bias, accumulate);
+  storeLane(cp, s4, 4, w, bias, accumulate);
+  storeLane(cp, s5, 5, w, bias, accumulate);
+  storeLane(cp, s6, 6, w, bias, accumulate);
+  storeLane(cp, s7, 7, w, bias, accumulate);
+}
+
 // gemm_packed restricted to the 8-column panels p0..p1-1: the unit of work a second thread takes.
 export function gemm_packed_panels(
   c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
@@ -105,106 +199,18 @@ export function gemm_packed_panels(
   const rs = <usize>ars << 2;
   const cs = <usize>acs << 2;
   const panelBytes = <usize>k << 5;
-  if (ASC_FEATURE_SIMD) {
-    for (let p = p0; p < panels; p++) {
-      const j0 = p << 3;
-      const w = min(8, n - j0);
-      const bp = packed + <usize>p * panelBytes;
-      const biasp: usize = bias ? bias + (<usize>j0 << 2) : 0;
+  for (let p = p0; p < panels; p++) {
+    const j0 = p << 3;
+    const w = min(8, n - j0);
+    const bp = packed + <usize>p * panelBytes;
+    const biasp: usize = bias ? bias + (<usize>j0 << 2) : 0;
+    const cp = c + (<usize>j0 << 2);
+    if (ASC_FEATURE_SIMD) {
       let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        let a0 = a + <usize>i * rs;
-        let a1 = a0 + rs;
-        let a2 = a1 + rs;
-        let a3 = a2 + rs;
-        let pb = bp;
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-        for (let kk = 0; kk < k; kk++) {
-          const b0 = v128.load(pb);
-          const b1 = v128.load(pb, 16);
-          const x0 = f32x4.splat(load<f32>(a0));
-          const x1 = f32x4.splat(load<f32>(a1));
-          const x2 = f32x4.splat(load<f32>(a2));
-          const x3 = f32x4.splat(load<f32>(a3));
-          c00 = vmadd(x0, b0, c00);
-          c01 = vmadd(x0, b1, c01);
-          c10 = vmadd(x1, b0, c10);
-          c11 = vmadd(x1, b1, c11);
-          c20 = vmadd(x2, b0, c20);
-          c21 = vmadd(x2, b1, c21);
-          c30 = vmadd(x3, b0, c30);
-          c31 = vmadd(x3, b1, c31);
-          a0 += cs; a1 += cs; a2 += cs; a3 += cs;
-          pb += 32;
-        }
-        const cp = c + <usize>i * ldcb + (<usize>j0 << 2);
-        storeRow(cp, c00, c01, w, biasp, accumulate);
-        storeRow(cp + ldcb, c10, c11, w, biasp, accumulate);
-        storeRow(cp + 2 * ldcb, c20, c21, w, biasp, accumulate);
-        storeRow(cp + 3 * ldcb, c30, c31, w, biasp, accumulate);
-      }
-      for (; i < m; i++) {
-        let a0 = a + <usize>i * rs;
-        let pb = bp;
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-        let d00 = f32x4.splat(0), d01 = f32x4.splat(0);
-        let kk = 0;
-        // two independent accumulator pairs hide the add latency of the single-row (matvec) case
-        for (; kk + 2 <= k; kk += 2) {
-          const x0 = f32x4.splat(load<f32>(a0));
-          const x1 = f32x4.splat(load<f32>(a0 + cs));
-          c00 = vmadd(x0, v128.load(pb), c00);
-          c01 = vmadd(x0, v128.load(pb, 16), c01);
-          d00 = vmadd(x1, v128.load(pb, 32), d00);
-          d01 = vmadd(x1, v128.load(pb, 48), d01);
-          a0 += cs + cs;
-          pb += 64;
-        }
-        if (kk < k) {
-          const x0 = f32x4.splat(load<f32>(a0));
-          c00 = vmadd(x0, v128.load(pb), c00);
-          c01 = vmadd(x0, v128.load(pb, 16), c01);
-        }
-        storeRow(c + <usize>i * ldcb + (<usize>j0 << 2), f32x4.add(c00, d00), f32x4.add(c01, d01), w, biasp, accumulate);
-      }
-    }
-  } else {
-    for (let p = p0; p < panels; p++) {
-      const j0 = p << 3;
-      const w = min(8, n - j0);
-      const bp = packed + <usize>p * panelBytes;
-      for (let i = 0; i < m; i++) {
-        let ap = a + <usize>i * rs;
-        let pb = bp;
-        let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-        let s4: f32 = 0, s5: f32 = 0, s6: f32 = 0, s7: f32 = 0;
-        for (let kk = 0; kk < k; kk++) {
-          const x = load<f32>(ap);
-          s0 += x * load<f32>(pb);
-          s1 += x * load<f32>(pb, 4);
-          s2 += x * load<f32>(pb, 8);
-          s3 += x * load<f32>(pb, 12);
-          s4 += x * load<f32>(pb, 16);
-          s5 += x * load<f32>(pb, 20);
-          s6 += x * load<f32>(pb, 24);
-          s7 += x * load<f32>(pb, 28);
-          ap += cs;
-          pb += 32;
-        }
-        const cp = c + <usize>i * ldcb + (<usize>j0 << 2);
-        const bq: usize = bias ? bias + (<usize>j0 << 2) : 0;
-        storeLane(cp, s0, 0, w, bq, accumulate);
-        storeLane(cp, s1, 1, w, bq, accumulate);
-        storeLane(cp, s2, 2, w, bq, accumulate);
-        storeLane(cp, s3, 3, w, bq, accumulate);
-        storeLane(cp, s4, 4, w, bq, accumulate);
-        storeLane(cp, s5, 5, w, bq, accumulate);
-        storeLane(cp, s6, 6, w, bq, accumulate);
-        storeLane(cp, s7, 7, w, bq, accumulate);
-      }
+      for (; i + 4 <= m; i += 4) tile4x8(cp + <usize>i * ldcb, ldcb, a + <usize>i * rs, rs, cs, bp, k, w, biasp, accumulate);
+      for (; i < m; i++) row1x8(cp + <usize>i * ldcb, a + <usize>i * rs, cs, bp, k, w, biasp, accumulate);
+    } else {
+      for (let i = 0; i < m; i++) rowScalar(cp + <usize>i * ldcb, a + <usize>i * rs, cs, bp, k, w, biasp, accumulate);
     }
   }
 }
