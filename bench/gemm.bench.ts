@@ -65,22 +65,49 @@ async function main() {
     const A = rnn.tensor(randomArray(m * k, 5), [m, k]);
     const B = rnn.tensor(randomArray(k * n, 6), [k, n]);
     const tOp = await timeIt(() => rnn.ops.matmul(A, B));
-    const a = randomArray(m * k, 7), b = randomArray(k * n, 8), c = new Float32Array(m * n);
+    const a = randomArray(m * k, 7),
+      b = randomArray(k * n, 8),
+      c = new Float32Array(m * n);
     const tNaive = await timeIt(() => naive(c, a, b, m, k, n), { warmup: 1, reps: 3, minMs: 100 });
     await useTf('cpu');
-    const ta = tfCpu.tensor2d(a, [m, k]), tb = tfCpu.tensor2d(b, [k, n]);
+    const ta = tfCpu.tensor2d(a, [m, k]),
+      tb = tfCpu.tensor2d(b, [k, n]);
     const tTfCpu = await timeIt(() => tfCpu.tidy(() => tfCpu.matMul(ta, tb).dataSync()), { warmup: 1, reps: 3, minMs: 100 });
-    ta.dispose(); tb.dispose();
+    ta.dispose();
+    tb.dispose();
     const tfWasm = await useTf('wasm');
-    const wa = tfWasm.tensor2d(a, [m, k]), wb = tfWasm.tensor2d(b, [k, n]);
+    const wa = tfWasm.tensor2d(a, [m, k]),
+      wb = tfWasm.tensor2d(b, [k, n]);
     const tTfWasm = await timeIt(() => tfWasm.tidy(() => tfWasm.matMul(wa, wb).dataSync()));
-    wa.dispose(); wb.dispose();
+    wa.dispose();
+    wb.dispose();
     await useTf('cpu');
-    rows.push([name, fmt(g(tPacked)), fmt(g(tRelaxed)), fmt(g(tNN)), fmt(g(tNT)), fmt(g(tTN)), fmt(g(tOp)), fmt(g(tScalar)), fmt(g(tNaive)), fmt(g(tTfCpu)), fmt(g(tTfWasm))]);
-    ratios.push([name, fmt(tNaive / tPacked, 1) + '×', fmt(tTfCpu / tPacked, 1) + '×', fmt(tTfWasm / tPacked, 2) + '×', fmt(tTfWasm / tOp, 2) + '×']);
+    rows.push([
+      name,
+      fmt(g(tPacked)),
+      fmt(g(tRelaxed)),
+      fmt(g(tNN)),
+      fmt(g(tNT)),
+      fmt(g(tTN)),
+      fmt(g(tOp)),
+      fmt(g(tScalar)),
+      fmt(g(tNaive)),
+      fmt(g(tTfCpu)),
+      fmt(g(tTfWasm)),
+    ]);
+    ratios.push([
+      name,
+      `${fmt(tNaive / tPacked, 1)}×`,
+      `${fmt(tTfCpu / tPacked, 1)}×`,
+      `${fmt(tTfWasm / tPacked, 2)}×`,
+      `${fmt(tTfWasm / tOp, 2)}×`,
+    ]);
   }
   console.log('GFLOP/s, one thread (median of timed runs after warm-up)\n');
-  printTable(['shape', 'packed B', 'packed, relaxed FMA', 'nn', 'nt', 'tn', 'ops.matmul', 'scalar nn', 'naive JS', 'tfjs cpu', 'tfjs wasm'], rows);
+  printTable(
+    ['shape', 'packed B', 'packed, relaxed FMA', 'nn', 'nt', 'tn', 'ops.matmul', 'scalar nn', 'naive JS', 'tfjs cpu', 'tfjs wasm'],
+    rows,
+  );
   if (!relaxed) console.log('(relaxed SIMD: run Node with --experimental-wasm-relaxed-simd to measure it)');
   console.log('\nSpeed-up of rnn-wasm (SIMD, B packed once) over each peer; last column: the whole ops.matmul over tfjs wasm\n');
   printTable(['shape', 'vs naive JS', 'vs tfjs cpu', 'vs tfjs wasm', 'ops.matmul vs tfjs wasm'], ratios);

@@ -12,11 +12,31 @@ const peers = args.peers === 'none' ? [] : args.peers ? String(args.peers).split
 const reps = Number(args.reps ?? 5);
 
 type Kind = 'LSTM' | 'GRU' | 'RNN';
-interface Workload { id: string; what: string; kind: Kind; layers: number; I: number; H: number; B: number; T: number; train: boolean }
+interface Workload {
+  id: string;
+  what: string;
+  kind: Kind;
+  layers: number;
+  I: number;
+  H: number;
+  B: number;
+  T: number;
+  train: boolean;
+}
 const WORKLOADS: Workload[] = [
   { id: 'W1', what: 'LSTM inference, 1×64→256, B=1, T=100', kind: 'LSTM', layers: 1, I: 64, H: 256, B: 1, T: 100, train: false },
   { id: 'W2', what: 'LSTM inference, 2 layers 128→512, B=16, T=50', kind: 'LSTM', layers: 2, I: 128, H: 512, B: 16, T: 50, train: false },
-  { id: 'W3', what: 'LSTM train step, 128→256, B=32, T=50, Linear→10, MSE, Adam', kind: 'LSTM', layers: 1, I: 128, H: 256, B: 32, T: 50, train: true },
+  {
+    id: 'W3',
+    what: 'LSTM train step, 128→256, B=32, T=50, Linear→10, MSE, Adam',
+    kind: 'LSTM',
+    layers: 1,
+    I: 128,
+    H: 256,
+    B: 32,
+    T: 50,
+    train: true,
+  },
   { id: 'W4', what: 'GRU train step, as W3', kind: 'GRU', layers: 1, I: 128, H: 256, B: 32, T: 50, train: true },
   { id: 'W5', what: 'RNN (tanh) train step, as W3', kind: 'RNN', layers: 1, I: 128, H: 256, B: 32, T: 50, train: true },
 ];
@@ -48,21 +68,35 @@ async function peer(w: Workload, backend: 'cpu' | 'wasm'): Promise<{ run: () => 
   }
   const x = tf.tensor3d(randomArray(w.B * w.T * w.I, 3), [w.B, w.T, w.I]);
   if (!w.train) {
-    return { run: () => tf.tidy(() => (model.predict(x) as import('@tensorflow/tfjs').Tensor).dataSync()), dispose: () => { x.dispose(); model.dispose(); } };
+    return {
+      run: () => tf.tidy(() => (model.predict(x) as import('@tensorflow/tfjs').Tensor).dataSync()),
+      dispose: () => {
+        x.dispose();
+        model.dispose();
+      },
+    };
   }
   model.add(tf.layers.dense({ units: 10 }));
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
   const y = tf.tensor2d(randomArray(w.B * 10, 4), [w.B, 10]);
   return {
-    run: async () => { await model.trainOnBatch(x, y); },
-    dispose: () => { x.dispose(); y.dispose(); model.dispose(); },
+    run: async () => {
+      await model.trainOnBatch(x, y);
+    },
+    dispose: () => {
+      x.dispose();
+      y.dispose();
+      model.dispose();
+    },
   } as never;
 }
 
 async function main() {
   await rnn.init({ threads: Number(args.threads ?? 1) });
   const info = rnn.backendInfo();
-  console.log(`rnn-wasm ${info.version}, SIMD ${info.simd}, relaxed SIMD ${info.relaxedSimd}, ${info.threads} thread(s), Node ${process.version}\n`);
+  console.log(
+    `rnn-wasm ${info.version}, SIMD ${info.simd}, relaxed SIMD ${info.relaxedSimd}, ${info.threads} thread(s), Node ${process.version}\n`,
+  );
   const rows: string[][] = [];
   for (const w of WORKLOADS.filter((x) => only.includes(x.id))) {
     const t = await timeIt(ours(w), { warmup: 2, reps, minMs: 500 });

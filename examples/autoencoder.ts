@@ -6,7 +6,10 @@ import * as rnn from 'rnn-wasm';
 await rnn.init();
 rnn.manualSeed(2);
 let seed = 2024;
-const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296); // seeded data, reproducible figures
+const random = () => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed / 4294967296;
+}; // seeded data, reproducible figures
 const rand = (n: number) => Math.floor(random() * n);
 const seq = () => Array.from({ length: 3 + rand(4) }, () => 3 + rand(8));
 const ae = new rnn.Seq2Seq({ srcVocab: 11, tgtVocab: 11, embeddingDim: 16, hiddenSize: 48, encoder: 'lstm' });
@@ -22,11 +25,14 @@ for (let step = 1; step <= 1500; step++) {
 }
 const held = Array.from({ length: 200 }, seq);
 const rebuilt = ae.greedy(held);
-console.log(`exact reconstructions: ${((100 * rebuilt.filter((o, i) => o.tokens.join() === held[i].join()).length) / held.length).toFixed(1)}%`);
+console.log(
+  `exact reconstructions: ${((100 * rebuilt.filter((o, i) => o.tokens.join() === held[i].join()).length) / held.length).toFixed(1)}%`,
+);
 
 const codes = (x: number[][]) => rnn.noGrad(() => ae.code(x)).toArray();
 const H = 48;
-const dist = (a: Float32Array, b: Float32Array, i: number) => Math.sqrt(Array.from({ length: H }, (_, j) => (a[i * H + j] - b[i * H + j]) ** 2).reduce((x, y) => x + y));
+const dist = (a: Float32Array, b: Float32Array, i: number) =>
+  Math.sqrt(Array.from({ length: H }, (_, j) => (a[i * H + j] - b[i * H + j]) ** 2).reduce((x, y) => x + y));
 const near = held.map((s) => s.map((v, i) => (i === s.length - 1 ? 3 + ((v - 2) % 8) : v)));
 const far = held.map((s) => s.map(() => 3 + rand(8)));
 const [c, cn, cf] = [codes(held), codes(near), codes(far)];

@@ -55,7 +55,10 @@ function sample(prompt: string, n: number, temperature = 0.7): string {
       const p = rnn.ops.softmax(rnn.ops.mul(logits, 1 / temperature)).toArray();
       let u = Math.random();
       let c = 0;
-      while (c < V - 1 && (u -= p[c]) > 0) c++;
+      for (; c < V - 1; c++) {
+        u -= p[c];
+        if (u <= 0) break;
+      }
       outText += chars[c];
       next = [c];
     }
@@ -103,7 +106,14 @@ for (;;) {
   }
 }
 if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
-console.log(`trained ${step} steps in ${clock((performance.now() - t0) / 1000)}; final loss ${avg.toFixed(3)} (a uniform guess: ${Math.log(V).toFixed(3)})`);
+console.log(
+  `trained ${step} steps in ${clock((performance.now() - t0) / 1000)}; final loss ${avg.toFixed(3)} (a uniform guess: ${Math.log(V).toFixed(3)})`,
+);
 await rnn.saveFile(model, out);
 const back = await rnn.loadFile(out);
-console.log(`saved to ${out} (${back.parameters().reduce((a, p) => a + p.size, 0).toLocaleString('en')} parameters); reload it with rnn.loadFile('${out}')`);
+console.log(
+  `saved to ${out} (${back
+    .parameters()
+    .reduce((a, p) => a + p.size, 0)
+    .toLocaleString('en')} parameters); reload it with rnn.loadFile('${out}')`,
+);

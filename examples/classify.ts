@@ -40,7 +40,9 @@ const history = await rnn.fit(model, train, {
   earlyStopping: { patience: 3 },
   onProgress: (e) => {
     if (e.phase === 'epoch') {
-      console.log(`epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(3)} acc ${(100 * e.metric!).toFixed(1)}%  val loss ${e.valLoss!.toFixed(3)} val acc ${(100 * e.valMetric!).toFixed(1)}%  (${Math.round(e.sequencesPerSec)} seq/s)`);
+      console.log(
+        `epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(3)} acc ${(100 * e.metric!).toFixed(1)}%  val loss ${e.valLoss!.toFixed(3)} val acc ${(100 * e.valMetric!).toFixed(1)}%  (${Math.round(e.sequencesPerSec)} seq/s)`,
+      );
     }
   },
 });

@@ -8,7 +8,10 @@ import { ctcSample, editDistance, padFrames, type CtcSample } from './ctc-data.j
 await rnn.init();
 rnn.manualSeed(1);
 let seed = 12345;
-const rng = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+const rng = () => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed / 4294967296;
+};
 
 const gru = new rnn.GRU({ inputSize: 6, hiddenSize: 48, bidirectional: true });
 const head = new rnn.Linear({ inFeatures: 96, outFeatures: 5 });
@@ -25,7 +28,12 @@ const t0 = performance.now();
 for (let step = 1; step <= 300; step++) {
   const samples = Array.from({ length: 16 }, () => ctcSample(rng));
   const { lp, lengths } = run(samples);
-  const loss = rnn.ctcLoss(lp, samples.map((s) => s.labels), lengths, samples.map((s) => s.labels.length));
+  const loss = rnn.ctcLoss(
+    lp,
+    samples.map((s) => s.labels),
+    lengths,
+    samples.map((s) => s.labels.length),
+  );
   opt.zeroGrad();
   loss.backward();
   rnn.clipGradNorm(params, 5);
@@ -45,4 +53,6 @@ for (const [name, decoded] of [
   console.log(`${name}: label error rate ${((100 * errors) / total).toFixed(2)}% over ${held.length} held-out sequences`);
 }
 const show = rnn.ctcGreedyDecode(lp, lengths).slice(0, 3);
-held.slice(0, 3).forEach((s, i) => console.log(`  ${s.frames.length} frames: labels ${s.labels.join(' ')} -> decoded ${show[i].join(' ')}`));
+held
+  .slice(0, 3)
+  .forEach((s, i) => console.log(`  ${s.frames.length} frames: labels ${s.labels.join(' ')} -> decoded ${show[i].join(' ')}`));

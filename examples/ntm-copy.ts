@@ -27,12 +27,21 @@ for (let step = 1; step <= 4000; step++) {
   loss.backward();
   rnn.clipGradNorm(ntm.parameters(), 10);
   opt.step();
-  if (step % 500 === 0) console.log(`step ${step} (${((performance.now() - t0) / 1000).toFixed(0)} s): bit errors per sequence, length 6: ${bitErrors(6).toFixed(2)}`);
+  if (step % 500 === 0)
+    console.log(
+      `step ${step} (${((performance.now() - t0) / 1000).toFixed(0)} s): bit errors per sequence, length 6: ${bitErrors(6).toFixed(2)}`,
+    );
 }
-for (const L of [4, 6, 8, 10, 12]) console.log(`length ${L}${L > 6 ? ' (longer than any in training)' : ''}: ${bitErrors(L).toFixed(2)} bit errors per sequence of ${L * W} bits`);
+for (const L of [4, 6, 8, 10, 12])
+  console.log(
+    `length ${L}${L > 6 ? ' (longer than any in training)' : ''}: ${bitErrors(L).toFixed(2)} bit errors per sequence of ${L * W} bits`,
+  );
 
 const { x, T } = copyBatch(mulberry32(99), 1, 6, W);
 const { writeWeights, readWeights } = rnn.noGrad(() => ntm.forward(rnn.tensor(x, [1, T, W + 1])));
-const focus = (w: rnn.Tensor) => { const a = w.toArray(); return a.indexOf(Math.max(...a)); };
+const focus = (w: rnn.Tensor) => {
+  const a = w.toArray();
+  return a.indexOf(Math.max(...a));
+};
 console.log(`\nwrite head focus per step: ${writeWeights.map((ws) => focus(ws[0])).join(' ')}`);
 console.log(`read head focus per step:  ${readWeights.map((ws) => focus(ws[0])).join(' ')}`);

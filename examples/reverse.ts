@@ -6,18 +6,32 @@ import * as rnn from 'rnn-wasm';
 await rnn.init();
 rnn.manualSeed(1);
 let seed = 2024;
-const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296); // seeded data, reproducible figures
+const random = () => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed / 4294967296;
+}; // seeded data, reproducible figures
 const letters = 'abcdefgh';
 const toIds = (s: string) => [...s].map((c) => 3 + letters.indexOf(c)); // 0 pad, 1 bos, 2 eos
 const toText = (ids: number[]) => ids.map((i) => letters[i - 3] ?? '?').join('');
 const randomWord = () => Array.from({ length: 3 + Math.floor(random() * 6) }, () => letters[Math.floor(random() * 8)]).join('');
 
-const model = new rnn.Seq2Seq({ srcVocab: 11, tgtVocab: 11, embeddingDim: 16, hiddenSize: 64, encoder: 'gru', bidirectional: true, attention: 'general' });
+const model = new rnn.Seq2Seq({
+  srcVocab: 11,
+  tgtVocab: 11,
+  embeddingDim: 16,
+  hiddenSize: 64,
+  encoder: 'gru',
+  bidirectional: true,
+  attention: 'general',
+});
 const opt = new rnn.Adam(model.parameters(), { lr: 5e-3 });
 const t0 = performance.now();
 for (let step = 1; step <= 400; step++) {
   const words = Array.from({ length: 32 }, randomWord);
-  const loss = model.loss(words.map(toIds), words.map((w) => toIds([...w].reverse().join(''))));
+  const loss = model.loss(
+    words.map(toIds),
+    words.map((w) => toIds([...w].reverse().join(''))),
+  );
   opt.zeroGrad();
   loss.backward();
   rnn.clipGradNorm(model.parameters(), 5);
@@ -30,7 +44,9 @@ const test = Array.from({ length: 200 }, randomWord);
 const greedy = model.greedy(test.map(toIds));
 const beam = model.beamSearch(test.map(toIds), { beamWidth: 4 });
 const acc = (d: rnn.Decoded[]) => d.filter((o, i) => toText(o.tokens) === [...test[i]].reverse().join('')).length / test.length;
-console.log(`exact reversals on ${test.length} new words: greedy ${(100 * acc(greedy)).toFixed(1)}%, beam ${(100 * acc(beam)).toFixed(1)}%\n`);
+console.log(
+  `exact reversals on ${test.length} new words: greedy ${(100 * acc(greedy)).toFixed(1)}%, beam ${(100 * acc(beam)).toFixed(1)}%\n`,
+);
 
 const word = 'abcdefg';
 const [d] = model.greedy([toIds(word)]);

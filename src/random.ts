@@ -2,7 +2,10 @@
 // initialisation, dropout mask and shuffle is reproducible from manualSeed(seed), on every
 // engine and with either wasm build (the numbers are drawn here, in JavaScript).
 
-let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+let s0 = 0,
+  s1 = 0,
+  s2 = 0,
+  s3 = 0;
 let spare: number | null = null;
 
 function splitmix32(state: number): [number, number] {

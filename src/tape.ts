@@ -43,7 +43,7 @@ export function noGrad<T>(fn: () => T): T {
 /** Whether an op over these inputs must be recorded. @internal */
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   if (!enabled) return false;
-  for (const t of inputs) if (t && t.requiresGrad) return true;
+  for (const t of inputs) if (t?.requiresGrad) return true;
   return false;
 }
 

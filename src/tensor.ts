@@ -125,7 +125,9 @@ export class Tensor {
     let g: Float32Array;
     if (grad === undefined) {
       if (this.size !== 1) {
-        throw new Error(`backward: grad must be given for a tensor of shape ${fmtShape(this.shape)} (only a one-element tensor defaults to 1)`);
+        throw new Error(
+          `backward: grad must be given for a tensor of shape ${fmtShape(this.shape)} (only a one-element tensor defaults to 1)`,
+        );
       }
       g = new Float32Array([1]);
     } else if (grad instanceof Tensor) {
@@ -182,12 +184,15 @@ function flatten(data: NestedArray, shape: number[], out: Float32Array): void {
   let k = 0;
   const walk = (v: NestedArray, dim: number, path: number[]): void => {
     if (dim === shape.length) {
-      if (typeof v !== 'number') throw new Error(`tensor: element at [${path.join(',')}] must be a number, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+      if (typeof v !== 'number')
+        throw new Error(`tensor: element at [${path.join(',')}] must be a number, got ${Array.isArray(v) ? 'an array' : typeof v}`);
       out[k++] = v;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new Error(`tensor: ragged nested array: at [${path.join(',')}] expected ${shape[dim]} elements, got ${Array.isArray(v) ? v.length : typeof v}`);
+      throw new Error(
+        `tensor: ragged nested array: at [${path.join(',')}] expected ${shape[dim]} elements, got ${Array.isArray(v) ? v.length : typeof v}`,
+      );
     }
     for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, [...path, i]);
   };

@@ -11,8 +11,19 @@ import type { Kernels } from '../src/backend/kernels.js';
 
 const num = (v: number | string) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number));
 interface Case {
-  name: string; T: number; B: number; C: number; blank: number; zeroInfinity: boolean; logits: number[];
-  targets: number[][]; padded: number[]; S: number; inputLengths: number[]; targetLengths: number[]; R: number[];
+  name: string;
+  T: number;
+  B: number;
+  C: number;
+  blank: number;
+  zeroInfinity: boolean;
+  logits: number[];
+  targets: number[][];
+  padded: number[];
+  S: number;
+  inputLengths: number[];
+  targetLengths: number[];
+  R: number[];
   results: Record<string, { loss: (number | string)[]; grad: number[] | null }>;
 }
 const cases: Case[] = JSON.parse(readFileSync(new URL('./fixtures/ctc.json', import.meta.url), 'utf8'));
@@ -28,7 +39,11 @@ describe.each(cases.map((c) => [c.name, c] as const))('ctcLoss matches PyTorch: 
     const x = rnn.tensor(c.logits, [c.T, c.B, c.C], { requiresGrad: true });
     const lp = ops.logSoftmax(x, 2);
     const targets = c.name === 'concatenated' ? c.targets.flat() : rnn.tensor(c.padded, [c.B, c.S]);
-    const loss = rnn.ctcLoss(lp, targets, c.inputLengths, c.targetLengths, { blank: c.blank, reduction: red, zeroInfinity: c.zeroInfinity });
+    const loss = rnn.ctcLoss(lp, targets, c.inputLengths, c.targetLengths, {
+      blank: c.blank,
+      reduction: red,
+      zeroInfinity: c.zeroInfinity,
+    });
     const want = c.results[red];
     expectClose(loss.data, want.loss.map(num), { rtol: 1e-4, atol: 1e-5 });
     if (!want.grad) return;
@@ -65,7 +80,13 @@ function bruteForce(lp: Float32Array, T: number, C: number, target: number[], bl
 }
 
 describe('ctcLoss, other checks', () => {
-  test.each([[[1, 2], 4], [[1, 1], 5], [[2], 3], [[], 4], [[2, 1, 2], 6]] as [number[], number][])('equals the brute-force sum over all alignments: target %j, T=%i', (target, T) => {
+  test.each([
+    [[1, 2], 4],
+    [[1, 1], 5],
+    [[2], 3],
+    [[], 4],
+    [[2, 1, 2], 6],
+  ] as [number[], number][])('equals the brute-force sum over all alignments: target %j, T=%i', (target, T) => {
     const C = 3;
     rnn.manualSeed(T * 10 + target.length);
     const lp = ops.logSoftmax(rnn.randn([T, 1, C]), 2);
@@ -75,12 +96,18 @@ describe('ctcLoss, other checks', () => {
   test('finite differences through logSoftmax, with differing lengths and repeats', () => {
     rnn.manualSeed(3);
     gradCheck((x) => rnn.ctcLoss(ops.logSoftmax(x, 2), [[1, 1, 2], [3]], [6, 4], [3, 1]), [rnn.randn([6, 2, 4], { requiresGrad: true })]);
-    gradCheck((lp) => rnn.ctcLoss(lp, [[2, 1]], [5], [2], { reduction: 'sum' }), [ops.logSoftmax(rnn.randn([5, 1, 3]), 2).detach()].map((t) => rnn.tensor(t.toArray(), t.shape as number[], { requiresGrad: true })));
+    gradCheck(
+      (lp) => rnn.ctcLoss(lp, [[2, 1]], [5], [2], { reduction: 'sum' }),
+      [ops.logSoftmax(rnn.randn([5, 1, 3]), 2).detach()].map((t) => rnn.tensor(t.toArray(), t.shape as number[], { requiresGrad: true })),
+    );
   });
   test('the kernel matches its float64 reference on both builds', () => {
     const [T, B, C] = [9, 3, 5];
     const rng = seeded(4);
-    const logits = rnn.tensor(Float32Array.from({ length: T * B * C }, () => rng() * 4 - 2), [T, B, C]);
+    const logits = rnn.tensor(
+      Float32Array.from({ length: T * B * C }, () => rng() * 4 - 2),
+      [T, B, C],
+    );
     const lp = ops.logSoftmax(logits, 2).data;
     const labels = new Int32Array([1, 3, 3, 2]);
     for (const { k } of builds) {
@@ -88,7 +115,12 @@ describe('ctcLoss, other checks', () => {
       const wantNll = refCtc(want, Float64Array.from(lp), labels, T, B, C, 1, 4, 0);
       const lab = new Float32Array(labels.buffer.slice(0));
       const work = new Float32Array(k.ctc_work_size(T, C, 4));
-      const { out, result } = runKernel(k, 'ctc_loss_forward_backward', [new Float32Array(T * B * C), work, lp, lab], [T, B, C, 1, 4, 0, 1]);
+      const { out, result } = runKernel(
+        k,
+        'ctc_loss_forward_backward',
+        [new Float32Array(T * B * C), work, lp, lab],
+        [T, B, C, 1, 4, 0, 1],
+      );
       expect(result).toBeCloseTo(wantNll, 4);
       expectClose(out[0], want, { rtol: 1e-4, atol: 1e-6 });
     }
@@ -96,23 +128,37 @@ describe('ctcLoss, other checks', () => {
   test('bad arguments are named', () => {
     const lp = ops.logSoftmax(rnn.zeros([4, 2, 3]), 2);
     expect(() => rnn.ctcLoss(lp, [[1], [2]], [4, 5], [1, 1])).toThrow('ctcLoss: inputLengths[1] must be an integer in 0..4, got 5');
-    expect(() => rnn.ctcLoss(lp, [[1], [0]], [4, 4], [1, 1])).toThrow('ctcLoss: targets[1][0] must be a label in [0, 2] other than the blank 0, got 0');
+    expect(() => rnn.ctcLoss(lp, [[1], [0]], [4, 4], [1, 1])).toThrow(
+      'ctcLoss: targets[1][0] must be a label in [0, 2] other than the blank 0, got 0',
+    );
     expect(() => rnn.ctcLoss(lp, [1, 2], [4, 4], [1, 2])).toThrow('concatenated targets must hold sum(targetLengths) = 3 labels, got 2');
-    expect(() => rnn.ctcLoss(rnn.zeros([4, 3]), [[1]], [4], [1])).toThrow('ctcLoss: logProbs must be [T,B,C] (time-major log-softmax), got [4,3]');
+    expect(() => rnn.ctcLoss(rnn.zeros([4, 3]), [[1]], [4], [1])).toThrow(
+      'ctcLoss: logProbs must be [T,B,C] (time-major log-softmax), got [4,3]',
+    );
   });
 });
 
 describe('decoding', () => {
   // one-hot-ish log-probabilities from a path of classes
   const fromPath = (paths: number[][], C: number, sharp = 5) => {
-    const T = paths[0].length, B = paths.length;
+    const T = paths[0].length,
+      B = paths.length;
     const d = new Float32Array(T * B * C);
     paths.forEach((p, b) => p.forEach((c, t) => (d[(t * B + b) * C + c] = sharp)));
     return ops.logSoftmax(rnn.tensor(d, [T, B, C]), 2);
   };
   test('greedy collapses repeats, drops blanks, keeps blank-separated repeats, respects lengths', () => {
-    const lp = fromPath([[0, 1, 1, 0, 1, 2, 2, 0], [3, 3, 3, 0, 0, 2, 1, 1]], 4);
-    expect(rnn.ctcGreedyDecode(lp)).toEqual([[1, 1, 2], [3, 2, 1]]);
+    const lp = fromPath(
+      [
+        [0, 1, 1, 0, 1, 2, 2, 0],
+        [3, 3, 3, 0, 0, 2, 1, 1],
+      ],
+      4,
+    );
+    expect(rnn.ctcGreedyDecode(lp)).toEqual([
+      [1, 1, 2],
+      [3, 2, 1],
+    ]);
     expect(rnn.ctcGreedyDecode(lp, [3, 6])).toEqual([[1], [3, 2]]);
     expect(rnn.ctcGreedyDecode(fromPath([[2, 2, 0, 1]], 3), undefined, { blank: 2 })).toEqual([[0, 1]]);
   });

@@ -12,7 +12,11 @@ function sequences(n: number, seed: number): number[][] {
   return Array.from({ length: n }, () => Array.from({ length: 3 + Math.floor(rng() * 8) }, () => Math.floor(rng() * 6)));
 }
 const tagger = (out: number) =>
-  new rnn.Sequential(new rnn.Embedding({ numEmbeddings: 6, embeddingDim: 8 }), new rnn.GRU({ inputSize: 8, hiddenSize: 24 }), new rnn.Linear({ inFeatures: 24, outFeatures: out }));
+  new rnn.Sequential(
+    new rnn.Embedding({ numEmbeddings: 6, embeddingDim: 8 }),
+    new rnn.GRU({ inputSize: 8, hiddenSize: 24 }),
+    new rnn.Linear({ inFeatures: 24, outFeatures: out }),
+  );
 
 describe('fit', () => {
   test('many-to-one on variable-length sequences: recalls the first token (chance loss ln 6 = 1.79)', async () => {
@@ -47,7 +51,11 @@ describe('fit', () => {
     const targets = inputs.map((s) => [s.reduce((a, v) => a + v[0], 0) / s.length]);
     const variance = targets.reduce((a, [t]) => a + t * t, 0) / targets.length;
     const model = new rnn.Sequential(new rnn.LSTM({ inputSize: 2, hiddenSize: 16 }), new rnn.Linear({ inFeatures: 16, outFeatures: 1 }));
-    const h = await rnn.fit(model, { inputs, targets }, { epochs: 25, loss: 'mse', optimizer: new rnn.Adam(model.parameters(), { lr: 1e-2 }) });
+    const h = await rnn.fit(
+      model,
+      { inputs, targets },
+      { epochs: 25, loss: 'mse', optimizer: new rnn.Adam(model.parameters(), { lr: 1e-2 }) },
+    );
     expect(h.loss[h.loss.length - 1]).toBeLessThan(variance / 5);
   });
   test('progress events, abort, early stopping, scheduler', async () => {
@@ -58,7 +66,8 @@ describe('fit', () => {
     const events: rnn.ProgressEvent[] = [];
     const ac = new AbortController();
     const h = await rnn.fit(model, data, {
-      epochs: 5, batchSize: 16,
+      epochs: 5,
+      batchSize: 16,
       onProgress: (e) => {
         events.push(e);
         if (events.length === 6) ac.abort();
@@ -73,7 +82,13 @@ describe('fit', () => {
     expect(h.epochs).toBe(2);
     const opt = new rnn.SGD(model.parameters(), { lr: 0 });
     const sched = new rnn.StepLR(opt, { stepSize: 1, gamma: 0.5 });
-    const h2 = await rnn.fit(model, data, { epochs: 10, optimizer: opt, validationData: data, earlyStopping: { patience: 2 }, scheduler: sched });
+    const h2 = await rnn.fit(model, data, {
+      epochs: 10,
+      optimizer: opt,
+      validationData: data,
+      earlyStopping: { patience: 2 },
+      scheduler: sched,
+    });
     expect(h2.stoppedEarly).toBe(true);
     expect(h2.epochs).toBe(3);
     expect(h2.valLoss).toHaveLength(3);
@@ -84,7 +99,9 @@ describe('fit', () => {
     const inputs = sequences(40, 7);
     let calls = 0;
     const loss = (o: rnn.Tensor) => (++calls === 2 ? rnn.ops.mul(rnn.ops.sum(o), NaN) : rnn.ops.mean(o));
-    await expect(rnn.fit(model, { inputs, targets: inputs.map(() => 0) }, { batchSize: 16, loss })).rejects.toThrow('fit: the loss is NaN at epoch 1, batch 2');
+    await expect(rnn.fit(model, { inputs, targets: inputs.map(() => 0) }, { batchSize: 16, loss })).rejects.toThrow(
+      'fit: the loss is NaN at epoch 1, batch 2',
+    );
     calls = 0;
     const h = await rnn.fit(model, { inputs, targets: inputs.map(() => 0) }, { batchSize: 16, loss, skipNonFinite: true });
     expect(h.skippedBatches).toBe(1);
@@ -93,12 +110,23 @@ describe('fit', () => {
     const model = tagger(6);
     await expect(rnn.fit(model, { inputs: [[1, 2]], targets: [] })).rejects.toThrow('fit: data: inputs has 1 sequences but targets has 0');
     await expect(rnn.fit(model, { inputs: [[1, 2], []], targets: [0, 1] })).rejects.toThrow('fit: inputs[1] must be a non-empty array');
-    await expect(rnn.fit(model, { inputs: [[1, 9]], targets: [0] })).rejects.toThrow('embedding: ids[1] must be an integer in [0, 5], got 9');
-    await expect(rnn.fit(model, { inputs: [[1, 2]], targets: [[0]] })).rejects.toThrow('targets[0] must hold one class per step (2), got 1');
+    await expect(rnn.fit(model, { inputs: [[1, 9]], targets: [0] })).rejects.toThrow(
+      'embedding: ids[1] must be an integer in [0, 5], got 9',
+    );
+    await expect(rnn.fit(model, { inputs: [[1, 2]], targets: [[0]] })).rejects.toThrow(
+      'targets[0] must hold one class per step (2), got 1',
+    );
     const timeMajor = new rnn.Sequential(new rnn.LSTM({ inputSize: 2, hiddenSize: 3, batchFirst: false }));
-    await expect(rnn.fit(timeMajor, { inputs: [[[1, 2]]], targets: [0] })).rejects.toThrow('fit: batches are padded as [B,T,F], but model.0 (LSTM) has batchFirst: false');
-    const jordan = new rnn.Sequential(new rnn.Linear({ inFeatures: 2, outFeatures: 2 }), new rnn.JordanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 2, batchFirst: false }));
-    await expect(rnn.fit(jordan, { inputs: [[[1, 2]]], targets: [0] })).rejects.toThrow('fit: batches are padded as [B,T,F], but model.1 (JordanRNN) has batchFirst: false');
+    await expect(rnn.fit(timeMajor, { inputs: [[[1, 2]]], targets: [0] })).rejects.toThrow(
+      'fit: batches are padded as [B,T,F], but model.0 (LSTM) has batchFirst: false',
+    );
+    const jordan = new rnn.Sequential(
+      new rnn.Linear({ inFeatures: 2, outFeatures: 2 }),
+      new rnn.JordanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 2, batchFirst: false }),
+    );
+    await expect(rnn.fit(jordan, { inputs: [[[1, 2]]], targets: [0] })).rejects.toThrow(
+      'fit: batches are padded as [B,T,F], but model.1 (JordanRNN) has batchFirst: false',
+    );
     expect(() => rnn.evaluate(jordan, { inputs: [[[1, 2]]], targets: [0] })).toThrow('evaluate: batches are padded');
     expect(() => rnn.predict(jordan, [[[1, 2]]])).toThrow('predict: batches are padded');
   });

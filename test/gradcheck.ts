@@ -45,14 +45,19 @@ export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
     if (leaf.size <= elementwiseUpTo) {
       for (let i = 0; i < leaf.size; i++) {
         const fd = (shifted((d) => (d[i] += eps)) - shifted((d) => (d[i] -= eps))) / (2 * eps);
-        expect(Math.abs(fd - g[i]), `input ${idx} element ${i}: finite difference ${fd}, backward ${g[i]}`).toBeLessThanOrEqual(atol + rtol * Math.abs(fd));
+        expect(Math.abs(fd - g[i]), `input ${idx} element ${i}: finite difference ${fd}, backward ${g[i]}`).toBeLessThanOrEqual(
+          atol + rtol * Math.abs(fd),
+        );
       }
     }
     const v = Float32Array.from({ length: leaf.size }, () => rng() * 2 - 1);
     let dot = 0;
     for (let i = 0; i < v.length; i++) dot += g[i] * v[i];
-    const fd = (shifted((d) => d.forEach((_, i) => (d[i] += eps * v[i]))) - shifted((d) => d.forEach((_, i) => (d[i] -= eps * v[i])))) / (2 * eps);
-    expect(Math.abs(fd - dot), `input ${idx} direction: finite difference ${fd}, backward ${dot}`).toBeLessThanOrEqual(atol * Math.sqrt(leaf.size) + rtol * Math.abs(fd));
+    const fd =
+      (shifted((d) => d.forEach((_, i) => (d[i] += eps * v[i]))) - shifted((d) => d.forEach((_, i) => (d[i] -= eps * v[i])))) / (2 * eps);
+    expect(Math.abs(fd - dot), `input ${idx} direction: finite difference ${fd}, backward ${dot}`).toBeLessThanOrEqual(
+      atol * Math.sqrt(leaf.size) + rtol * Math.abs(fd),
+    );
   });
 }
 
@@ -81,12 +86,16 @@ export function gradCheckTensors(loss: () => Tensor, tensors: [string, Tensor][]
     for (let e = 0; e < n; e++) {
       const i = Math.floor((e * d.length) / n);
       const fd = (at((j) => (j === i ? eps : 0)) - at((j) => (j === i ? -eps : 0))) / (2 * eps);
-      expect(Math.abs(fd - g[i]), `${name}[${i}]: finite difference ${fd}, backward ${g[i]}`).toBeLessThanOrEqual(atol + rtol * Math.abs(fd));
+      expect(Math.abs(fd - g[i]), `${name}[${i}]: finite difference ${fd}, backward ${g[i]}`).toBeLessThanOrEqual(
+        atol + rtol * Math.abs(fd),
+      );
     }
     const v = Float32Array.from({ length: d.length }, () => rng() * 2 - 1);
     let dot = 0;
     for (let i = 0; i < v.length; i++) dot += g[i] * v[i];
     const fd = (at((i) => eps * v[i]) - at((i) => -eps * v[i])) / (2 * eps);
-    expect(Math.abs(fd - dot), `${name} direction: finite difference ${fd}, backward ${dot}`).toBeLessThanOrEqual(atol * Math.sqrt(d.length) + rtol * Math.abs(fd));
+    expect(Math.abs(fd - dot), `${name} direction: finite difference ${fd}, backward ${dot}`).toBeLessThanOrEqual(
+      atol * Math.sqrt(d.length) + rtol * Math.abs(fd),
+    );
   }
 }

@@ -50,7 +50,10 @@ export async function loadBuilds(): Promise<{ name: string; k: Kernels }[]> {
  * pointers followed by the scalars, and returns the buffers as the kernel left them plus its result.
  */
 export function runKernel(
-  k: Kernels, name: keyof Kernels, buffers: (Float32Array | null)[], scalars: (number | boolean)[] = [],
+  k: Kernels,
+  name: keyof Kernels,
+  buffers: (Float32Array | null)[],
+  scalars: (number | boolean)[] = [],
 ): { out: Float32Array[]; result: number } {
   const arena = new Arena(k);
   return arena.scoped((a) => {

@@ -5,4 +5,3 @@ test('init() picks the SIMD build where the engine has SIMD (Node 20 has)', asyn
   await rnn.init();
   expect(rnn.backendInfo()).toEqual({ simd: true, relaxedSimd: false, threads: 1, version: expect.any(String) });
 });
-

@@ -17,7 +17,10 @@ test('README quick start', async () => {
     expect(hN.shape).toEqual([2, 4, 32]);
     expect(cN!.shape).toEqual([2, 4, 32]);
     const loss = rnn.crossEntropy(head.forward(output), targets);
-    opt.zeroGrad(); loss.backward(); rnn.clipGradNorm(lstm.parameters(), 1); opt.step();
+    opt.zeroGrad();
+    loss.backward();
+    rnn.clipGradNorm(lstm.parameters(), 1);
+    opt.step();
     losses.push(loss.item());
   }
   // chance is ln 3 = 1.0986 (three classes, balanced); the model memorises the labels of the valid steps

@@ -20,16 +20,35 @@ const CASES: Record<string, [() => rnn.Module, Run]> = {
   RNN: [() => new rnn.RNN({ inputSize: 3, hiddenSize: 5, nonlinearity: 'relu', numLayers: 2, bidirectional: true }), recurrent],
   LSTM: [() => new rnn.LSTM({ inputSize: 3, hiddenSize: 5, projSize: 2, peephole: true }), recurrent],
   GRU: [() => new rnn.GRU({ inputSize: 3, hiddenSize: 5, resetAfter: false }), recurrent],
-  JordanRNN: [() => new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 2, nonlinearity: 'relu', outputActivation: 'tanh' }), recurrent],
+  JordanRNN: [
+    () => new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 2, nonlinearity: 'relu', outputActivation: 'tanh' }),
+    recurrent,
+  ],
   Linear: [() => new rnn.Linear({ inFeatures: 3, outFeatures: 4, bias: false }), (m) => [(m as rnn.Linear).forward(x3())]],
-  Embedding: [() => new rnn.Embedding({ numEmbeddings: 7, embeddingDim: 3 }), (m) => [(m as rnn.Embedding).forward([[1, 6, 0], [2, 2, 3]])]],
+  Embedding: [
+    () => new rnn.Embedding({ numEmbeddings: 7, embeddingDim: 3 }),
+    (m) => [
+      (m as rnn.Embedding).forward([
+        [1, 6, 0],
+        [2, 2, 3],
+      ]),
+    ],
+  ],
   Dropout: [() => new rnn.Dropout({ p: 0.25 }), (m) => [(m as rnn.Dropout).forward(x3())]],
   Sequential: [
-    () => new rnn.Sequential(new rnn.GRU({ inputSize: 3, hiddenSize: 4 }), new rnn.Dropout({ p: 0.1 }), new rnn.Linear({ inFeatures: 4, outFeatures: 2 })),
+    () =>
+      new rnn.Sequential(
+        new rnn.GRU({ inputSize: 3, hiddenSize: 4 }),
+        new rnn.Dropout({ p: 0.1 }),
+        new rnn.Linear({ inFeatures: 4, outFeatures: 2 }),
+      ),
     (m) => [(m as rnn.Sequential).forward(x3()) as rnn.Tensor],
   ],
   Bidirectional: [() => new rnn.Bidirectional(new rnn.LSTM({ inputSize: 3, hiddenSize: 4 }), { mergeMode: 'ave' }), recurrent],
-  RNNCell: [() => new rnn.RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu' }), (m) => [(m as rnn.RNNCell).forward(rnn.randn([2, 3]), rnn.randn([2, 4]))]],
+  RNNCell: [
+    () => new rnn.RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu' }),
+    (m) => [(m as rnn.RNNCell).forward(rnn.randn([2, 3]), rnn.randn([2, 4]))],
+  ],
   LSTMCell: [
     () => new rnn.LSTMCell({ inputSize: 3, hiddenSize: 4 }),
     (m) => {
@@ -37,7 +56,10 @@ const CASES: Record<string, [() => rnn.Module, Run]> = {
       return [s.h, s.c];
     },
   ],
-  GRUCell: [() => new rnn.GRUCell({ inputSize: 3, hiddenSize: 4, resetAfter: false }), (m) => [(m as rnn.GRUCell).forward(rnn.randn([2, 3]), rnn.randn([2, 4]))]],
+  GRUCell: [
+    () => new rnn.GRUCell({ inputSize: 3, hiddenSize: 4, resetAfter: false }),
+    (m) => [(m as rnn.GRUCell).forward(rnn.randn([2, 3]), rnn.randn([2, 4]))],
+  ],
   Attention: [
     () => new rnn.Attention({ kind: 'additive', querySize: 3, keySize: 4, hiddenSize: 5 }),
     (m) => {
@@ -46,8 +68,21 @@ const CASES: Record<string, [() => rnn.Module, Run]> = {
     },
   ],
   Seq2Seq: [
-    () => new rnn.Seq2Seq({ srcVocab: 9, tgtVocab: 8, embeddingDim: 4, hiddenSize: 6, encoder: 'gru', bidirectional: true, attention: 'general' }),
-    (m) => [(m as rnn.Seq2Seq).forward(rnn.tensor([3, 4, 5, 0, 6, 7, 8, 3], [2, 4]), rnn.tensor([1, 3, 4, 1, 5, 6], [2, 3]), { srcLengths: [3, 4] }).logits],
+    () =>
+      new rnn.Seq2Seq({
+        srcVocab: 9,
+        tgtVocab: 8,
+        embeddingDim: 4,
+        hiddenSize: 6,
+        encoder: 'gru',
+        bidirectional: true,
+        attention: 'general',
+      }),
+    (m) => [
+      (m as rnn.Seq2Seq).forward(rnn.tensor([3, 4, 5, 0, 6, 7, 8, 3], [2, 4]), rnn.tensor([1, 3, 4, 1, 5, 6], [2, 3]), {
+        srcLengths: [3, 4],
+      }).logits,
+    ],
   ],
   NTM: [
     () => new rnn.NTM({ inputSize: 3, outputSize: 2, controllerSize: 8, memorySize: 6, memoryWidth: 4, readHeads: 2 }),

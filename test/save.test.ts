@@ -9,11 +9,28 @@ beforeAll(async () => {
 });
 
 const models: [string, () => rnn.Module, number[]][] = [
-  ['RNN relu, 2 layers, bidirectional', () => new rnn.RNN({ inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, nonlinearity: 'relu' }), [2, 4, 3]],
-  ['LSTM peephole + projection', () => new rnn.LSTM({ inputSize: 3, hiddenSize: 6, projSize: 2, peephole: true, batchFirst: false }), [4, 2, 3]],
+  [
+    'RNN relu, 2 layers, bidirectional',
+    () => new rnn.RNN({ inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, nonlinearity: 'relu' }),
+    [2, 4, 3],
+  ],
+  [
+    'LSTM peephole + projection',
+    () => new rnn.LSTM({ inputSize: 3, hiddenSize: 6, projSize: 2, peephole: true, batchFirst: false }),
+    [4, 2, 3],
+  ],
   ['GRU reset before', () => new rnn.GRU({ inputSize: 3, hiddenSize: 5, resetAfter: false }), [2, 4, 3]],
   ['JordanRNN softmax', () => new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 4, outputActivation: 'softmax' }), [2, 4, 3]],
-  ['Sequential(LSTM, Dropout, Linear)', () => new rnn.Sequential(new rnn.LSTM({ inputSize: 3, hiddenSize: 5 }), new rnn.Dropout({ p: 0.3 }), new rnn.Linear({ inFeatures: 5, outFeatures: 2 })), [2, 4, 3]],
+  [
+    'Sequential(LSTM, Dropout, Linear)',
+    () =>
+      new rnn.Sequential(
+        new rnn.LSTM({ inputSize: 3, hiddenSize: 5 }),
+        new rnn.Dropout({ p: 0.3 }),
+        new rnn.Linear({ inFeatures: 5, outFeatures: 2 }),
+      ),
+    [2, 4, 3],
+  ],
   ['Bidirectional(GRU, sum)', () => new rnn.Bidirectional(new rnn.GRU({ inputSize: 3, hiddenSize: 5 }), { mergeMode: 'sum' }), [2, 4, 3]],
 ];
 
@@ -66,9 +83,15 @@ describe('save and load', () => {
     expect(() => rnn.load({ ...saved, version: 99 })).toThrow('file format version 99 is not supported (this build reads version 1)');
     expect(() => rnn.load({ ...saved, model: { type: '__proto__', config: {} } })).toThrow("'__proto__' is not a known module type");
     expect(() => rnn.load({ ...saved, model: { type: 'constructor', config: {} } })).toThrow('is not a known module type');
-    expect(() => rnn.load({ ...saved, model: { type: 'GRU', config: { inputSize: 2, hiddenSize: -3 } } })).toThrow('load: cannot build model (GRU): GRU: hiddenSize must be a positive integer, got -3');
-    expect(() => rnn.load({ ...saved, model: { type: 'GRU', config: { inputSize: 2, hiddenSize: 4 } } })).toThrow(/'weight_ih_l0' has shape \[12,2\] in the model but \[9,2\] in the dict/);
-    expect(() => rnn.load({ ...saved, tensors: saved.tensors.slice(1) })).toThrow(/the weights hold \d+ values but the tensors describe \d+/);
+    expect(() => rnn.load({ ...saved, model: { type: 'GRU', config: { inputSize: 2, hiddenSize: -3 } } })).toThrow(
+      'load: cannot build model (GRU): GRU: hiddenSize must be a positive integer, got -3',
+    );
+    expect(() => rnn.load({ ...saved, model: { type: 'GRU', config: { inputSize: 2, hiddenSize: 4 } } })).toThrow(
+      /'weight_ih_l0' has shape \[12,2\] in the model but \[9,2\] in the dict/,
+    );
+    expect(() => rnn.load({ ...saved, tensors: saved.tensors.slice(1) })).toThrow(
+      /the weights hold \d+ values but the tensors describe \d+/,
+    );
     const hostile = JSON.parse('{"inputSize": 2, "hiddenSize": 3, "__proto__": 1, "constructor": 5}');
     const polluted = rnn.load({ ...saved, model: { type: 'GRU', config: hostile } });
     expect(polluted).toBeInstanceOf(rnn.GRU);

@@ -10,7 +10,14 @@ describe('tensor creation', () => {
   test('flat data with a shape, nested arrays, typed arrays, scalars', () => {
     const a = rnn.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     expect(a.shape).toEqual([2, 3]);
-    expect(rnn.tensor([[1, 2, 3], [4, 5, 6]]).toNested()).toEqual(a.toNested());
+    expect(
+      rnn
+        .tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ])
+        .toNested(),
+    ).toEqual(a.toNested());
     expect(rnn.tensor(new Float32Array([1, 2])).shape).toEqual([2]);
     expect(rnn.tensor(5).shape).toEqual([]);
     expect(rnn.tensor(5).item()).toBe(5);

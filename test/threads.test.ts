@@ -16,10 +16,23 @@ describe('two threads', () => {
   test('backendInfo reports them', () => {
     expect(rnn.backendInfo().threads).toBe(2);
   });
-  test.each([[33, 65, 70], [64, 257, 131], [5, 300, 513], [128, 128, 9]])('matmul %i×%i·%i and its gradients match the reference', (m, k, n) => {
+  test.each([
+    [33, 65, 70],
+    [64, 257, 131],
+    [5, 300, 513],
+    [128, 128, 9],
+  ])('matmul %i×%i·%i and its gradients match the reference', (m, k, n) => {
     const rng = seeded(m + k + n);
-    const a = rnn.tensor(Float32Array.from({ length: m * k }, () => rng() * 2 - 1), [m, k], { requiresGrad: true });
-    const b = rnn.tensor(Float32Array.from({ length: k * n }, () => rng() * 2 - 1), [k, n], { requiresGrad: true });
+    const a = rnn.tensor(
+      Float32Array.from({ length: m * k }, () => rng() * 2 - 1),
+      [m, k],
+      { requiresGrad: true },
+    );
+    const b = rnn.tensor(
+      Float32Array.from({ length: k * n }, () => rng() * 2 - 1),
+      [k, n],
+      { requiresGrad: true },
+    );
     const c = ops.matmul(a, b);
     const want = new Float32Array(m * n);
     ref.gemm_nn(want, a.data, b.data, null, m, k, n, false);

@@ -57,13 +57,29 @@ describe('loss semantics', () => {
   test('mask and ignoreIndex exclude positions; mean divides by the included count; none included gives 0 and a zero gradient', () => {
     rnn.manualSeed(1);
     const x = rnn.randn([2, 3, 4], { requiresGrad: true });
-    const t = [[1, 2, 3], [0, 1, 2]];
-    const masked = rnn.crossEntropy(x, t, { mask: [[1, 1, 0], [1, 0, 0]] });
-    const ignored = rnn.crossEntropy(x, [[1, 2, -100], [0, -100, -100]]);
+    const t = [
+      [1, 2, 3],
+      [0, 1, 2],
+    ];
+    const masked = rnn.crossEntropy(x, t, {
+      mask: [
+        [1, 1, 0],
+        [1, 0, 0],
+      ],
+    });
+    const ignored = rnn.crossEntropy(x, [
+      [1, 2, -100],
+      [0, -100, -100],
+    ]);
     expectClose(masked.data, ignored.data, tol);
     const none = rnn.crossEntropy(x, t, { reduction: 'none' }).data;
     expectClose(masked.data, [(none[0] + none[1] + none[3]) / 3], tol);
-    const empty = rnn.crossEntropy(x, t, { mask: [[0, 0, 0], [0, 0, 0]] });
+    const empty = rnn.crossEntropy(x, t, {
+      mask: [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    });
     expect(empty.item()).toBe(0);
     empty.backward();
     expect(x.grad!.data.every((v) => v === 0)).toBe(true);
@@ -74,9 +90,32 @@ describe('loss semantics', () => {
   });
   test('finite differences for every loss', () => {
     rnn.manualSeed(2);
-    gradCheck((x) => rnn.crossEntropy(x, [[0, 2, 1], [3, 3, 0]], { labelSmoothing: 0.2, mask: [[1, 0, 1], [1, 1, 1]] }), [rnn.randn([2, 3, 4], { requiresGrad: true })]);
-    gradCheck((a, b) => rnn.mse(a, b, { reduction: 'sum' }), [rnn.randn([3, 5], { requiresGrad: true }), rnn.randn([3, 5], { requiresGrad: true })]);
-    gradCheck((z) => rnn.bceWithLogits(z, rnn.tensor([1, 0, 1, 0, 1], [5]), { reduction: 'none' }), [rnn.randn([5], { requiresGrad: true })]);
+    gradCheck(
+      (x) =>
+        rnn.crossEntropy(
+          x,
+          [
+            [0, 2, 1],
+            [3, 3, 0],
+          ],
+          {
+            labelSmoothing: 0.2,
+            mask: [
+              [1, 0, 1],
+              [1, 1, 1],
+            ],
+          },
+        ),
+      [rnn.randn([2, 3, 4], { requiresGrad: true })],
+    );
+    gradCheck(
+      (a, b) => rnn.mse(a, b, { reduction: 'sum' }),
+      [rnn.randn([3, 5], { requiresGrad: true }), rnn.randn([3, 5], { requiresGrad: true })],
+    );
+    gradCheck(
+      (z) => rnn.bceWithLogits(z, rnn.tensor([1, 0, 1, 0, 1], [5]), { reduction: 'none' }),
+      [rnn.randn([5], { requiresGrad: true })],
+    );
   });
   test('bad targets name the argument and the range', () => {
     const x = rnn.zeros([2, 3]);
@@ -84,14 +123,20 @@ describe('loss semantics', () => {
     expect(() => rnn.crossEntropy(x, [0])).toThrow('targets must hold 2 class indices (one per position), got 1');
     expect(() => rnn.crossEntropy(x, [0, 1.5])).toThrow('targets[1] must be an integer, got 1.5');
     expect(() => rnn.crossEntropy(rnn.tensor([NaN, 0, 0], [1, 3]), [0])).toThrow('crossEntropy: logits contains NaN at flat index 0');
-    expect(() => rnn.crossEntropy(x, [0, 1], { reduction: 'avg' as 'mean' })).toThrow("reduction must be 'none', 'mean' or 'sum', got 'avg'");
+    expect(() => rnn.crossEntropy(x, [0, 1], { reduction: 'avg' as 'mean' })).toThrow(
+      "reduction must be 'none', 'mean' or 'sum', got 'avg'",
+    );
     expect(() => rnn.mse(rnn.zeros([2]), rnn.zeros([3]))).toThrow('mse: pred [2] and target [3] must have the same shape');
   });
 });
 
 describe('optimisers match PyTorch over 4 steps', () => {
   const ctors: Record<string, new (p: rnn.Tensor[], o: never) => rnn.Optimizer> = {
-    SGD: rnn.SGD as never, Adam: rnn.Adam as never, AdamW: rnn.AdamW as never, RMSprop: rnn.RMSprop as never, Adagrad: rnn.Adagrad as never,
+    SGD: rnn.SGD as never,
+    Adam: rnn.Adam as never,
+    AdamW: rnn.AdamW as never,
+    RMSprop: rnn.RMSprop as never,
+    Adagrad: rnn.Adagrad as never,
   };
   const names = Object.keys(fx.optimizers).filter((k) => k !== 'p0' && k !== 'grads');
   test.each(names)('%s', (name) => {

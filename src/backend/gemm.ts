@@ -13,26 +13,72 @@ export function packedSize(k: number, n: number): number {
  * C [M,N] (+)= A·packedB (+ bias), A read through strides (ars, acs), C rows ldc apart: the
  * kernel the recurrent steps call with their once-packed weights. @internal
  */
-export function gemmPacked(kern: Kernels, c: number, a: number, ars: number, acs: number, packed: number, bias: number, m: number, k: number, n: number, accumulate: boolean, ldc: number): void {
+export function gemmPacked(
+  kern: Kernels,
+  c: number,
+  a: number,
+  ars: number,
+  acs: number,
+  packed: number,
+  bias: number,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: boolean,
+  ldc: number,
+): void {
   kern.gemm_packed(c, a, ars, acs, packed, bias, m, k, n, accumulate ? 1 : 0, ldc);
 }
 
 /** C[M,N] (+)= A[M,K]·B[K,N] (+ bias[N]; 0 for none). @internal */
-export function gemmNN(kern: Kernels, ar: Arena, c: number, a: number, b: number, bias: number, m: number, k: number, n: number, accumulate: boolean): void {
+export function gemmNN(
+  kern: Kernels,
+  ar: Arena,
+  c: number,
+  a: number,
+  b: number,
+  bias: number,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: boolean,
+): void {
   const work = ar.alloc(packedSize(k, n));
   kern.gemm_pack(work, b, k, n, 0);
   gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
 }
 
 /** C[M,N] (+)= A[M,K]·Bᵀ with B [N,K] (+ bias). @internal */
-export function gemmNT(kern: Kernels, ar: Arena, c: number, a: number, b: number, bias: number, m: number, k: number, n: number, accumulate: boolean): void {
+export function gemmNT(
+  kern: Kernels,
+  ar: Arena,
+  c: number,
+  a: number,
+  b: number,
+  bias: number,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: boolean,
+): void {
   const work = ar.alloc(packedSize(k, n));
   kern.gemm_pack(work, b, k, n, 1);
   gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
 }
 
 /** C[M,N] (+)= Aᵀ·B with A [K,M], B [K,N] (+ bias); Aᵀ is copied first (see assembly/matmul.ts). @internal */
-export function gemmTN(kern: Kernels, ar: Arena, c: number, a: number, b: number, bias: number, m: number, k: number, n: number, accumulate: boolean): void {
+export function gemmTN(
+  kern: Kernels,
+  ar: Arena,
+  c: number,
+  a: number,
+  b: number,
+  bias: number,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: boolean,
+): void {
   const work = ar.alloc(packedSize(k, n));
   kern.gemm_pack(work, b, k, n, 0);
   const at = ar.alloc(m * k);

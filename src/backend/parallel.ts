@@ -6,7 +6,7 @@
 import { KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
 import type { KernelPool } from './threads.js';
 
-type Fn = (...a: number[]) => number | void;
+type Fn = (...a: number[]) => unknown;
 
 // below this many multiply-adds a GEMM hand-off to a worker costs more than it saves
 const GEMM_MIN = 1 << 17;
@@ -18,9 +18,16 @@ const CHUNK = 1024;
 function panels(spec: KernelSpec, plain: Fn, worker: Fn, job: number, pool: KernelPool): Fn {
   const [im, ik, inn] = ['m', 'k', 'n'].map((a) => spec.args.indexOf(a));
   return (...a) => {
-    const m = a[im], k = a[ik], n = a[inn];
+    const m = a[im],
+      k = a[ik],
+      n = a[inn];
     if (m * n * k < GEMM_MIN || n <= 8) return plain(...a);
-    pool.split(job, (n + 7) >> 3, (p0, p1) => [...a, p0, p1], (x) => worker(...x));
+    pool.split(
+      job,
+      (n + 7) >> 3,
+      (p0, p1) => [...a, p0, p1],
+      (x) => worker(...x),
+    );
   };
 }
 
@@ -30,7 +37,8 @@ function byRows(spec: KernelSpec, split: Extract<Split, { kind: 'rows' }>, plain
   const is = split.serialIf ? spec.args.indexOf(split.serialIf) : -1;
   const strides = spec.args.map((name) => split.stride[name] ?? 0);
   return (...a) => {
-    const rows = a[ir], H = a[ih];
+    const rows = a[ir],
+      H = a[ih];
     if (rows <= 1 || rows * H < ROWS_MIN || (is >= 0 && a[is] !== 0)) return plain(...a);
     const shift = (r0: number, r1: number) => a.map((v, i) => (i === ir ? r1 - r0 : strides[i] && v ? v + r0 * strides[i] * H * 4 : v));
     pool.split(job, rows, shift, (x) => plain(...x));

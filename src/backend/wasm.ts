@@ -127,7 +127,10 @@ async function toBytesOrModule(src: WasmSource): Promise<ArrayBuffer | Uint8Arra
 }
 
 /** Instantiates one wasm core from its bytes or module (tests run builds side by side). @internal */
-export async function instantiateKernels(src: ArrayBuffer | Uint8Array | WebAssembly.Module, imports: Record<string, Record<string, unknown>> = {}): Promise<Kernels> {
+export async function instantiateKernels(
+  src: ArrayBuffer | Uint8Array | WebAssembly.Module,
+  imports: Record<string, Record<string, unknown>> = {},
+): Promise<Kernels> {
   const { exports } = await instantiate<Record<string, unknown>>(src as never, imports as never);
   return exports as unknown as Kernels;
 }
@@ -151,9 +154,13 @@ export function init(options: InitOptions = {}): Promise<void> {
     const relaxed = simd && (options.relaxedSimd ?? (options.wasm === undefined && relaxedSimdSupported()));
     if (relaxed && !relaxedSimdSupported()) throw new Error('rnn-wasm: init({ relaxedSimd: true }) but this engine has no relaxed SIMD');
     const threads = options.threads ?? 1;
-    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`rnn-wasm: init({ threads }) must be an integer in 1..64, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+      throw new Error(`rnn-wasm: init({ threads }) must be an integer in 1..64, got ${threads}`);
     if (threads > 1) {
-      if (!isNode) throw new Error('rnn-wasm: init({ threads > 1 }) needs Node: a browser page cannot block on Atomics.wait, so it runs on one thread');
+      if (!isNode)
+        throw new Error(
+          'rnn-wasm: init({ threads > 1 }) needs Node: a browser page cannot block on Atomics.wait, so it runs on one thread',
+        );
       if (!simd) throw new Error('rnn-wasm: init({ threads > 1 }) needs the SIMD build');
     }
     const build = `${relaxed ? 'relaxed' : simd ? 'simd' : 'scalar'}${threads > 1 ? '-threads' : ''}` as Build;

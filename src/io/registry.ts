@@ -1,7 +1,7 @@
 // The library's module types by name, for rnn.save / rnn.load. Loading looks a type up in this
 // Map and calls the matching constructor with the saved options: nothing in a file is executed
 // or used as a property path.
-import { Module } from '../nn/module.js';
+import type { Module } from '../nn/module.js';
 import { RNN } from '../nn/rnn.js';
 import { LSTM } from '../nn/lstm.js';
 import { GRU } from '../nn/gru.js';
@@ -26,10 +26,12 @@ export interface ModuleSpec {
 
 type Factory = (config: Record<string, unknown>, children: Module[]) => Module;
 const byName = new Map<string, Factory>();
-const byCtor = new Map<Function, string>();
+/** Any module class (the registry keys classes by their constructor). */
+type ModuleClass = abstract new (...args: never[]) => Module;
+const byCtor = new Map<ModuleClass, string>();
 
 /** Makes a Module class savable and loadable under `name`. */
-export function registerModule(name: string, ctor: Function, factory: Factory): void {
+export function registerModule(name: string, ctor: ModuleClass, factory: Factory): void {
   byName.set(name, factory);
   byCtor.set(ctor, name);
 }
@@ -67,7 +69,7 @@ function savedChildren(m: Module): Module[] {
 
 /** Describes a module tree, or throws for a class that is not registered. @internal */
 export function specOf(m: Module): ModuleSpec {
-  const type = byCtor.get(m.constructor);
+  const type = byCtor.get(m.constructor as ModuleClass);
   if (!type) {
     throw new Error(
       `save: ${m.constructor.name} is not a registered module type; save its weights with model.stateDict() ` +
@@ -82,7 +84,8 @@ export function specOf(m: Module): ModuleSpec {
 
 /** Rebuilds a module tree from its description, validating every field. @internal */
 export function buildFromSpec(spec: unknown, path = 'model'): Module {
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new Error(`load: ${path} must be an object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`);
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec))
+    throw new Error(`load: ${path} must be an object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`);
   const s = spec as Record<string, unknown>;
   if (typeof s.type !== 'string') throw new Error(`load: ${path}.type must be a string, got ${typeof s.type}`);
   const factory = byName.get(s.type);

@@ -61,7 +61,8 @@ export function toBytes(saved: SavedModel): Uint8Array {
 /** Parses toBytes' output, validating the frame. */
 export function fromBytes(bytes: Uint8Array | ArrayBuffer): SavedModel {
   const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  if (b.length < 12) throw new Error(`load: the data is ${b.length} bytes, shorter than the 12-byte header: truncated or not an rnn-wasm model`);
+  if (b.length < 12)
+    throw new Error(`load: the data is ${b.length} bytes, shorter than the 12-byte header: truncated or not an rnn-wasm model`);
   if (MAGIC.some((m, i) => b[i] !== m)) throw new Error('load: not an rnn-wasm model (the first 4 bytes are not "RNNW")');
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const version = dv.getUint32(4, true);
@@ -83,7 +84,8 @@ export function fromBytes(bytes: Uint8Array | ArrayBuffer): SavedModel {
 
 function validate(saved: unknown): { spec: unknown; dict: Record<string, Tensor> } {
   if (saved instanceof Uint8Array || saved instanceof ArrayBuffer) saved = fromBytes(saved);
-  if (!saved || typeof saved !== 'object') throw new Error(`load: expected a saved model object or bytes, got ${saved === null ? 'null' : typeof saved}`);
+  if (!saved || typeof saved !== 'object')
+    throw new Error(`load: expected a saved model object or bytes, got ${saved === null ? 'null' : typeof saved}`);
   const s = saved as Record<string, unknown>;
   if (s.format !== 'rnn-wasm') throw new Error(`load: format must be 'rnn-wasm', got ${JSON.stringify(s.format)}`);
   if (s.version !== FORMAT_VERSION) {
@@ -105,7 +107,9 @@ function validate(saved: unknown): { spec: unknown; dict: Record<string, Tensor>
     }
     const n = (e.shape as number[]).reduce((a, d) => a * d, 1);
     if (off + n > floats.length) {
-      throw new Error(`load: tensor '${e.name}' ${fmtShape(e.shape as number[])} needs ${n} values at offset ${off}, but the weights hold ${floats.length}: truncated file`);
+      throw new Error(
+        `load: tensor '${e.name}' ${fmtShape(e.shape as number[])} needs ${n} values at offset ${off}, but the weights hold ${floats.length}: truncated file`,
+      );
     }
     if (e.name in dict) throw new Error(`load: tensor '${e.name}' appears twice`);
     dict[e.name] = new Tensor(floats.slice(off, off + n), e.shape as number[]);

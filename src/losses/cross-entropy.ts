@@ -38,7 +38,11 @@ export function flatTargets(targets: unknown, n: number, op: string): Int32Array
 }
 
 /** Cross-entropy between logits and integer class targets (see the file comment). */
-export function crossEntropy(logits: Tensor, targets: Int32Array | number[] | number[][] | Tensor, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(
+  logits: Tensor,
+  targets: Int32Array | number[] | number[][] | Tensor,
+  options: CrossEntropyOptions = {},
+): Tensor {
   const op = 'crossEntropy';
   checkTensor(logits, op, 'logits');
   if (logits.ndim !== 2 && logits.ndim !== 3) throw new Error(`${op}: logits must be [B,C] or [B,T,C], got ${fmtShape(logits.shape)}`);
@@ -51,8 +55,14 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | number[] | nu
   const tg = flatTargets(targets, N, op);
   const include = new Uint8Array(N).fill(1);
   if (mask !== null) {
-    const m = mask instanceof Tensor ? mask.data : Array.isArray(mask) && Array.isArray(mask[0]) ? (mask as number[][]).flat() : (mask as ArrayLike<number>);
-    if (m.length !== N) throw new Error(`${op}: mask must have ${N} entries (shape ${fmtShape(logits.shape.slice(0, -1))}), got ${m.length}`);
+    const m =
+      mask instanceof Tensor
+        ? mask.data
+        : Array.isArray(mask) && Array.isArray(mask[0])
+          ? (mask as number[][]).flat()
+          : (mask as ArrayLike<number>);
+    if (m.length !== N)
+      throw new Error(`${op}: mask must have ${N} entries (shape ${fmtShape(logits.shape.slice(0, -1))}), got ${m.length}`);
     for (let i = 0; i < N; i++) {
       if (m[i] !== 0 && m[i] !== 1) throw new Error(`${op}: mask[${i}] must be 0 or 1, got ${m[i]}`);
       include[i] = m[i];

@@ -4,7 +4,7 @@
 //   each with the probability of ending in a blank and in a non-blank, merged over alignments;
 //   an optional language-model hook adds lmWeight · lm(prefix, next) (a log-probability) to
 //   every extension, and insertionBonus per emitted label.
-import { Tensor, fmtShape } from '../tensor.js';
+import { type Tensor, fmtShape } from '../tensor.js';
 import { checkTensor } from '../ops/util.js';
 import { intLengths } from './ctc-loss.js';
 
@@ -60,7 +60,8 @@ interface Beam {
 export function ctcBeamSearch(logProbs: Tensor, inputLengths?: ArrayLike<number>, options: CTCBeamSearchOptions = {}): number[][] {
   const [T, B, C] = shape(logProbs, 'ctcBeamSearch');
   const { beamWidth = 10, blank = 0, lm, lmWeight = 1, insertionBonus = 0 } = options;
-  if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`ctcBeamSearch: beamWidth must be a positive integer, got ${beamWidth}`);
+  if (!Number.isInteger(beamWidth) || beamWidth < 1)
+    throw new Error(`ctcBeamSearch: beamWidth must be a positive integer, got ${beamWidth}`);
   const il = inputLengths ? intLengths(inputLengths, B, T, 'ctcBeamSearch', 'inputLengths') : new Int32Array(B).fill(T);
   const d = logProbs.data;
   const score = (x: Beam) => lse(x.pb, x.pnb) + x.lm;

@@ -25,12 +25,14 @@ export type CTCTargets = number[][] | Int32Array | number[] | Tensor | { shape: 
 
 /** Integer lengths, validated. @internal */
 export function intLengths(v: unknown, B: number, max: number, op: string, arg: string, min = 0): Int32Array {
-  if (!v || typeof (v as ArrayLike<number>).length !== 'number') throw new Error(`${op}: ${arg} must be a number[] or Int32Array of size ${B}, got ${typeof v}`);
+  if (!v || typeof (v as ArrayLike<number>).length !== 'number')
+    throw new Error(`${op}: ${arg} must be a number[] or Int32Array of size ${B}, got ${typeof v}`);
   const a = v as ArrayLike<number>;
   if (a.length !== B) throw new Error(`${op}: ${arg} must have one entry per sequence (${B}), got ${a.length}`);
   const out = new Int32Array(B);
   for (let b = 0; b < B; b++) {
-    if (!Number.isInteger(a[b]) || a[b] < min || a[b] > max) throw new Error(`${op}: ${arg}[${b}] must be an integer in ${min}..${max}, got ${a[b]}`);
+    if (!Number.isInteger(a[b]) || a[b] < min || a[b] > max)
+      throw new Error(`${op}: ${arg}[${b}] must be an integer in ${min}..${max}, got ${a[b]}`);
     out[b] = a[b];
   }
   return out;
@@ -47,7 +49,10 @@ export function splitTargets(targets: CTCTargets, tl: Int32Array, C: number, bla
       if (r.length < tl[b]) throw new Error(`${op}: targets[${b}] has ${r.length} labels but targetLengths[${b}] is ${tl[b]}`);
       return r.slice(0, tl[b]);
     });
-  } else if (targets instanceof Tensor || (targets && !Array.isArray(targets) && !ArrayBuffer.isView(targets) && Array.isArray((targets as { shape?: unknown }).shape))) {
+  } else if (
+    targets instanceof Tensor ||
+    (targets && !Array.isArray(targets) && !ArrayBuffer.isView(targets) && Array.isArray((targets as { shape?: unknown }).shape))
+  ) {
     const t = targets as { shape: readonly number[]; data: ArrayLike<number> };
     if (t.shape.length !== 2 || t.shape[0] !== B) throw new Error(`${op}: padded targets must be [${B},S], got ${fmtShape(t.shape)}`);
     const S = t.shape[1];
@@ -58,7 +63,8 @@ export function splitTargets(targets: CTCTargets, tl: Int32Array, C: number, bla
   } else if (Array.isArray(targets) || targets instanceof Int32Array) {
     const flat = targets as ArrayLike<number>;
     const total = tl.reduce((a, v) => a + v, 0);
-    if (flat.length !== total) throw new Error(`${op}: concatenated targets must hold sum(targetLengths) = ${total} labels, got ${flat.length}`);
+    if (flat.length !== total)
+      throw new Error(`${op}: concatenated targets must hold sum(targetLengths) = ${total} labels, got ${flat.length}`);
     let off = 0;
     rows = Array.from(tl, (n) => {
       const r = Array.from({ length: n }, (_, i) => flat[off + i]);
@@ -83,7 +89,11 @@ export function splitTargets(targets: CTCTargets, tl: Int32Array, C: number, bla
 
 /** Connectionist temporal classification loss (see the file comment). */
 export function ctcLoss(
-  logProbs: Tensor, targets: CTCTargets, inputLengths: ArrayLike<number>, targetLengths: ArrayLike<number>, options: CTCLossOptions = {},
+  logProbs: Tensor,
+  targets: CTCTargets,
+  inputLengths: ArrayLike<number>,
+  targetLengths: ArrayLike<number>,
+  options: CTCLossOptions = {},
 ): Tensor {
   const op = 'ctcLoss';
   checkTensor(logProbs, op, 'logProbs');
@@ -91,7 +101,8 @@ export function ctcLoss(
   const [T, B, C] = logProbs.shape;
   const { blank = 0, zeroInfinity = false } = options;
   const reduction = checkReduction(options.reduction ?? 'mean', op);
-  if (!Number.isInteger(blank) || blank < 0 || blank >= C) throw new Error(`${op}: blank must be an integer in [0, ${C - 1}], got ${blank}`);
+  if (!Number.isInteger(blank) || blank < 0 || blank >= C)
+    throw new Error(`${op}: blank must be an integer in [0, ${C - 1}], got ${blank}`);
   for (let i = 0; i < logProbs.size; i++) {
     const v = logProbs.data[i];
     if (Number.isNaN(v) || v === Infinity) throw new Error(`${op}: logProbs contains ${v} at flat index ${i}`);

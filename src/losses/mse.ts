@@ -17,7 +17,10 @@ export function mse(pred: Tensor, target: Tensor, options: { reduction?: Reducti
   for (let i = 0; i < n; i++) diff[i] = pred.data[i] - target.data[i];
   let out: Tensor;
   if (reduction === 'none') {
-    out = new Tensor(diff.map((v) => v * v), pred.shape);
+    out = new Tensor(
+      diff.map((v) => v * v),
+      pred.shape,
+    );
   } else {
     let s = 0;
     for (let i = 0; i < n; i++) s += diff[i] * diff[i];

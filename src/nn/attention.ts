@@ -61,11 +61,18 @@ export class Attention extends Module {
     this.keySize = options.keySize ?? options.querySize ?? 0;
     this.hiddenSize = options.hiddenSize ?? this.keySize;
     if (kind !== 'dot') {
-      for (const [k, v] of [['querySize', this.querySize], ['keySize', this.keySize], ['hiddenSize', this.hiddenSize]] as const) {
+      for (const [k, v] of [
+        ['querySize', this.querySize],
+        ['keySize', this.keySize],
+        ['hiddenSize', this.hiddenSize],
+      ] as const) {
         if (!Number.isInteger(v) || v < 1) throw new Error(`Attention: ${k} must be a positive integer for '${kind}', got ${v}`);
       }
     }
-    this.weight = kind === 'general' ? this.registerParameter('weight', uniformParam([this.keySize, this.querySize], 1 / Math.sqrt(this.querySize))) : null;
+    this.weight =
+      kind === 'general'
+        ? this.registerParameter('weight', uniformParam([this.keySize, this.querySize], 1 / Math.sqrt(this.querySize)))
+        : null;
     if (kind === 'additive') {
       const A = this.hiddenSize;
       this.weightQuery = this.registerParameter('weight_query', uniformParam([A, this.querySize], 1 / Math.sqrt(this.querySize)));
@@ -89,15 +96,19 @@ export class Attention extends Module {
     checkTensor(vals, op, 'values');
     if (keys.ndim !== 3) throw new Error(`${op}: keys must be [B,Tk,Hk], got ${fmtShape(keys.shape)}`);
     const [B, Tk, Hk] = keys.shape;
-    if (vals.ndim !== 3 || vals.shape[0] !== B || vals.shape[1] !== Tk) throw new Error(`${op}: values must be [${B},${Tk},Hv], got ${fmtShape(vals.shape)}`);
+    if (vals.ndim !== 3 || vals.shape[0] !== B || vals.shape[1] !== Tk)
+      throw new Error(`${op}: values must be [${B},${Tk},Hv], got ${fmtShape(vals.shape)}`);
     const single = query.ndim === 2;
-    if ((query.ndim !== 2 && query.ndim !== 3) || query.shape[0] !== B) throw new Error(`${op}: query must be [${B},Hq] or [${B},Tq,Hq], got ${fmtShape(query.shape)}`);
+    if ((query.ndim !== 2 && query.ndim !== 3) || query.shape[0] !== B)
+      throw new Error(`${op}: query must be [${B},Hq] or [${B},Tq,Hq], got ${fmtShape(query.shape)}`);
     const q = single ? reshape(query, [B, 1, query.shape[1]]) : query; // [B,Tq,Hq]
     const Tq = q.shape[1];
     const Hq = q.shape[2];
     if (this.kind === 'dot' && Hq !== Hk) throw new Error(`${op}: 'dot' needs query and key sizes equal, got ${Hq} and ${Hk}`);
     if (this.kind !== 'dot' && (Hq !== this.querySize || Hk !== this.keySize)) {
-      throw new Error(`${op}: query must end in ${this.querySize} and keys in ${this.keySize}, got ${fmtShape(query.shape)} and ${fmtShape(keys.shape)}`);
+      throw new Error(
+        `${op}: query must end in ${this.querySize} and keys in ${this.keySize}, got ${fmtShape(query.shape)} and ${fmtShape(keys.shape)}`,
+      );
     }
     let scores: Tensor; // [B,Tq,Tk]
     if (this.kind === 'dot') {
@@ -114,9 +125,7 @@ export class Attention extends Module {
     if (mask) scores = add(scores, tensor(mask, [B, 1, Tk]));
     const weights = softmax(scores, -1);
     const context = matmul(weights, vals);
-    return single
-      ? { context: reshape(context, [B, vals.shape[2]]), weights: reshape(weights, [B, Tk]) }
-      : { context, weights };
+    return single ? { context: reshape(context, [B, vals.shape[2]]), weights: reshape(weights, [B, Tk]) } : { context, weights };
   }
 }
 
@@ -134,7 +143,12 @@ export function keyMask(options: AttentionMaskOptions, B: number, Tk: number, op
     }
   }
   if (mask !== null) {
-    const m = mask instanceof Tensor ? mask.data : Array.isArray(mask) && Array.isArray(mask[0]) ? (mask as number[][]).flat() : (mask as ArrayLike<number>);
+    const m =
+      mask instanceof Tensor
+        ? mask.data
+        : Array.isArray(mask) && Array.isArray(mask[0])
+          ? (mask as number[][]).flat()
+          : (mask as ArrayLike<number>);
     if (m.length !== B * Tk) throw new Error(`${op}: mask must be [${B},${Tk}] (${B * Tk} entries), got ${m.length}`);
     for (let i = 0; i < m.length; i++) {
       if (m[i] !== 0 && m[i] !== 1) throw new Error(`${op}: mask[${i}] must be 0 or 1, got ${m[i]}`);
@@ -143,4 +157,3 @@ export function keyMask(options: AttentionMaskOptions, B: number, Tk: number, op
   }
   return out;
 }
-

@@ -1,7 +1,7 @@
 // Bidirectional (Keras' wrapper): a forward copy of a unidirectional recurrent layer reads each
 // sequence as is, a second copy reads it reversed (within its own length), and the two outputs
 // are merged step by step: 'concat' (default), 'sum', 'mul' or 'ave'. hN stacks the two states.
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { RecurrentBase, type RecurrentForwardOptions, type RecurrentOutput } from './recurrent.js';
 import { reverseSequences } from '../ops/reverse.js';
@@ -44,10 +44,17 @@ export class Bidirectional extends Module {
     const bo = reverseSequences(b.output, lengths, this.forwardLayer.batchFirst);
     let output: Tensor;
     switch (this.mergeMode) {
-      case 'concat': output = concat([f.output, bo], -1); break;
-      case 'sum': output = add(f.output, bo); break;
-      case 'mul': output = mul(f.output, bo); break;
-      default: output = mul(add(f.output, bo), 0.5);
+      case 'concat':
+        output = concat([f.output, bo], -1);
+        break;
+      case 'sum':
+        output = add(f.output, bo);
+        break;
+      case 'mul':
+        output = mul(f.output, bo);
+        break;
+      default:
+        output = mul(add(f.output, bo), 0.5);
     }
     const out: RecurrentOutput = { output, hN: concat([f.hN, b.hN], 0) };
     if (f.cN && b.cN) out.cN = concat([f.cN, b.cN], 0);

@@ -1,7 +1,7 @@
 // Recurrent cells stepped one time step at a time (PyTorch's RNNCell, LSTMCell, GRUCell, same
 // weight names and layouts) for decoders and controllers. Each step runs the layer op with T = 1,
 // so it is one fused tape node on the same wasm kernels as the layers.
-import { Tensor, fmtShape } from '../tensor.js';
+import { type Tensor, fmtShape } from '../tensor.js';
 import { Module } from './module.js';
 import { uniformParam } from './init.js';
 import { lstmLayer } from '../ops/lstm.js';
@@ -27,10 +27,17 @@ abstract class CellBase extends Module {
   readonly biasIh: Tensor | null;
   readonly biasHh: Tensor | null;
 
-  constructor(protected readonly op: string, options: CellOptions, gates: number) {
+  constructor(
+    protected readonly op: string,
+    options: CellOptions,
+    gates: number,
+  ) {
     super();
     const { inputSize, hiddenSize, bias = true } = options ?? ({} as CellOptions);
-    for (const [k, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
+    for (const [k, v] of [
+      ['inputSize', inputSize],
+      ['hiddenSize', hiddenSize],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${k} must be a positive integer, got ${v}`);
     }
     this.inputSize = inputSize;
@@ -51,7 +58,8 @@ abstract class CellBase extends Module {
   /** Validates x [B,I] and a state [B,H]; returns x as [B,1,I] and the state as [1,B,H]. @internal */
   protected prepare(x: Tensor, states: (Tensor | null | undefined)[]): { B: number; x3: Tensor; s3: (Tensor | null)[] } {
     checkTensor(x, this.op, 'x');
-    if (x.ndim !== 2 || x.shape[1] !== this.inputSize) throw new Error(`${this.op}: x must be [B,${this.inputSize}], got ${fmtShape(x.shape)}`);
+    if (x.ndim !== 2 || x.shape[1] !== this.inputSize)
+      throw new Error(`${this.op}: x must be [B,${this.inputSize}], got ${fmtShape(x.shape)}`);
     checkFinite(x.data, this.op, 'x');
     const B = x.shape[0];
     const s3 = states.map((s, i) => {
@@ -73,7 +81,8 @@ export class RNNCell extends CellBase {
   constructor(options: CellOptions & { nonlinearity?: 'tanh' | 'relu' }) {
     super('RNNCell', options, 1);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
-    if (!Object.hasOwn(ELMAN_ACTIVATIONS, this.nonlinearity)) throw new Error(`RNNCell: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+    if (!Object.hasOwn(ELMAN_ACTIVATIONS, this.nonlinearity))
+      throw new Error(`RNNCell: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
   }
 
   override config(): Record<string, unknown> {
@@ -84,7 +93,10 @@ export class RNNCell extends CellBase {
   forward(x: Tensor, h?: Tensor | null): Tensor {
     const { B, x3, s3 } = this.prepare(x, [h]);
     const r = elmanLayer(x3, s3[0], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh }], {
-      hiddenSize: this.hiddenSize, batchFirst: true, layout: seqLayout(B, 1, null, 'RNNCell'), activation: ELMAN_ACTIVATIONS[this.nonlinearity],
+      hiddenSize: this.hiddenSize,
+      batchFirst: true,
+      layout: seqLayout(B, 1, null, 'RNNCell'),
+      activation: ELMAN_ACTIVATIONS[this.nonlinearity],
     });
     return reshape(r.hN, [B, this.hiddenSize]);
   }
@@ -99,9 +111,18 @@ export class LSTMCell extends CellBase {
   /** x [B,I], state { h, c } ([B,H] each, zeros when omitted) -> { h, c }. */
   forward(x: Tensor, state: { h?: Tensor | null; c?: Tensor | null } = {}): { h: Tensor; c: Tensor } {
     const { B, x3, s3 } = this.prepare(x, [state?.h, state?.c]);
-    const r = lstmLayer(x3, s3[0], s3[1], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh, wHr: null, wCi: null, wCf: null, wCo: null }], {
-      hiddenSize: this.hiddenSize, projSize: 0, batchFirst: true, layout: seqLayout(B, 1, null, 'LSTMCell'),
-    });
+    const r = lstmLayer(
+      x3,
+      s3[0],
+      s3[1],
+      [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh, wHr: null, wCi: null, wCf: null, wCo: null }],
+      {
+        hiddenSize: this.hiddenSize,
+        projSize: 0,
+        batchFirst: true,
+        layout: seqLayout(B, 1, null, 'LSTMCell'),
+      },
+    );
     return { h: reshape(r.hN, [B, this.hiddenSize]), c: reshape(r.cN!, [B, this.hiddenSize]) };
   }
 }
@@ -123,7 +144,10 @@ export class GRUCell extends CellBase {
   forward(x: Tensor, h?: Tensor | null): Tensor {
     const { B, x3, s3 } = this.prepare(x, [h]);
     const r = gruLayer(x3, s3[0], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh }], {
-      hiddenSize: this.hiddenSize, batchFirst: true, layout: seqLayout(B, 1, null, 'GRUCell'), resetAfter: this.resetAfter,
+      hiddenSize: this.hiddenSize,
+      batchFirst: true,
+      layout: seqLayout(B, 1, null, 'GRUCell'),
+      resetAfter: this.resetAfter,
     });
     return reshape(r.hN, [B, this.hiddenSize]);
   }

@@ -18,7 +18,10 @@ export class Embedding extends Module {
   constructor(options: EmbeddingOptions) {
     super();
     const { numEmbeddings, embeddingDim } = options ?? ({} as EmbeddingOptions);
-    for (const [k, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+    for (const [k, v] of [
+      ['numEmbeddings', numEmbeddings],
+      ['embeddingDim', embeddingDim],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`Embedding: ${k} must be a positive integer, got ${v}`);
     }
     this.numEmbeddings = numEmbeddings;

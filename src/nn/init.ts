@@ -1,5 +1,5 @@
 // Weight initialisers, drawing from the library's seeded stream.
-import { Tensor, uniform, zeros } from '../tensor.js';
+import { type Tensor, uniform, zeros } from '../tensor.js';
 
 /** PyTorch's recurrent and Linear default: U(-bound, bound). @internal */
 export function uniformParam(shape: number[], bound: number): Tensor {

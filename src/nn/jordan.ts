@@ -2,7 +2,7 @@
 // its output activation) rather than the hidden layer. It has no PyTorch twin; names follow
 // PyTorch's pattern: weight_ih_l0 [H,I], weight_hh_l0 [H,O] (output feedback), bias_ih_l0,
 // bias_hh_l0, weight_ho [O,H], bias_ho [O].
-import { Tensor, fmtShape } from '../tensor.js';
+import { type Tensor, fmtShape } from '../tensor.js';
 import { Module } from './module.js';
 import { uniformParam } from './init.js';
 import { jordanLayer, OUTPUT_ACTIVATIONS, type JordanWeights, type OutputActivation } from '../ops/jordan.js';
@@ -54,10 +54,13 @@ export class JordanRNN extends Module {
     if (!Object.hasOwn(OUTPUT_ACTIVATIONS, this.outputActivation)) {
       throw new Error(`${op}: outputActivation must be 'linear', 'sigmoid', 'tanh' or 'softmax', got '${this.outputActivation}'`);
     }
-    if (!Object.hasOwn(ELMAN_ACTIVATIONS, this.nonlinearity)) throw new Error(`${op}: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+    if (!Object.hasOwn(ELMAN_ACTIVATIONS, this.nonlinearity))
+      throw new Error(`${op}: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
     this.act = ELMAN_ACTIVATIONS[this.nonlinearity];
     this.outAct = OUTPUT_ACTIVATIONS[this.outputActivation];
-    const H = this.hiddenSize, O = this.outputSize, I = this.inputSize;
+    const H = this.hiddenSize,
+      O = this.outputSize,
+      I = this.inputSize;
     const p = (name: string, shape: number[], fanIn: number) => this.registerParameter(name, uniformParam(shape, 1 / Math.sqrt(fanIn)));
     this.w = {
       wIh: p('weight_ih_l0', [H, I], H),
@@ -71,8 +74,13 @@ export class JordanRNN extends Module {
 
   override config(): Record<string, unknown> {
     return {
-      inputSize: this.inputSize, hiddenSize: this.hiddenSize, outputSize: this.outputSize, outputActivation: this.outputActivation,
-      nonlinearity: this.nonlinearity, bias: this.bias, batchFirst: this.batchFirst,
+      inputSize: this.inputSize,
+      hiddenSize: this.hiddenSize,
+      outputSize: this.outputSize,
+      outputActivation: this.outputActivation,
+      nonlinearity: this.nonlinearity,
+      bias: this.bias,
+      batchFirst: this.batchFirst,
     };
   }
 
@@ -95,8 +103,12 @@ export class JordanRNN extends Module {
     }
     const layout = seqLayout(B, T, options.lengths, op);
     return jordanLayer(x, h0, this.w, {
-      hiddenSize: this.hiddenSize, outputSize: this.outputSize, batchFirst: this.batchFirst, layout,
-      activation: this.act, outputActivation: this.outAct,
+      hiddenSize: this.hiddenSize,
+      outputSize: this.outputSize,
+      batchFirst: this.batchFirst,
+      layout,
+      activation: this.act,
+      outputActivation: this.outAct,
     });
   }
 }

@@ -22,7 +22,10 @@ export class Linear extends Module {
   constructor(options: LinearOptions) {
     super();
     const { inFeatures, outFeatures, bias = true } = options ?? ({} as LinearOptions);
-    for (const [k, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+    for (const [k, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`Linear: ${k} must be a positive integer, got ${v}`);
     }
     this.inFeatures = inFeatures;

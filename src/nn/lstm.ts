@@ -31,7 +31,8 @@ export class LSTM extends RecurrentBase<LstmWeights> {
     this.peephole = options.peephole ?? false;
     this.projSize = options.projSize ?? 0;
     this.forgetBias = options.forgetBias;
-    if (options.forgetBias !== undefined && !Number.isFinite(options.forgetBias)) throw new Error(`LSTM: forgetBias must be a finite number, got ${options.forgetBias}`);
+    if (options.forgetBias !== undefined && !Number.isFinite(options.forgetBias))
+      throw new Error(`LSTM: forgetBias must be a finite number, got ${options.forgetBias}`);
     if (!Number.isInteger(this.projSize) || this.projSize < 0 || (this.projSize > 0 && this.projSize >= this.hiddenSize)) {
       throw new Error(`LSTM: projSize must be an integer in [0, hiddenSize), got ${options.projSize}`);
     }

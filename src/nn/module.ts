@@ -73,7 +73,8 @@ export abstract class Module {
    */
   loadStateDict(dict: Record<string, StateValue>, options: LoadStateDictOptions = {}): void {
     const { strict = true } = options;
-    if (!dict || typeof dict !== 'object') throw new Error(`loadStateDict: dict must be an object of tensors, got ${dict === null ? 'null' : typeof dict}`);
+    if (!dict || typeof dict !== 'object')
+      throw new Error(`loadStateDict: dict must be an object of tensors, got ${dict === null ? 'null' : typeof dict}`);
     const named = this.namedParameters();
     const known = new Set(named.map(([n]) => n));
     if (strict) {
@@ -83,7 +84,7 @@ export abstract class Module {
     }
     const updates: [Tensor, Float32Array][] = [];
     for (const [name, p] of named) {
-      if (!Object.prototype.hasOwnProperty.call(dict, name)) {
+      if (!Object.hasOwn(dict, name)) {
         if (strict) throw new Error(`loadStateDict: missing key '${name}' (shape ${fmtShape(p.shape)})`);
         continue;
       }

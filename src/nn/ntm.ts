@@ -72,23 +72,40 @@ export class NTM extends Module {
 
   constructor(options: NTMOptions) {
     super();
-    const o: Required<NTMOptions> = { controllerSize: 100, controller: 'lstm', memorySize: 128, memoryWidth: 20, readHeads: 1, writeHeads: 1, shiftRange: 1, ...options };
+    const o: Required<NTMOptions> = {
+      controllerSize: 100,
+      controller: 'lstm',
+      memorySize: 128,
+      memoryWidth: 20,
+      readHeads: 1,
+      writeHeads: 1,
+      shiftRange: 1,
+      ...options,
+    };
     for (const k of ['inputSize', 'outputSize', 'controllerSize', 'memorySize', 'memoryWidth', 'readHeads'] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`NTM: ${k} must be a positive integer, got ${o[k]}`);
     }
-    if (!Number.isInteger(o.writeHeads) || o.writeHeads < 0) throw new Error(`NTM: writeHeads must be a non-negative integer, got ${o.writeHeads}`);
+    if (!Number.isInteger(o.writeHeads) || o.writeHeads < 0)
+      throw new Error(`NTM: writeHeads must be a non-negative integer, got ${o.writeHeads}`);
     if (!Number.isInteger(o.shiftRange) || o.shiftRange < 0 || 2 * o.shiftRange + 1 > o.memorySize) {
       throw new Error(`NTM: shiftRange must be an integer with 2·shiftRange + 1 <= memorySize, got ${o.shiftRange}`);
     }
-    if (o.controller !== 'lstm' && o.controller !== 'feedforward') throw new Error(`NTM: controller must be 'lstm' or 'feedforward', got '${o.controller}'`);
+    if (o.controller !== 'lstm' && o.controller !== 'feedforward')
+      throw new Error(`NTM: controller must be 'lstm' or 'feedforward', got '${o.controller}'`);
     this.opts = o;
     const { inputSize: I, controllerSize: Hc, memorySize: N, memoryWidth: M, readHeads: R, writeHeads: W, shiftRange: S } = o;
     const cin = I + R * M;
-    this.controllerCell = o.controller === 'lstm' ? this.registerModule('controller', new LSTMCell({ inputSize: cin, hiddenSize: Hc })) : null;
-    this.controllerLayer = o.controller === 'feedforward' ? this.registerModule('controller', new Linear({ inFeatures: cin, outFeatures: Hc })) : null;
+    this.controllerCell =
+      o.controller === 'lstm' ? this.registerModule('controller', new LSTMCell({ inputSize: cin, hiddenSize: Hc })) : null;
+    this.controllerLayer =
+      o.controller === 'feedforward' ? this.registerModule('controller', new Linear({ inFeatures: cin, outFeatures: Hc })) : null;
     const addressing = M + 1 + 1 + (2 * S + 1) + 1;
-    this.readHeadLayers = Array.from({ length: R }, (_, i) => this.registerModule(`read_head${i}`, new Linear({ inFeatures: Hc, outFeatures: addressing })));
-    this.writeHeadLayers = Array.from({ length: W }, (_, i) => this.registerModule(`write_head${i}`, new Linear({ inFeatures: Hc, outFeatures: addressing + 2 * M })));
+    this.readHeadLayers = Array.from({ length: R }, (_, i) =>
+      this.registerModule(`read_head${i}`, new Linear({ inFeatures: Hc, outFeatures: addressing })),
+    );
+    this.writeHeadLayers = Array.from({ length: W }, (_, i) =>
+      this.registerModule(`write_head${i}`, new Linear({ inFeatures: Hc, outFeatures: addressing + 2 * M })),
+    );
     this.out = this.registerModule('out', new Linear({ inFeatures: Hc + R * M, outFeatures: o.outputSize }));
     this.memoryInit = this.registerParameter('memory_init', uniformParam([N, M], 1 / Math.sqrt(N + M)));
     this.readInit = this.registerParameter('read_init', uniformParam([R, M], 0.01));

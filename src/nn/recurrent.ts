@@ -1,6 +1,6 @@
 // What RNN, LSTM and GRU share: PyTorch's options and parameter names, argument checks, and the
 // loop over stacked layers. Each layer (both directions) is one fused op on the tape.
-import { Tensor, fmtShape } from '../tensor.js';
+import { type Tensor, fmtShape } from '../tensor.js';
 import { Module } from './module.js';
 import { uniformParam } from './init.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
@@ -79,8 +79,14 @@ export abstract class RecurrentBase<W> extends Module {
   /** The options this layer was built with (a copy makes an identically shaped layer). */
   override config(): Record<string, unknown> {
     return {
-      inputSize: this.inputSize, hiddenSize: this.hiddenSize, numLayers: this.numLayers, bias: this.bias,
-      batchFirst: this.batchFirst, bidirectional: this.bidirectional, dropout: this.dropout, ...this.extraConfig(),
+      inputSize: this.inputSize,
+      hiddenSize: this.hiddenSize,
+      numLayers: this.numLayers,
+      bias: this.bias,
+      batchFirst: this.batchFirst,
+      bidirectional: this.bidirectional,
+      dropout: this.dropout,
+      ...this.extraConfig(),
     };
   }
 

@@ -6,7 +6,7 @@
 // (input feeding). Training: teacher forcing with a seeded ratio. Inference: greedy decoding and
 // beam search with length normalisation, both returning the attention weights.
 // Token ids: pad (default 0), bos (1), eos (2) are reserved in both vocabularies.
-import { Tensor, tensor, zeros } from '../tensor.js';
+import { type Tensor, tensor, zeros } from '../tensor.js';
 import { noGrad } from '../tape.js';
 import { Module } from './module.js';
 import { Embedding } from './embedding.js';
@@ -87,32 +87,57 @@ export class Seq2Seq extends Module {
   constructor(options: Seq2SeqOptions) {
     super();
     const o: Required<Seq2SeqOptions> = {
-      embeddingDim: 32, hiddenSize: 64, encoder: 'lstm', encoderLayers: 1, bidirectional: false, attention: 'none',
-      pad: 0, bos: 1, eos: 2, decoder: options?.encoder === 'gru' || options?.encoder === 'rnn' ? 'gru' : 'lstm', ...options,
+      embeddingDim: 32,
+      hiddenSize: 64,
+      encoder: 'lstm',
+      encoderLayers: 1,
+      bidirectional: false,
+      attention: 'none',
+      pad: 0,
+      bos: 1,
+      eos: 2,
+      decoder: options?.encoder === 'gru' || options?.encoder === 'rnn' ? 'gru' : 'lstm',
+      ...options,
     };
     for (const k of ['srcVocab', 'tgtVocab', 'embeddingDim', 'hiddenSize', 'encoderLayers'] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`Seq2Seq: ${k} must be a positive integer, got ${o[k]}`);
     }
     if (!['lstm', 'gru', 'rnn'].includes(o.encoder)) throw new Error(`Seq2Seq: encoder must be 'lstm', 'gru' or 'rnn', got '${o.encoder}'`);
     if (!['lstm', 'gru'].includes(o.decoder)) throw new Error(`Seq2Seq: decoder must be 'lstm' or 'gru', got '${o.decoder}'`);
-    if (!['none', 'dot', 'general', 'additive'].includes(o.attention)) throw new Error(`Seq2Seq: attention must be 'none', 'dot', 'general' or 'additive', got '${o.attention}'`);
+    if (!['none', 'dot', 'general', 'additive'].includes(o.attention))
+      throw new Error(`Seq2Seq: attention must be 'none', 'dot', 'general' or 'additive', got '${o.attention}'`);
     for (const k of ['pad', 'bos', 'eos'] as const) {
-      if (!Number.isInteger(o[k]) || o[k] < 0 || o[k] >= Math.min(o.srcVocab, o.tgtVocab)) throw new Error(`Seq2Seq: ${k} must be a token id below both vocabulary sizes, got ${o[k]}`);
+      if (!Number.isInteger(o[k]) || o[k] < 0 || o[k] >= Math.min(o.srcVocab, o.tgtVocab))
+        throw new Error(`Seq2Seq: ${k} must be a token id below both vocabulary sizes, got ${o[k]}`);
     }
     this.options = o;
-    const E = o.embeddingDim, H = o.hiddenSize, D = o.bidirectional ? 2 : 1;
+    const E = o.embeddingDim,
+      H = o.hiddenSize,
+      D = o.bidirectional ? 2 : 1;
     const C = D * H;
     this.srcEmbedding = this.registerModule('src_embedding', new Embedding({ numEmbeddings: o.srcVocab, embeddingDim: E }));
     const encOpts = { inputSize: E, hiddenSize: H, numLayers: o.encoderLayers, bidirectional: o.bidirectional };
-    this.encoder = this.registerModule('encoder', o.encoder === 'lstm' ? new LSTM(encOpts) : o.encoder === 'gru' ? new GRU(encOpts) : new RNN(encOpts));
+    this.encoder = this.registerModule(
+      'encoder',
+      o.encoder === 'lstm' ? new LSTM(encOpts) : o.encoder === 'gru' ? new GRU(encOpts) : new RNN(encOpts),
+    );
     this.bridgeH = this.registerModule('bridge_h', new Linear({ inFeatures: C, outFeatures: H }));
-    this.bridgeC = o.encoder === 'lstm' && o.decoder === 'lstm' ? this.registerModule('bridge_c', new Linear({ inFeatures: C, outFeatures: H })) : null;
+    this.bridgeC =
+      o.encoder === 'lstm' && o.decoder === 'lstm' ? this.registerModule('bridge_c', new Linear({ inFeatures: C, outFeatures: H })) : null;
     this.tgtEmbedding = this.registerModule('tgt_embedding', new Embedding({ numEmbeddings: o.tgtVocab, embeddingDim: E }));
     const attn = o.attention !== 'none';
     const cellIn = E + (attn ? H : 0);
-    this.decoder = this.registerModule('decoder', o.decoder === 'lstm' ? new LSTMCell({ inputSize: cellIn, hiddenSize: H }) : new GRUCell({ inputSize: cellIn, hiddenSize: H }));
-    this.attention = attn ? this.registerModule('attention', new Attention({ kind: o.attention as 'dot', querySize: H, keySize: C, hiddenSize: H })) : null;
-    if (attn && o.attention === 'dot' && C !== H) throw new Error(`Seq2Seq: 'dot' attention needs the encoder output size (${C}) equal to hiddenSize (${H}); use 'general' with a bidirectional encoder`);
+    this.decoder = this.registerModule(
+      'decoder',
+      o.decoder === 'lstm' ? new LSTMCell({ inputSize: cellIn, hiddenSize: H }) : new GRUCell({ inputSize: cellIn, hiddenSize: H }),
+    );
+    this.attention = attn
+      ? this.registerModule('attention', new Attention({ kind: o.attention as 'dot', querySize: H, keySize: C, hiddenSize: H }))
+      : null;
+    if (attn && o.attention === 'dot' && C !== H)
+      throw new Error(
+        `Seq2Seq: 'dot' attention needs the encoder output size (${C}) equal to hiddenSize (${H}); use 'general' with a bidirectional encoder`,
+      );
     this.combine = attn ? this.registerModule('combine', new Linear({ inFeatures: H + C, outFeatures: H })) : null;
     this.out = this.registerModule('out', new Linear({ inFeatures: H, outFeatures: o.tgtVocab }));
   }
@@ -166,7 +191,11 @@ export class Seq2Seq extends Module {
    * bos). With teacherForcingRatio < 1 a step feeds the model's own previous prediction instead,
    * decided per step from the seeded stream. Returns logits [B,Tt,V] and attention [B,Tt,Ts].
    */
-  forward(src: Tensor, tgtIn: Tensor, options: { srcLengths?: number[]; teacherForcingRatio?: number } = {}): { logits: Tensor; attention: Tensor | null } {
+  forward(
+    src: Tensor,
+    tgtIn: Tensor,
+    options: { srcLengths?: number[]; teacherForcingRatio?: number } = {},
+  ): { logits: Tensor; attention: Tensor | null } {
     const B = src.shape[0];
     const srcLengths = options.srcLengths ?? new Array(B).fill(src.shape[1]);
     const ratio = options.teacherForcingRatio ?? 1;
@@ -195,7 +224,10 @@ export class Seq2Seq extends Module {
    */
   loss(src: number[][], tgt: number[][], options: { teacherForcingRatio?: number } = {}): Tensor {
     const o = this.options;
-    if (!Array.isArray(tgt) || tgt.length !== src.length) throw new Error(`Seq2Seq: tgt must hold one sequence per source (${src.length}), got ${Array.isArray(tgt) ? tgt.length : typeof tgt}`);
+    if (!Array.isArray(tgt) || tgt.length !== src.length)
+      throw new Error(
+        `Seq2Seq: tgt must hold one sequence per source (${src.length}), got ${Array.isArray(tgt) ? tgt.length : typeof tgt}`,
+      );
     const { ids, lengths } = padIds(src, o.pad, 'src');
     const Tt = Math.max(...tgt.map((t) => t.length)) + 1;
     const tin = new Float32Array(src.length * Tt).fill(o.pad);
@@ -208,7 +240,10 @@ export class Seq2Seq extends Module {
       });
       tout[b * Tt + t.length] = o.eos;
     });
-    const { logits } = this.forward(ids, tensor(tin, [src.length, Tt]), { srcLengths: lengths, teacherForcingRatio: options.teacherForcingRatio });
+    const { logits } = this.forward(ids, tensor(tin, [src.length, Tt]), {
+      srcLengths: lengths,
+      teacherForcingRatio: options.teacherForcingRatio,
+    });
     return crossEntropy(logits, tout);
   }
 
@@ -238,7 +273,8 @@ export class Seq2Seq extends Module {
             continue;
           }
           res[b].tokens.push(prev[b]);
-          if (r.weights) res[b].attention.push(Array.from(r.weights.data.subarray(b * enc.outputs.shape[1], b * enc.outputs.shape[1] + lengths[b])));
+          if (r.weights)
+            res[b].attention.push(Array.from(r.weights.data.subarray(b * enc.outputs.shape[1], b * enc.outputs.shape[1] + lengths[b])));
         }
       }
       return res;
@@ -254,7 +290,8 @@ export class Seq2Seq extends Module {
     const K = options.beamWidth ?? 5;
     const alpha = options.lengthPenalty ?? 1;
     if (!Number.isInteger(K) || K < 1) throw new Error(`Seq2Seq: beamWidth must be a positive integer, got ${K}`);
-    if (!(typeof alpha === 'number' && alpha >= 0 && alpha < Infinity)) throw new Error(`Seq2Seq: lengthPenalty must be a finite number >= 0, got ${alpha}`);
+    if (!(typeof alpha === 'number' && alpha >= 0 && alpha < Infinity))
+      throw new Error(`Seq2Seq: lengthPenalty must be a finite number >= 0, got ${alpha}`);
     const V = o.tgtVocab;
     return noGrad(() =>
       src.map((s) => {
@@ -262,13 +299,17 @@ export class Seq2Seq extends Module {
         const { ids, lengths } = padIds([s], o.pad, 'src');
         const enc1 = this.encode(ids, lengths);
         const Ts = enc1.outputs.shape[1];
-        const rep = (t: Tensor, n: number) => tensor(new Float32Array(n * t.size).map((_, i) => t.data[i % t.size]), [n, ...t.shape.slice(1)]);
+        const rep = (t: Tensor, n: number) =>
+          tensor(
+            new Float32Array(n * t.size).map((_, i) => t.data[i % t.size]),
+            [n, ...t.shape.slice(1)],
+          );
         type Hyp = { tokens: number[]; attention: number[][]; logProb: number; row: number };
         let hyps: Hyp[] = [{ tokens: [], attention: [], logProb: 0, row: 0 }];
         let state = enc1.state;
         const finished: Decoded[] = [];
-        const norm = (d: { tokens: number[]; logProb: number }) => d.logProb / Math.pow(d.tokens.length + 1, alpha);
-        const bestReachable = (h: Hyp) => h.logProb / Math.pow(maxLength + 1, alpha);
+        const norm = (d: { tokens: number[]; logProb: number }) => d.logProb / (d.tokens.length + 1) ** alpha;
+        const bestReachable = (h: Hyp) => h.logProb / (maxLength + 1) ** alpha;
         for (let t = 0; t < maxLength && hyps.length; t++) {
           const n = hyps.length;
           const enc: Encoded = { outputs: rep(enc1.outputs, n), lengths: new Array(n).fill(lengths[0]), state };
@@ -284,7 +325,9 @@ export class Seq2Seq extends Module {
           for (const c of cand) {
             if (next.length >= K) break;
             const h = hyps[c.hyp];
-            const att = r.weights ? [...h.attention, Array.from(r.weights.data.subarray(c.hyp * Ts, c.hyp * Ts + lengths[0]))] : h.attention;
+            const att = r.weights
+              ? [...h.attention, Array.from(r.weights.data.subarray(c.hyp * Ts, c.hyp * Ts + lengths[0]))]
+              : h.attention;
             if (c.tok === o.eos) {
               finished.push({ tokens: h.tokens, attention: h.attention, logProb: c.logProb });
               continue;
@@ -296,7 +339,13 @@ export class Seq2Seq extends Module {
           // log-probability now spread over the longest length it may reach
           if (finished.length && next.every((h) => bestReachable(h) <= Math.max(...finished.map(norm)))) break;
           const rows = next.map((h) => h.row);
-          const pick = (x: Tensor | null) => (x ? tensor(rows.flatMap((rw) => Array.from(x.data.subarray(rw * x.shape[1], (rw + 1) * x.shape[1]))), [rows.length, x.shape[1]]) : null);
+          const pick = (x: Tensor | null) =>
+            x
+              ? tensor(
+                  rows.flatMap((rw) => Array.from(x.data.subarray(rw * x.shape[1], (rw + 1) * x.shape[1]))),
+                  [rows.length, x.shape[1]],
+                )
+              : null;
           state = { h: pick(r.state.h)!, c: pick(r.state.c), feed: pick(r.state.feed) };
           hyps = next.map((h, i) => ({ ...h, row: i }));
         }
@@ -317,4 +366,3 @@ function argmaxRows(logits: Tensor): number[] {
     return best;
   });
 }
-

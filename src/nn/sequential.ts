@@ -21,7 +21,7 @@ export class Sequential extends Module {
     let cur: unknown = x;
     for (const m of this.layers) {
       const r = (m.forward as (x: unknown, o?: unknown) => unknown)(cur, options);
-      cur = r instanceof Tensor ? r : (r as { output?: Tensor }).output ?? r;
+      cur = r instanceof Tensor ? r : ((r as { output?: Tensor }).output ?? r);
     }
     if (!(cur instanceof Tensor)) throw new Error('Sequential: the last module must return a Tensor or { output }');
     return cur;

@@ -36,25 +36,55 @@ function unary(name: string, x: Tensor, fwd: Fwd, bwd: Bwd, savesInput: boolean)
 
 /** Hyperbolic tangent, elementwise (max abs error 2.5e-7 vs Math.tanh). */
 export function tanh(x: Tensor): Tensor {
-  return unary('tanh', x, (k) => k.tanh_forward, (k) => k.tanh_backward, false);
+  return unary(
+    'tanh',
+    x,
+    (k) => k.tanh_forward,
+    (k) => k.tanh_backward,
+    false,
+  );
 }
 
 /** Logistic sigmoid 1/(1+e^-x), elementwise. */
 export function sigmoid(x: Tensor): Tensor {
-  return unary('sigmoid', x, (k) => k.sigmoid_forward, (k) => k.sigmoid_backward, false);
+  return unary(
+    'sigmoid',
+    x,
+    (k) => k.sigmoid_forward,
+    (k) => k.sigmoid_backward,
+    false,
+  );
 }
 
 /** max(x, 0), elementwise; the gradient at 0 is 0, as in PyTorch. */
 export function relu(x: Tensor): Tensor {
-  return unary('relu', x, (k) => k.relu_forward, (k) => k.relu_backward, false);
+  return unary(
+    'relu',
+    x,
+    (k) => k.relu_forward,
+    (k) => k.relu_backward,
+    false,
+  );
 }
 
 /** e^x, elementwise (+Infinity above 88.72, 0 below -87.3). */
 export function exp(x: Tensor): Tensor {
-  return unary('exp', x, (k) => k.exp_forward, (k) => k.exp_backward, false);
+  return unary(
+    'exp',
+    x,
+    (k) => k.exp_forward,
+    (k) => k.exp_backward,
+    false,
+  );
 }
 
 /** Natural logarithm, elementwise (log 0 = -Infinity, negative input gives NaN as Math.log). */
 export function log(x: Tensor): Tensor {
-  return unary('log', x, (k) => k.log_forward, (k) => k.log_backward, true);
+  return unary(
+    'log',
+    x,
+    (k) => k.log_forward,
+    (k) => k.log_backward,
+    true,
+  );
 }

@@ -111,10 +111,7 @@ export function div(a: Operand, b: Operand): Tensor {
         const da = p.a.requiresGrad ? ar.zeros(n) : 0;
         const db = p.b.requiresGrad ? ar.zeros(n) : 0;
         k.div_backward(da, db, ar.put(g!), ar.put(p.fb), ar.put(y), n);
-        return [
-          da ? fold(ar.read(da, n), p.a, p.shape) : null,
-          db ? fold(ar.read(db, n), p.b, p.shape) : null,
-        ];
+        return [da ? fold(ar.read(da, n), p.a, p.shape) : null, db ? fold(ar.read(db, n), p.b, p.shape) : null];
       });
     });
   }

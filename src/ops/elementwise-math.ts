@@ -15,7 +15,12 @@ function map(name: string, x: Tensor, f: (v: number) => number, df: (v: number, 
 
 /** log(1 + e^x), computed without overflow. */
 export function softplus(x: Tensor): Tensor {
-  return map('softplus', x, (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))), (v) => 1 / (1 + Math.exp(-v)));
+  return map(
+    'softplus',
+    x,
+    (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))),
+    (v) => 1 / (1 + Math.exp(-v)),
+  );
 }
 
 /** √x (the gradient at 0 is taken as 0 rather than infinite). */

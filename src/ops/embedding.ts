@@ -18,7 +18,8 @@ export function flattenIds(ids: Ids, n: number, op: string, arg = 'ids'): { flat
     const rows = ids as number[][];
     const T = rows[0].length;
     rows.forEach((r, i) => {
-      if (!Array.isArray(r) || r.length !== T) throw new Error(`${op}: ${arg}[${i}] must have ${T} ids like ${arg}[0], got ${Array.isArray(r) ? r.length : typeof r}`);
+      if (!Array.isArray(r) || r.length !== T)
+        throw new Error(`${op}: ${arg}[${i}] must have ${T} ids like ${arg}[0], got ${Array.isArray(r) ? r.length : typeof r}`);
     });
     flat = rows.flat();
     shape = [rows.length, T];

@@ -44,7 +44,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
           gemmTN(k, ar, p, pg, ar.put(xData), 0, O, M, I, false);
           dw = ar.read(p, O * I);
         }
-        if (bias && bias.requiresGrad) {
+        if (bias?.requiresGrad) {
           const p = ar.zeros(O);
           k.sum_axis_forward(p, pg, 1, M, O);
           db = ar.read(p, O);

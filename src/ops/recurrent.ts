@@ -136,7 +136,13 @@ function biasSum(biases: readonly (Tensor | null)[], G: number, data: (w: Tensor
  * Runs `cell` over x [B,T,I] (or [T,B,I]) in every direction of `dirs` (one or two), from the
  * initial states `init` (each [D,B,n] or null for zeros). @internal
  */
-export function runLayer<W extends DirectionWeights, K extends Kept>(cell: Cell<W, K>, x: Tensor, init: readonly (Tensor | null)[], dirs: readonly W[], call: LayerCall): LayerResult {
+export function runLayer<W extends DirectionWeights, K extends Kept>(
+  cell: Cell<W, K>,
+  x: Tensor,
+  init: readonly (Tensor | null)[],
+  dirs: readonly W[],
+  call: LayerCall,
+): LayerResult {
   const k = kernels();
   const L = call.layout;
   const { B, T } = L;
@@ -201,7 +207,9 @@ interface DirectionArgs {
 }
 
 function forwardDirection<W extends DirectionWeights, K extends Kept>(
-  cell: Cell<W, K>, w: W, a: DirectionArgs & { init: readonly (Tensor | null)[]; saving: boolean },
+  cell: Cell<W, K>,
+  w: W,
+  a: DirectionArgs & { init: readonly (Tensor | null)[]; saving: boolean },
 ): { next: Block[]; state: number[]; save(): Saved } {
   const { ar, k, L, px } = a;
   const { B, T, active } = L;
@@ -232,10 +240,15 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
 }
 
 function backwardDirection<W extends DirectionWeights, K extends Kept>(
-  cell: Cell<W, K>, w: W, sv: Saved,
+  cell: Cell<W, K>,
+  w: W,
+  sv: Saved,
   a: DirectionArgs & {
-    pdx: Block | null; dOutTM: Float32Array | null; dFinals: (Float32Array | null)[];
-    data: (w: Tensor) => Float32Array; grads: Map<Tensor, Float32Array>;
+    pdx: Block | null;
+    dOutTM: Float32Array | null;
+    dFinals: (Float32Array | null)[];
+    data: (w: Tensor) => Float32Array;
+    grads: Map<Tensor, Float32Array>;
   },
 ): number[] {
   const { ar, k, L, px, data, grads } = a;
@@ -249,21 +262,26 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   // dZᵀ [m, T·B] for the weight gradients; computed once per block however many use it
   const transposed = new Map<Block, number>();
   const ctx: BackwardContext = {
-    ar, k, B, dXW, dState, data,
+    ar,
+    k,
+    B,
+    dXW,
+    dState,
+    data,
     history: sv.history.map((s) => ar.restore(s)),
     next: sv.next.map((s) => ar.restore(s)),
     grad(t, ptr, n) {
-      if (t && t.requiresGrad) grads.set(t, ar.read(ptr, n));
+      if (t?.requiresGrad) grads.set(t, ar.read(ptr, n));
     },
     gradSum(tensors, dZ) {
-      if (!tensors.some((t) => t && t.requiresGrad)) return;
+      if (!tensors.some((t) => t?.requiresGrad)) return;
       const m = dZ.dims[2];
       const p = ar.zeros(m);
       k.sum_axis_forward(p, dZ.ptr, 1, dZ.dims[0] * dZ.dims[1], m);
       for (const t of tensors) ctx.grad(t, p, m);
     },
     gradTN(t, dZ, b) {
-      if (!t || !t.requiresGrad) return;
+      if (!t?.requiresGrad) return;
       const rowsAll = dZ.dims[0] * dZ.dims[1];
       const m = dZ.dims[2];
       const n = b.dims[2];

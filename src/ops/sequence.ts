@@ -49,7 +49,15 @@ export function seqLayout(B: number, T: number, lengths: ArrayLike<number> | nul
  * Gathers features [off, off+F) of src (batch-first [B,T,srcF] or time-major [T,B,srcF]) into
  * [T,B,F] in sorted order; with maskPadding, steps past a sequence's end are zero. @internal
  */
-export function toTimeMajor(src: Float32Array, L: SeqLayout, F: number, srcF: number, off: number, batchFirst: boolean, maskPadding: boolean): Float32Array {
+export function toTimeMajor(
+  src: Float32Array,
+  L: SeqLayout,
+  F: number,
+  srcF: number,
+  off: number,
+  batchFirst: boolean,
+  maskPadding: boolean,
+): Float32Array {
   const { B, T, order, lengths } = L;
   const out = new Float32Array(T * B * F);
   for (let t = 0; t < T; t++) {
@@ -64,7 +72,15 @@ export function toTimeMajor(src: Float32Array, L: SeqLayout, F: number, srcF: nu
 }
 
 /** The adjoint of toTimeMajor: writes [T,B,F] (sorted) into features [off, off+F) of dst; padding stays as it was. @internal */
-export function fromTimeMajor(dst: Float32Array, src: Float32Array, L: SeqLayout, F: number, dstF: number, off: number, batchFirst: boolean): void {
+export function fromTimeMajor(
+  dst: Float32Array,
+  src: Float32Array,
+  L: SeqLayout,
+  F: number,
+  dstF: number,
+  off: number,
+  batchFirst: boolean,
+): void {
   const { B, T, order, lengths } = L;
   for (let t = 0; t < T; t++) {
     for (let j = 0; j < B; j++) {

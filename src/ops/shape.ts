@@ -42,7 +42,10 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   if (p.length !== x.ndim || new Set(p).size !== p.length) {
     throw new Error(`permute: perm must list each of the ${x.ndim} axes once, got [${perm.join(',')}]`);
   }
-  const out = new Tensor(permuteData(x.data, x.shape, p), p.map((a) => x.shape[a]));
+  const out = new Tensor(
+    permuteData(x.data, x.shape, p),
+    p.map((a) => x.shape[a]),
+  );
   if (needsGrad(x)) {
     const inv = new Array(p.length);
     p.forEach((a, i) => (inv[a] = i));
@@ -158,5 +161,8 @@ export function select(x: Tensor, axis: number, index: number): Tensor {
   }
   const i = index < 0 ? index + len : index;
   const s = slice(x, ax, i, i + 1);
-  return reshape(s, x.shape.filter((_, d) => d !== ax));
+  return reshape(
+    s,
+    x.shape.filter((_, d) => d !== ax),
+  );
 }

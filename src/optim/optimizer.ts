@@ -23,7 +23,8 @@ export abstract class Optimizer {
   protected readonly state = new Map<Tensor, { bufs: Float32Array[]; steps: number }>();
 
   constructor(name: string, params: Tensor[], lr: number) {
-    if (!Array.isArray(params) || params.length === 0) throw new Error(`${name}: params must be a non-empty array of Tensors (model.parameters())`);
+    if (!Array.isArray(params) || params.length === 0)
+      throw new Error(`${name}: params must be a non-empty array of Tensors (model.parameters())`);
     params.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new Error(`${name}: params[${i}] must be a Tensor, got ${typeof p}`);
     });

@@ -25,9 +25,13 @@ export abstract class LRScheduler {
 
 /** lr = base · gamma^⌊epoch / stepSize⌋ (torch.optim.lr_scheduler.StepLR). */
 export class StepLR extends LRScheduler {
-  constructor(optimizer: Optimizer, readonly options: { stepSize: number; gamma?: number }) {
+  constructor(
+    optimizer: Optimizer,
+    readonly options: { stepSize: number; gamma?: number },
+  ) {
     super(optimizer);
-    if (!Number.isInteger(options.stepSize) || options.stepSize < 1) throw new Error(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
+    if (!Number.isInteger(options.stepSize) || options.stepSize < 1)
+      throw new Error(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
   }
   lrAt(epoch: number): number {
     return this.baseLr * (this.options.gamma ?? 0.1) ** Math.floor(epoch / this.options.stepSize);
@@ -36,7 +40,10 @@ export class StepLR extends LRScheduler {
 
 /** lr = base · gamma^epoch (ExponentialLR). */
 export class ExponentialLR extends LRScheduler {
-  constructor(optimizer: Optimizer, readonly options: { gamma: number }) {
+  constructor(
+    optimizer: Optimizer,
+    readonly options: { gamma: number },
+  ) {
     super(optimizer);
     if (!(options.gamma > 0)) throw new Error(`ExponentialLR: gamma must be > 0, got ${options.gamma}`);
   }
@@ -47,7 +54,10 @@ export class ExponentialLR extends LRScheduler {
 
 /** lr = etaMin + (base - etaMin)·(1 + cos(π·epoch/tMax))/2 (CosineAnnealingLR, closed form). */
 export class CosineAnnealingLR extends LRScheduler {
-  constructor(optimizer: Optimizer, readonly options: { tMax: number; etaMin?: number }) {
+  constructor(
+    optimizer: Optimizer,
+    readonly options: { tMax: number; etaMin?: number },
+  ) {
     super(optimizer);
     if (!(options.tMax > 0)) throw new Error(`CosineAnnealingLR: tMax must be > 0, got ${options.tMax}`);
   }

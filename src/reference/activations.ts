@@ -14,7 +14,7 @@ export function tanh_backward(dinp: Floats, dout: Floats, y: Floats, n: number):
   for (let i = 0; i < n; i++) dinp[i] += dout[i] * (1 - y[i] * y[i]);
 }
 export function relu_forward(out: Floats, x: Floats, n: number): void {
-  for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+  for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
 }
 export function relu_backward(dinp: Floats, dout: Floats, y: Floats, n: number): void {
   for (let i = 0; i < n; i++) if (y[i] > 0) dinp[i] += dout[i];

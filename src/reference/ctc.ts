@@ -8,7 +8,15 @@ const lse = (a: number, b: number) => {
 };
 
 export function ctc_loss_forward_backward(
-  grad: Floats | null, lp: Floats, labels: ArrayLike<number>, T: number, B: number, C: number, b: number, L: number, blank: number,
+  grad: Floats | null,
+  lp: Floats,
+  labels: ArrayLike<number>,
+  T: number,
+  B: number,
+  C: number,
+  b: number,
+  L: number,
+  blank: number,
 ): number {
   const S = 2 * L + 1;
   const ext = (s: number) => (s % 2 === 0 ? blank : labels[(s - 1) / 2]);

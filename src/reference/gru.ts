@@ -14,7 +14,16 @@ export function gru_rz_forward(gates: Floats, rh: Floats | null, xw: Floats, hw:
     }
 }
 
-export function gru_n_forward(h: Floats, gates: Floats, xw: Floats, hw: Floats, hPrev: Floats, rows: number, H: number, resetAfter: boolean): void {
+export function gru_n_forward(
+  h: Floats,
+  gates: Floats,
+  xw: Floats,
+  hw: Floats,
+  hPrev: Floats,
+  rows: number,
+  H: number,
+  resetAfter: boolean,
+): void {
   for (let r = 0; r < rows; r++)
     for (let j = 0; j < H; j++) {
       const g = r * 3 * H;
@@ -27,7 +36,16 @@ export function gru_n_forward(h: Floats, gates: Floats, xw: Floats, hw: Floats, 
 }
 
 export function gru_step_backward(
-  dxw: Floats, dhw: Floats, dhPrev: Floats, dh: Floats, gates: Floats, hw: Floats, hPrev: Floats, rows: number, H: number, resetAfter: boolean,
+  dxw: Floats,
+  dhw: Floats,
+  dhPrev: Floats,
+  dh: Floats,
+  gates: Floats,
+  hw: Floats,
+  hPrev: Floats,
+  rows: number,
+  H: number,
+  resetAfter: boolean,
 ): void {
   for (let r = 0; r < rows; r++)
     for (let j = 0; j < H; j++) {
@@ -49,7 +67,16 @@ export function gru_step_backward(
     }
 }
 
-export function gru_reset_backward(dxw: Floats, dhw: Floats, dhPrev: Floats, drh: Floats, gates: Floats, hPrev: Floats, rows: number, H: number): void {
+export function gru_reset_backward(
+  dxw: Floats,
+  dhw: Floats,
+  dhPrev: Floats,
+  drh: Floats,
+  gates: Floats,
+  hPrev: Floats,
+  rows: number,
+  H: number,
+): void {
   for (let r = 0; r < rows; r++)
     for (let j = 0; j < H; j++) {
       const g = r * 3 * H;
@@ -63,8 +90,13 @@ export function gru_reset_backward(dxw: Floats, dhw: Floats, dhPrev: Floats, drh
 
 /** A whole GRU sequence from the equations: x [B,T,I], PyTorch layouts, float64. */
 export function gruSequence(
-  x: Floats, B: number, T: number, I: number, H: number,
-  w: { wIh: Floats; wHh: Floats; bIh: Floats | null; bHh: Floats | null }, resetAfter: boolean,
+  x: Floats,
+  B: number,
+  T: number,
+  I: number,
+  H: number,
+  w: { wIh: Floats; wHh: Floats; bIh: Floats | null; bHh: Floats | null },
+  resetAfter: boolean,
 ): { output: Float64Array; hN: Float64Array } {
   const output = new Float64Array(B * T * H);
   const hN = new Float64Array(B * H);
@@ -85,7 +117,15 @@ export function gruSequence(
       const [hr, hz] = [0, H].map((o) => mv(w.wHh, o, h, H, w.bHh));
       const r = xr.map((v, j) => sig(v + hr[j]));
       const z = xz.map((v, j) => sig(v + hz[j]));
-      const hn = resetAfter ? mv(w.wHh, 2 * H, h, H, w.bHh).map((v, j) => r[j] * v) : mv(w.wHh, 2 * H, h.map((v, j) => r[j] * v), H, w.bHh);
+      const hn = resetAfter
+        ? mv(w.wHh, 2 * H, h, H, w.bHh).map((v, j) => r[j] * v)
+        : mv(
+            w.wHh,
+            2 * H,
+            h.map((v, j) => r[j] * v),
+            H,
+            w.bHh,
+          );
       const n = xn.map((v, j) => Math.tanh(v + hn[j]));
       h = n.map((v, j) => (1 - z[j]) * v + z[j] * h[j]);
       output.set(h, (b * T + t) * H);

@@ -3,7 +3,12 @@
 import type { Floats } from './types.js';
 
 export function jordanSequence(
-  x: Floats, B: number, T: number, I: number, H: number, O: number,
+  x: Floats,
+  B: number,
+  T: number,
+  I: number,
+  H: number,
+  O: number,
   w: { wIh: Floats; wHh: Floats; bIh: Floats | null; bHh: Floats | null; wHo: Floats; bHo: Floats | null },
   outAct: 'linear' | 'sigmoid' | 'tanh' | 'softmax',
   act: 'tanh' | 'relu' = 'tanh',

@@ -4,7 +4,16 @@ import type { Floats } from './types.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
-export function lstm_step_forward(gates: Floats, h: Floats, c: Floats, tc: Floats, cPrev: Floats, peep: Floats | null, rows: number, H: number): void {
+export function lstm_step_forward(
+  gates: Floats,
+  h: Floats,
+  c: Floats,
+  tc: Floats,
+  cPrev: Floats,
+  peep: Floats | null,
+  rows: number,
+  H: number,
+): void {
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < H; j++) {
       const g = r * 4 * H;
@@ -26,8 +35,17 @@ export function lstm_step_forward(gates: Floats, h: Floats, c: Floats, tc: Float
 }
 
 export function lstm_step_backward(
-  dgates: Floats, dc: Floats, dpeep: Floats | null, dh: Floats, gates: Floats, cPrev: Floats, c: Floats, tc: Floats, peep: Floats | null,
-  rows: number, H: number,
+  dgates: Floats,
+  dc: Floats,
+  dpeep: Floats | null,
+  dh: Floats,
+  gates: Floats,
+  cPrev: Floats,
+  c: Floats,
+  tc: Floats,
+  peep: Floats | null,
+  rows: number,
+  H: number,
 ): void {
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < H; j++) {
@@ -58,7 +76,11 @@ export function lstm_step_backward(
 
 /** A whole LSTM sequence from the equations: x [B,T,I], weights in PyTorch layout, float64. */
 export function lstmSequence(
-  x: Floats, B: number, T: number, I: number, H: number,
+  x: Floats,
+  B: number,
+  T: number,
+  I: number,
+  H: number,
   w: { wIh: Floats; wHh: Floats; bIh: Floats | null; bHh: Floats | null; wCi?: Floats; wCf?: Floats; wCo?: Floats },
 ): { output: Float64Array; hN: Float64Array; cN: Float64Array } {
   const output = new Float64Array(B * T * H);

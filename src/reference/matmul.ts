@@ -2,8 +2,14 @@
 import type { Floats } from './types.js';
 
 function gemm(
-  c: Floats, bias: Floats | null, m: number, k: number, n: number, accumulate: boolean,
-  aAt: (i: number, kk: number) => number, bAt: (kk: number, j: number) => number,
+  c: Floats,
+  bias: Floats | null,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: boolean,
+  aAt: (i: number, kk: number) => number,
+  bAt: (kk: number, j: number) => number,
 ): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -17,15 +23,42 @@ function gemm(
 
 /** A [M,K]·B [K,N] */
 export function gemm_nn(c: Floats, a: Floats, b: Floats, bias: Floats | null, m: number, k: number, n: number, accumulate: boolean): void {
-  gemm(c, bias, m, k, n, accumulate, (i, kk) => a[i * k + kk], (kk, j) => b[kk * n + j]);
+  gemm(
+    c,
+    bias,
+    m,
+    k,
+    n,
+    accumulate,
+    (i, kk) => a[i * k + kk],
+    (kk, j) => b[kk * n + j],
+  );
 }
 
 /** A [M,K]·Bᵀ, B [N,K] */
 export function gemm_nt(c: Floats, a: Floats, b: Floats, bias: Floats | null, m: number, k: number, n: number, accumulate: boolean): void {
-  gemm(c, bias, m, k, n, accumulate, (i, kk) => a[i * k + kk], (kk, j) => b[j * k + kk]);
+  gemm(
+    c,
+    bias,
+    m,
+    k,
+    n,
+    accumulate,
+    (i, kk) => a[i * k + kk],
+    (kk, j) => b[j * k + kk],
+  );
 }
 
 /** Aᵀ·B, A [K,M], B [K,N] */
 export function gemm_tn(c: Floats, a: Floats, b: Floats, bias: Floats | null, m: number, k: number, n: number, accumulate: boolean): void {
-  gemm(c, bias, m, k, n, accumulate, (i, kk) => a[kk * m + i], (kk, j) => b[kk * n + j]);
+  gemm(
+    c,
+    bias,
+    m,
+    k,
+    n,
+    accumulate,
+    (i, kk) => a[kk * m + i],
+    (kk, j) => b[kk * n + j],
+  );
 }

@@ -2,8 +2,16 @@
 import type { Floats } from './types.js';
 
 export function sgd_update(
-  param: Floats, grad: Floats, buf: Floats, n: number,
-  lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, first: boolean,
+  param: Floats,
+  grad: Floats,
+  buf: Floats,
+  n: number,
+  lr: number,
+  momentum: number,
+  dampening: number,
+  weightDecay: number,
+  nesterov: boolean,
+  first: boolean,
 ): void {
   for (let i = 0; i < n; i++) {
     let g = grad[i] + weightDecay * param[i];
@@ -16,8 +24,20 @@ export function sgd_update(
 }
 
 export function adam_update(
-  param: Floats, grad: Floats, m: Floats, v: Floats, vmax: Floats | null, n: number,
-  lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: boolean, bc1: number, bc2: number,
+  param: Floats,
+  grad: Floats,
+  m: Floats,
+  v: Floats,
+  vmax: Floats | null,
+  n: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  weightDecay: number,
+  decoupled: boolean,
+  bc1: number,
+  bc2: number,
 ): void {
   for (let i = 0; i < n; i++) {
     let p = param[i];
@@ -32,8 +52,17 @@ export function adam_update(
 }
 
 export function rmsprop_update(
-  param: Floats, grad: Floats, sq: Floats, gavg: Floats | null, buf: Floats | null, n: number,
-  lr: number, alpha: number, eps: number, weightDecay: number, momentum: number,
+  param: Floats,
+  grad: Floats,
+  sq: Floats,
+  gavg: Floats | null,
+  buf: Floats | null,
+  n: number,
+  lr: number,
+  alpha: number,
+  eps: number,
+  weightDecay: number,
+  momentum: number,
 ): void {
   for (let i = 0; i < n; i++) {
     const g = grad[i] + weightDecay * param[i];

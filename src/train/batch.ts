@@ -1,6 +1,6 @@
 // Turns a list of variable-length samples into padded batch tensors with lengths, and the
 // per-sample targets into what the loss needs (padded class ids, padded vectors, a mask).
-import { Tensor, tensor } from '../tensor.js';
+import { type Tensor, tensor } from '../tensor.js';
 
 /** One input sequence: feature vectors (number[][], T×F) or token ids (number[], T). */
 export type Sample = number[][] | number[] | Float32Array[];
@@ -26,7 +26,8 @@ export function makeBatch(inputs: Sample[], targets: Target[], indices: number[]
   let T = 0;
   indices.forEach((i, b) => {
     const s = inputs[i];
-    if (!Array.isArray(s) || s.length === 0) throw new Error(`${op}: inputs[${i}] must be a non-empty array (a sequence), got ${Array.isArray(s) ? 'an empty array' : typeof s}`);
+    if (!Array.isArray(s) || s.length === 0)
+      throw new Error(`${op}: inputs[${i}] must be a non-empty array (a sequence), got ${Array.isArray(s) ? 'an empty array' : typeof s}`);
     lengths[b] = s.length;
     T = Math.max(T, s.length);
   });
@@ -47,7 +48,10 @@ export function makeBatch(inputs: Sample[], targets: Target[], indices: number[]
     indices.forEach((i, b) => {
       const s = inputs[i] as ArrayLike<number>[];
       s.forEach((v, t) => {
-        if (!v || v.length !== F) throw new Error(`${op}: inputs[${i}][${t}] must have ${F} features like inputs[${indices[0]}][0], got ${v ? v.length : typeof v}`);
+        if (!v || v.length !== F)
+          throw new Error(
+            `${op}: inputs[${i}][${t}] must have ${F} features like inputs[${indices[0]}][0], got ${v ? v.length : typeof v}`,
+          );
         d.set(v, (b * T + t) * F);
       });
     });

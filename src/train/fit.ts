@@ -104,14 +104,17 @@ function crossEntropyLoss(output: Tensor, batch: Batch): LossResult {
     flat = [];
     targets.forEach((t, b) => {
       if (!Array.isArray(t) || t.length !== lengths[b]) {
-        throw new Error(`fit: targets[${batch.indices[b]}] must hold one class per step (${lengths[b]}), got ${Array.isArray(t) ? t.length : typeof t}`);
+        throw new Error(
+          `fit: targets[${batch.indices[b]}] must hold one class per step (${lengths[b]}), got ${Array.isArray(t) ? t.length : typeof t}`,
+        );
       }
       for (let s = 0; s < T; s++) flat.push(s < t.length ? (t[s] as number) : -100);
     });
   }
   const loss = crossEntropy(logits, flat);
   const C = logits.shape[logits.ndim - 1];
-  let correct = 0, counted = 0;
+  let correct = 0,
+    counted = 0;
   for (let i = 0; i < flat.length; i++) {
     if (flat[i] === -100) continue;
     const row = logits.data.subarray(i * C, (i + 1) * C);
@@ -127,7 +130,10 @@ function mseLoss(output: Tensor, batch: Batch): LossResult {
   const { targets, lengths } = batch;
   if (!Array.isArray(targets[0]) || !Array.isArray((targets[0] as unknown[])[0])) {
     const pred = output.ndim === 3 ? lastStep(output, lengths) : output;
-    const tgt = tensor((targets as number[][]).map((t) => (Array.isArray(t) ? t : [t])).flat(), pred.shape);
+    const tgt = tensor(
+      (targets as number[][]).flatMap((t) => (Array.isArray(t) ? t : [t])),
+      pred.shape,
+    );
     const d = sub(pred, tgt);
     return { loss: mul(sum(mul(d, d)), 1 / pred.size), correct: 0, counted: 0 };
   }
@@ -136,7 +142,8 @@ function mseLoss(output: Tensor, batch: Batch): LossResult {
   const mask = new Float32Array(B * T * O);
   let n = 0;
   (targets as number[][][]).forEach((t, b) => {
-    if (t.length !== lengths[b]) throw new Error(`fit: targets[${batch.indices[b]}] must hold one vector per step (${lengths[b]}), got ${t.length}`);
+    if (t.length !== lengths[b])
+      throw new Error(`fit: targets[${batch.indices[b]}] must hold one vector per step (${lengths[b]}), got ${t.length}`);
     t.forEach((v, s) => {
       tg.set(v, (b * T + s) * O);
       mask.fill(1, (b * T + s) * O, (b * T + s + 1) * O);
@@ -176,7 +183,7 @@ function order(n: number, shuffle: boolean, rng: () => number): number[] {
 }
 
 function seededRng(seed: number): () => number {
-  let s = (seed >>> 0) || 1;
+  let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;
     s ^= s >>> 17;
@@ -198,83 +205,145 @@ function checkBatchFirst(m: Module, op: string, path = 'model'): void {
   for (const [name, c] of m.namedChildren()) checkBatchFirst(c, op, `${path}.${name}`);
 }
 
+/** What one fit() call carries from batch to batch. */
+interface FitRun {
+  readonly model: Module;
+  readonly data: Dataset;
+  readonly options: FitOptions;
+  readonly lossFn: ReturnType<typeof resolveLoss>;
+  readonly opt: Optimizer;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly batches: number;
+  readonly rng: () => number;
+  readonly history: History;
+  readonly t0: number;
+  seen: number;
+}
+
+/** Running sums over one epoch. */
+interface EpochStats {
+  lossSum: number;
+  lossCount: number;
+  correct: number;
+  counted: number;
+}
+
+/** A progress event after `done` of the run's epochs·batches batches. */
+function progressEvent(run: FitRun, phase: 'batch' | 'epoch', epoch: number, batch: number, st: EpochStats): ProgressEvent {
+  const elapsed = (performance.now() - run.t0) / 1000;
+  const done = epoch * run.batches + batch;
+  return {
+    phase,
+    epoch: epoch + 1,
+    epochs: run.epochs,
+    batch,
+    batches: run.batches,
+    loss: st.lossSum / Math.max(st.lossCount, 1),
+    metric: st.counted ? st.correct / st.counted : undefined,
+    sequencesPerSec: run.seen / Math.max(elapsed, 1e-9),
+    elapsedSec: elapsed,
+    etaSec: (elapsed / done) * (run.epochs * run.batches - done),
+  };
+}
+
+/** One pass over the shuffled data: a step per batch (a non-finite loss throws or is skipped). */
+async function trainEpoch(run: FitRun, epoch: number): Promise<EpochStats> {
+  const { model, data, options, history, opt } = run;
+  model.train();
+  const idx = order(data.inputs.length, options.shuffle ?? true, run.rng);
+  const st: EpochStats = { lossSum: 0, lossCount: 0, correct: 0, counted: 0 };
+  for (let b = 0; b < run.batches; b++) {
+    if (options.signal?.aborted) {
+      history.aborted = true;
+      break;
+    }
+    const batch = makeBatch(data.inputs, data.targets, idx.slice(b * run.batchSize, (b + 1) * run.batchSize), 'fit');
+    const r = run.lossFn(modelOutput(model, batch), batch);
+    const value = r.loss.item();
+    if (!Number.isFinite(value)) {
+      if (!options.skipNonFinite) {
+        throw new Error(
+          `fit: the loss is ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate, clip gradients, or pass skipNonFinite: true`,
+        );
+      }
+      history.skippedBatches++;
+      continue;
+    }
+    opt.zeroGrad();
+    r.loss.backward();
+    if (options.clipValue !== undefined) clipGradValue(opt.params, options.clipValue);
+    if (options.clipNorm !== undefined) clipGradNorm(opt.params, options.clipNorm, { errorIfNonfinite: !options.skipNonFinite });
+    opt.step();
+    st.lossSum += value * batch.indices.length;
+    st.lossCount += batch.indices.length;
+    st.correct += r.correct;
+    st.counted += r.counted;
+    run.seen += batch.indices.length;
+    options.onProgress?.(progressEvent(run, 'batch', epoch, b + 1, st));
+    await tick();
+  }
+  return st;
+}
+
+/** Records an epoch in the history, validates, steps the scheduler, reports; returns the validation loss. */
+function endEpoch(run: FitRun, epoch: number, st: EpochStats): number | undefined {
+  const { options, history } = run;
+  history.epochs = epoch + 1;
+  history.loss.push(st.lossSum / Math.max(st.lossCount, 1));
+  history.metric.push(st.counted ? st.correct / st.counted : NaN);
+  let valLoss: number | undefined;
+  let valMetric: number | undefined;
+  if (options.validationData) {
+    const v = evaluate(run.model, options.validationData, { loss: options.loss, batchSize: run.batchSize });
+    valLoss = v.loss;
+    valMetric = v.metric;
+    history.valLoss.push(v.loss);
+    history.valMetric.push(v.metric ?? NaN);
+  }
+  options.scheduler?.step();
+  options.onProgress?.({ ...progressEvent(run, 'epoch', epoch, run.batches, st), valLoss, valMetric });
+  return valLoss;
+}
+
 /** Trains `model` on `data`; see {@link FitOptions}. Resolves with the history. */
 export async function fit(model: Module, data: Dataset, options: FitOptions = {}): Promise<History> {
   checkBatchFirst(model, 'fit');
   checkData(data, 'fit: data');
   if (options.validationData) checkData(options.validationData, 'fit: validationData');
-  const { epochs = 1, batchSize = 32, shuffle = true, onProgress, signal, clipNorm, clipValue, earlyStopping, skipNonFinite = false } = options;
+  const { epochs = 1, batchSize = 32, earlyStopping } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
-  const lossFn = resolveLoss(options.loss ?? 'crossEntropy');
-  const opt = options.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 });
-  const params = opt.params;
-  const rng = options.seed !== undefined ? seededRng(options.seed) : random;
-  const n = data.inputs.length;
-  const batches = Math.ceil(n / batchSize);
-  const history: History = { loss: [], metric: [], valLoss: [], valMetric: [], epochs: 0, stoppedEarly: false, aborted: false, skippedBatches: 0 };
-  const t0 = performance.now();
-  let seen = 0;
+  const history: History = {
+    loss: [],
+    metric: [],
+    valLoss: [],
+    valMetric: [],
+    epochs: 0,
+    stoppedEarly: false,
+    aborted: false,
+    skippedBatches: 0,
+  };
+  const run: FitRun = {
+    model,
+    data,
+    options,
+    lossFn: resolveLoss(options.loss ?? 'crossEntropy'),
+    opt: options.optimizer ?? new Adam(model.parameters(), { lr: 1e-3 }),
+    epochs,
+    batchSize,
+    batches: Math.ceil(data.inputs.length / batchSize),
+    rng: options.seed !== undefined ? seededRng(options.seed) : random,
+    history,
+    t0: performance.now(),
+    seen: 0,
+  };
   let best = Infinity;
   let sinceBest = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
-    model.train();
-    const idx = order(n, shuffle, rng);
-    let lossSum = 0, lossCount = 0, correct = 0, counted = 0;
-    for (let b = 0; b < batches; b++) {
-      if (signal?.aborted) {
-        history.aborted = true;
-        break;
-      }
-      const batch = makeBatch(data.inputs, data.targets, idx.slice(b * batchSize, (b + 1) * batchSize), 'fit');
-      const r = lossFn(modelOutput(model, batch), batch);
-      const value = r.loss.item();
-      if (!Number.isFinite(value)) {
-        if (!skipNonFinite) throw new Error(`fit: the loss is ${value} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate, clip gradients, or pass skipNonFinite: true`);
-        history.skippedBatches++;
-        continue;
-      }
-      opt.zeroGrad();
-      r.loss.backward();
-      if (clipValue !== undefined) clipGradValue(params, clipValue);
-      if (clipNorm !== undefined) clipGradNorm(params, clipNorm, { errorIfNonfinite: !skipNonFinite });
-      opt.step();
-      lossSum += value * batch.indices.length;
-      lossCount += batch.indices.length;
-      correct += r.correct;
-      counted += r.counted;
-      seen += batch.indices.length;
-      if (onProgress) {
-        const elapsed = (performance.now() - t0) / 1000;
-        const done = epoch * batches + b + 1;
-        onProgress({
-          phase: 'batch', epoch: epoch + 1, epochs, batch: b + 1, batches, loss: lossSum / lossCount,
-          metric: counted ? correct / counted : undefined, sequencesPerSec: seen / Math.max(elapsed, 1e-9),
-          elapsedSec: elapsed, etaSec: (elapsed / done) * (epochs * batches - done),
-        });
-      }
-      await tick();
-    }
-    if (history.aborted && lossCount === 0) break;
-    history.epochs = epoch + 1;
-    history.loss.push(lossSum / Math.max(lossCount, 1));
-    history.metric.push(counted ? correct / counted : NaN);
-    let valLoss: number | undefined, valMetric: number | undefined;
-    if (options.validationData) {
-      const v = evaluate(model, options.validationData, { loss: options.loss, batchSize });
-      valLoss = v.loss;
-      valMetric = v.metric;
-      history.valLoss.push(v.loss);
-      history.valMetric.push(v.metric ?? NaN);
-    }
-    options.scheduler?.step();
-    if (onProgress) {
-      const elapsed = (performance.now() - t0) / 1000;
-      onProgress({
-        phase: 'epoch', epoch: epoch + 1, epochs, batch: batches, batches, loss: history.loss[epoch], metric: counted ? correct / counted : undefined,
-        sequencesPerSec: seen / Math.max(elapsed, 1e-9), elapsedSec: elapsed, etaSec: (elapsed / (epoch + 1)) * (epochs - epoch - 1), valLoss, valMetric,
-      });
-    }
+    const st = await trainEpoch(run, epoch);
+    if (history.aborted && st.lossCount === 0) break;
+    const valLoss = endEpoch(run, epoch, st);
     if (history.aborted) break;
     if (earlyStopping && valLoss !== undefined) {
       if (valLoss < best - (earlyStopping.minDelta ?? 0)) {
@@ -290,7 +359,11 @@ export async function fit(model: Module, data: Dataset, options: FitOptions = {}
 }
 
 /** Loss (and accuracy for crossEntropy) of `model` on `data`, without recording gradients. */
-export function evaluate(model: Module, data: Dataset, options: { loss?: LossSpec; batchSize?: number } = {}): { loss: number; metric?: number } {
+export function evaluate(
+  model: Module,
+  data: Dataset,
+  options: { loss?: LossSpec; batchSize?: number } = {},
+): { loss: number; metric?: number } {
   checkBatchFirst(model, 'evaluate');
   checkData(data, 'evaluate: data');
   const lossFn = resolveLoss(options.loss ?? 'crossEntropy');
@@ -299,7 +372,9 @@ export function evaluate(model: Module, data: Dataset, options: { loss?: LossSpe
   model.eval();
   try {
     return noGrad(() => {
-      let lossSum = 0, correct = 0, counted = 0;
+      let lossSum = 0,
+        correct = 0,
+        counted = 0;
       const n = data.inputs.length;
       for (let s = 0; s < n; s += batchSize) {
         const idx = Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => s + i);

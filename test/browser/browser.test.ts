@@ -14,7 +14,12 @@ let server: Server;
 let port = 0;
 let browser: Browser | null = null;
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.html': 'text/html',
+  '.map': 'application/json',
+};
 
 beforeAll(async () => {
   if (!existsSync(path.join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run npm run build (npm ci does it)');
@@ -37,7 +42,16 @@ beforeAll(async () => {
   port = (server.address() as { port: number }).port;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 

@@ -27,7 +27,9 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
   for (const fn of ['sigmoid', 'tanh', 'exp'] as const) {
     test(`${fn}_forward stays within its documented error bound over the whole line, no NaN at ±100`, () => {
       const x = sweep();
-      const { out: [y] } = runKernel(k(), `${fn}_forward`, [new Float32Array(x.length), x], [x.length]);
+      const {
+        out: [y],
+      } = runKernel(k(), `${fn}_forward`, [new Float32Array(x.length), x], [x.length]);
       const want = new Float64Array(x.length);
       ref[`${fn}_forward`](want, Float64Array.from(x), x.length);
       for (let i = 0; i < x.length; i++) {
@@ -49,7 +51,9 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
 
   test('tanh keeps relative precision near 0 and saturates to exactly ±1', () => {
     const x = Float32Array.from([1e-6, -3e-5, 0.01, 0.3, 20, -20, 100, -100]);
-    const { out: [y] } = runKernel(k(), 'tanh_forward', [new Float32Array(x.length), x], [x.length]);
+    const {
+      out: [y],
+    } = runKernel(k(), 'tanh_forward', [new Float32Array(x.length), x], [x.length]);
     for (let i = 0; i < 4; i++) expect(Math.abs(y[i] - Math.tanh(x[i])) / Math.abs(Math.tanh(x[i]))).toBeLessThan(1e-6);
     expect(Array.from(y.slice(4))).toEqual([1, -1, 1, -1]);
   });
@@ -60,7 +64,9 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
     for (let x = 0.01; x < 3; x += 0.00731) v.push(x);
     v.push(1, 2, 0.5, 1e-40, 0, -1, Infinity);
     const x = Float32Array.from(v);
-    const { out: [y] } = runKernel(k(), 'log_forward', [new Float32Array(x.length), x], [x.length]);
+    const {
+      out: [y],
+    } = runKernel(k(), 'log_forward', [new Float32Array(x.length), x], [x.length]);
     for (let i = 0; i < x.length; i++) {
       const want = Math.log(x[i]);
       if (!Number.isFinite(want) || Number.isNaN(want)) {
@@ -73,7 +79,9 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
 
   test('relu_forward matches exactly', () => {
     const x = sweep();
-    const { out: [y] } = runKernel(k(), 'relu_forward', [new Float32Array(x.length), x], [x.length]);
+    const {
+      out: [y],
+    } = runKernel(k(), 'relu_forward', [new Float32Array(x.length), x], [x.length]);
     const want = new Float32Array(x.length);
     ref.relu_forward(want, x, x.length);
     expect(Array.from(y)).toEqual(Array.from(want));

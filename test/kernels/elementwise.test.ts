@@ -61,7 +61,13 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
     expect(Array.from(runKernel(k(), 'clip_value', [x], [-0.7, 1.3, n]).out[0])).toEqual(Array.from(want));
   });
 
-  test.each([[1, 1, 1], [2, 3, 5], [1, 9, 17], [3, 16, 8], [2, 13, 70]])('transpose_forward, batch=%i rows=%i cols=%i', (b, r, c) => {
+  test.each([
+    [1, 1, 1],
+    [2, 3, 5],
+    [1, 9, 17],
+    [3, 16, 8],
+    [2, 13, 70],
+  ])('transpose_forward, batch=%i rows=%i cols=%i', (b, r, c) => {
     const [x] = randomFloats(seeded(r * c), b * r * c);
     const want = new Float32Array(x.length);
     refT.transpose_forward(want, x, b, r, c);

@@ -9,8 +9,18 @@ import { BUILDS, expectClose, loadBuilds, randomFloats, runKernel, seeded } from
 
 // every dimension a non-multiple of 4 somewhere; tiles of 4 rows × 8 columns, several passes
 const SHAPES: [number, number, number][] = [
-  [1, 1, 1], [1, 7, 9], [1, 64, 33], [3, 5, 7], [4, 8, 8], [5, 3, 17], [9, 1, 3], [13, 29, 11],
-  [33, 65, 70], [67, 13, 5], [8, 16, 24], [2, 70, 1],
+  [1, 1, 1],
+  [1, 7, 9],
+  [1, 64, 33],
+  [3, 5, 7],
+  [4, 8, 8],
+  [5, 3, 17],
+  [9, 1, 3],
+  [13, 29, 11],
+  [33, 65, 70],
+  [67, 13, 5],
+  [8, 16, 24],
+  [2, 70, 1],
 ];
 
 let builds: { name: string; k: Kernels }[] = [];
@@ -47,7 +57,9 @@ describe.each(BUILDS)('%s build', (buildName) => {
     const [m, kk, n] = [5, 11, 19];
     const rng = seeded(7);
     const [b] = randomFloats(rng, kk * n);
-    const { out: [packed] } = runKernel(k(), 'gemm_pack', [new Float32Array(packedSize(kk, n)), b], [kk, n, false]);
+    const {
+      out: [packed],
+    } = runKernel(k(), 'gemm_pack', [new Float32Array(packedSize(kk, n)), b], [kk, n, false]);
     for (let step = 0; step < 3; step++) {
       const [a] = randomFloats(rng, m * kk);
       const want = new Float32Array(m * n);

@@ -8,7 +8,14 @@ let builds: { name: string; k: Kernels }[] = [];
 beforeAll(async () => {
   builds = await loadBuilds();
 });
-const CASES: [number, number][] = [[1, 1], [2, 3], [3, 4], [1, 5], [4, 17], [3, 33]];
+const CASES: [number, number][] = [
+  [1, 1],
+  [2, 3],
+  [3, 4],
+  [1, 5],
+  [4, 17],
+  [3, 33],
+];
 const tol = { rtol: 1e-5, atol: 1e-6 };
 
 describe.each(['simd', 'scalar'])('%s build', (buildName) => {
@@ -23,14 +30,24 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
       const p = withPeep ? peep : null;
       const want = { gates: z.slice(), h: new Float32Array(rows * H), c: new Float32Array(rows * H), tc: new Float32Array(rows * H) };
       refL.lstm_step_forward(want.gates, want.h, want.c, want.tc, cPrev, p, rows, H);
-      const f = runKernel(k(), 'lstm_step_forward', [z, new Float32Array(rows * H), new Float32Array(rows * H), new Float32Array(rows * H), cPrev, p], [rows, H]).out;
+      const f = runKernel(
+        k(),
+        'lstm_step_forward',
+        [z, new Float32Array(rows * H), new Float32Array(rows * H), new Float32Array(rows * H), cPrev, p],
+        [rows, H],
+      ).out;
       expectClose(f[0], want.gates, tol);
       expectClose(f[1], want.h, tol);
       expectClose(f[2], want.c, tol);
       expectClose(f[3], want.tc, tol);
       const wd = { dg: new Float32Array(rows * 4 * H), dc: dc.slice(), dpeep: dpeep0.slice() };
       refL.lstm_step_backward(wd.dg, wd.dc, withPeep ? wd.dpeep : null, dh, want.gates, cPrev, want.c, want.tc, p, rows, H);
-      const b = runKernel(k(), 'lstm_step_backward', [new Float32Array(rows * 4 * H), dc, withPeep ? dpeep0 : null, dh, want.gates, cPrev, want.c, want.tc, p], [rows, H]).out;
+      const b = runKernel(
+        k(),
+        'lstm_step_backward',
+        [new Float32Array(rows * 4 * H), dc, withPeep ? dpeep0 : null, dh, want.gates, cPrev, want.c, want.tc, p],
+        [rows, H],
+      ).out;
       expectClose(b[0], wd.dg, tol);
       expectClose(b[1], wd.dc, tol);
       if (withPeep) expectClose(b[2], wd.dpeep, tol);
@@ -45,7 +62,12 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
       const wg = new Float32Array(rows * 3 * H);
       const wrh = new Float32Array(rows * H);
       refG.gru_rz_forward(wg, wrh, xw, hw, hPrev, rows, H);
-      const rz = runKernel(k(), 'gru_rz_forward', [new Float32Array(rows * 3 * H), new Float32Array(rows * H), xw, hw, hPrev], [rows, H]).out;
+      const rz = runKernel(
+        k(),
+        'gru_rz_forward',
+        [new Float32Array(rows * 3 * H), new Float32Array(rows * H), xw, hw, hPrev],
+        [rows, H],
+      ).out;
       expectClose(rz[0], wg, tol);
       expectClose(rz[1], wrh, tol);
       const wh = new Float32Array(rows * H);
@@ -55,7 +77,12 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
       expectClose(n[1], wg, tol);
       const w = { dxw: new Float32Array(rows * 3 * H), dhw: new Float32Array(rows * 3 * H), dhp: new Float32Array(rows * H) };
       refG.gru_step_backward(w.dxw, w.dhw, w.dhp, dh, wg, hw, hPrev, rows, H, after);
-      const bk = runKernel(k(), 'gru_step_backward', [new Float32Array(rows * 3 * H), new Float32Array(rows * 3 * H), new Float32Array(rows * H), dh, wg, hw, hPrev], [rows, H, after]).out;
+      const bk = runKernel(
+        k(),
+        'gru_step_backward',
+        [new Float32Array(rows * 3 * H), new Float32Array(rows * 3 * H), new Float32Array(rows * H), dh, wg, hw, hPrev],
+        [rows, H, after],
+      ).out;
       expectClose(bk[0], w.dxw, tol);
       expectClose(bk[1], w.dhw, tol);
       expectClose(bk[2], w.dhp, tol);

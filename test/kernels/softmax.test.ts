@@ -4,7 +4,15 @@ import * as refR from '../../src/reference/reduce.js';
 import type { Kernels } from '../../src/backend/kernels.js';
 import { expectClose, loadBuilds, randomFloats, runKernel, seeded } from '../helpers.js';
 
-const ROWS_COLS: [number, number][] = [[1, 1], [1, 3], [2, 4], [3, 5], [4, 17], [7, 33], [2, 1027]];
+const ROWS_COLS: [number, number][] = [
+  [1, 1],
+  [1, 3],
+  [2, 4],
+  [3, 5],
+  [4, 17],
+  [7, 33],
+  [2, 1027],
+];
 let builds: { name: string; k: Kernels }[] = [];
 beforeAll(async () => {
   builds = await loadBuilds();
@@ -49,7 +57,13 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
     expect(Math.abs(q - refR.sum_squares(x, n))).toBeLessThan(1e-9 * Math.max(1, n));
   });
 
-  test.each([[1, 1, 1], [2, 3, 5], [3, 7, 1], [1, 5, 9], [4, 3, 17]])('sum_axis forward/backward, outer=%i n=%i inner=%i', (o, n, i) => {
+  test.each([
+    [1, 1, 1],
+    [2, 3, 5],
+    [3, 7, 1],
+    [1, 5, 9],
+    [4, 3, 17],
+  ])('sum_axis forward/backward, outer=%i n=%i inner=%i', (o, n, i) => {
     const rng = seeded(o * 100 + n * 10 + i);
     const [x, acc] = randomFloats(rng, o * n * i, 2);
     const [out0, g] = randomFloats(rng, o * i, 2);

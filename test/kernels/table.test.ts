@@ -12,7 +12,9 @@ describe.each(BUILDS)('%s build', (build) => {
     const bytes = readFileSync(new URL(`../../build/rnn-${build}.wasm`, import.meta.url));
     const { instance } = await WebAssembly.instantiate(bytes, { env: { abort() {} } });
     const k = instance.exports as Record<string, unknown>;
-    const exported = Object.keys(k).filter((name) => typeof k[name] === 'function').sort();
+    const exported = Object.keys(k)
+      .filter((name) => typeof k[name] === 'function')
+      .sort();
     expect(Object.keys(KERNEL_TABLE).sort()).toEqual(exported);
     for (const [name, spec] of Object.entries(KERNEL_TABLE) as [string, KernelSpec][]) {
       expect((k[name] as (...a: number[]) => unknown).length, name).toBe(spec.args.length);

@@ -24,7 +24,12 @@ describe.each(['dot', 'general', 'additive'] as const)('Attention %s', (kind) =>
     expect(w[1].slice(2)).toEqual([0, 0, 0]);
     expect(w[0].reduce((a, x) => a + x, 0)).toBeCloseTo(1, 6);
     expect(w[1].reduce((a, x) => a + x, 0)).toBeCloseTo(1, 6);
-    const masked = att.forward(q, k, v, { mask: [[1, 0, 1, 1, 1], [0, 0, 0, 0, 0]] });
+    const masked = att.forward(q, k, v, {
+      mask: [
+        [1, 0, 1, 1, 1],
+        [0, 0, 0, 0, 0],
+      ],
+    });
     const mw = masked.weights.toNested() as number[][];
     expect(mw[0][1]).toBe(0);
     expect(mw[1]).toEqual([0, 0, 0, 0, 0]);
@@ -55,7 +60,12 @@ describe.each(['dot', 'general', 'additive'] as const)('Attention %s', (kind) =>
     const r = rnn.randn([2, 3, 3]);
     const rw = rnn.randn([2, 3, 5]);
     const loss = () => {
-      const { context, weights } = att.forward(q, k, v, { mask: [[1, 1, 0, 1, 1], [1, 1, 1, 0, 0]] });
+      const { context, weights } = att.forward(q, k, v, {
+        mask: [
+          [1, 1, 0, 1, 1],
+          [1, 1, 1, 0, 0],
+        ],
+      });
       return ops.add(ops.sum(ops.mul(context, r)), ops.sum(ops.mul(weights, rw)));
     };
     gradCheckTensors(loss, [['query', q], ['keys', k], ['values', v], ...att.namedParameters()]);
@@ -65,7 +75,13 @@ describe.each(['dot', 'general', 'additive'] as const)('Attention %s', (kind) =>
 test('dot attention scores are the dot products: a key equal to a large query wins', () => {
   const att = new rnn.Attention({ kind: 'dot' });
   const q = rnn.tensor([[10, 0]]);
-  const k = rnn.tensor([[[0, 1], [1, 0], [-1, 0]]]);
+  const k = rnn.tensor([
+    [
+      [0, 1],
+      [1, 0],
+      [-1, 0],
+    ],
+  ]);
   const { weights } = att.forward(q, k);
   const w = weights.toArray();
   expect(w[1]).toBeGreaterThan(0.99);
@@ -76,6 +92,8 @@ test('errors name the arguments', () => {
   const att = new rnn.Attention({ kind: 'general', querySize: 3, keySize: 4 });
   expect(() => att.forward(rnn.zeros([2, 3]), rnn.zeros([2, 5]))).toThrow('Attention: keys must be [B,Tk,Hk], got [2,5]');
   expect(() => att.forward(rnn.zeros([2, 2]), rnn.zeros([2, 5, 4]))).toThrow('query must end in 3 and keys in 4');
-  expect(() => att.forward(rnn.zeros([2, 3]), rnn.zeros([2, 5, 4]), null, { lengths: [6, 1] })).toThrow('lengths[0] must be an integer in 0..5, got 6');
+  expect(() => att.forward(rnn.zeros([2, 3]), rnn.zeros([2, 5, 4]), null, { lengths: [6, 1] })).toThrow(
+    'lengths[0] must be an integer in 0..5, got 6',
+  );
   expect(() => new rnn.Attention({ kind: 'cosine' as 'dot' })).toThrow("kind must be 'dot', 'general' or 'additive'");
 });

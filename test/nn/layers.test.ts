@@ -48,9 +48,23 @@ describe('Embedding', () => {
   });
   test('flat ids with a shape, Int32Array, and a Tensor of ids give the same; bad ids are named', () => {
     const m = new rnn.Embedding({ numEmbeddings: 5, embeddingDim: 2 });
-    const a = m.forward([[1, 2], [3, 4]]).toArray();
+    const a = m
+      .forward([
+        [1, 2],
+        [3, 4],
+      ])
+      .toArray();
     expect(m.forward(new Int32Array([1, 2, 3, 4]), [2, 2]).toArray()).toEqual(a);
-    expect(m.forward(rnn.tensor([[1, 2], [3, 4]])).toArray()).toEqual(a);
+    expect(
+      m
+        .forward(
+          rnn.tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+        )
+        .toArray(),
+    ).toEqual(a);
     expect(() => m.forward([1, 5])).toThrow('embedding: ids[1] must be an integer in [0, 4], got 5');
     expect(() => m.forward([0.5])).toThrow('got 0.5');
   });
@@ -88,12 +102,19 @@ describe('Sequential', () => {
     const s = new rnn.Sequential(new rnn.LSTM({ inputSize: 3, hiddenSize: 4 }), new rnn.Linear({ inFeatures: 4, outFeatures: 2 }));
     const y = s.forward(rnn.randn([2, 5, 3]));
     expect(y.shape).toEqual([2, 5, 2]);
-    expect(s.namedParameters().map(([n]) => n)).toEqual(['0.weight_ih_l0', '0.weight_hh_l0', '0.bias_ih_l0', '0.bias_hh_l0', '1.weight', '1.bias']);
+    expect(s.namedParameters().map(([n]) => n)).toEqual([
+      '0.weight_ih_l0',
+      '0.weight_hh_l0',
+      '0.bias_ih_l0',
+      '0.bias_hh_l0',
+      '1.weight',
+      '1.bias',
+    ]);
   });
 });
 
 describe('Bidirectional', () => {
-  test("concat equals PyTorch-style bidirectional LSTM with the same weights (with lengths)", () => {
+  test('concat equals PyTorch-style bidirectional LSTM with the same weights (with lengths)', () => {
     rnn.manualSeed(3);
     const wrap = new rnn.Bidirectional(new rnn.LSTM({ inputSize: 3, hiddenSize: 5 }));
     const bi = new rnn.LSTM({ inputSize: 3, hiddenSize: 5, bidirectional: true });
@@ -118,29 +139,51 @@ describe('Bidirectional', () => {
     const x = rnn.randn([2, 4, 2], { requiresGrad: true });
     const y = m.forward(x, { lengths: [4, 3] }).output;
     const c = cat.forward(x, { lengths: [4, 3] }).output;
-    const f = ops.slice(c, -1, 0, 3), b = ops.slice(c, -1, 3, 6);
+    const f = ops.slice(c, -1, 0, 3),
+      b = ops.slice(c, -1, 3, 6);
     const want = mode === 'sum' ? ops.add(f, b) : mode === 'mul' ? ops.mul(f, b) : ops.mul(ops.add(f, b), 0.5);
     expectClose(y.data, want.data, { rtol: 1e-6, atol: 1e-6 });
     const r = rnn.randn([2, 4, 3]);
     gradCheckTensors(() => ops.sum(ops.mul(m.forward(x, { lengths: [4, 3] }).output, r)), [['x', x], ...m.namedParameters()]);
   });
   test('rejects a bidirectional layer', () => {
-    expect(() => new rnn.Bidirectional(new rnn.RNN({ inputSize: 2, hiddenSize: 2, bidirectional: true }))).toThrow('must be unidirectional');
+    expect(() => new rnn.Bidirectional(new rnn.RNN({ inputSize: 2, hiddenSize: 2, bidirectional: true }))).toThrow(
+      'must be unidirectional',
+    );
   });
 });
 
 describe('JordanRNN', () => {
   test.each([
-    ['linear', 'tanh'], ['sigmoid', 'tanh'], ['tanh', 'tanh'], ['softmax', 'tanh'], ['linear', 'relu'], ['softmax', 'relu'],
+    ['linear', 'tanh'],
+    ['sigmoid', 'tanh'],
+    ['tanh', 'tanh'],
+    ['softmax', 'tanh'],
+    ['linear', 'relu'],
+    ['softmax', 'relu'],
   ] as const)('%s output, %s hidden: matches the step-by-step reference; finite differences with lengths and h0', (act, hidden) => {
     rnn.manualSeed(6);
     const m = new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 3, outputActivation: act, nonlinearity: hidden });
     const x = rnn.randn([2, 4, 3], { requiresGrad: true });
     const sd = m.stateDict();
-    const want = jordanSequence(x.data, 2, 4, 3, 5, 3, {
-      wIh: sd.weight_ih_l0.data, wHh: sd.weight_hh_l0.data, bIh: sd.bias_ih_l0.data, bHh: sd.bias_hh_l0.data,
-      wHo: sd.weight_ho.data, bHo: sd.bias_ho.data,
-    }, act, hidden);
+    const want = jordanSequence(
+      x.data,
+      2,
+      4,
+      3,
+      5,
+      3,
+      {
+        wIh: sd.weight_ih_l0.data,
+        wHh: sd.weight_hh_l0.data,
+        bIh: sd.bias_ih_l0.data,
+        bHh: sd.bias_hh_l0.data,
+        wHo: sd.weight_ho.data,
+        bHo: sd.bias_ho.data,
+      },
+      act,
+      hidden,
+    );
     const res = m.forward(x);
     expectClose(res.output.data, want, { rtol: 1e-5, atol: 1e-6 });
     expect(res.hN.shape).toEqual([1, 2, 3]);
@@ -159,7 +202,9 @@ describe('JordanRNN', () => {
     const m = new rnn.JordanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 2 });
     const x = rnn.randn([1, 3, 2]);
     const a = m.forward(x).output.toArray();
-    m.namedParameters().find(([n]) => n === 'weight_hh_l0')![1].data.fill(0.5);
+    m.namedParameters()
+      .find(([n]) => n === 'weight_hh_l0')![1]
+      .data.fill(0.5);
     const b = m.forward(x).output.toArray();
     expect(Array.from(b.slice(0, 2))).toEqual(Array.from(a.slice(0, 2)));
     expect(b.slice(2)).not.toEqual(a.slice(2));

@@ -5,8 +5,6 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/index.js';
 import { ops } from '../../src/index.js';
 import { gradCheck, gradCheckTensors } from '../gradcheck.js';
-import { report, seeded } from '../helpers.js';
-import { copyBatch } from '../../examples/copy-data.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -26,11 +24,19 @@ describe('addressing stages', () => {
   });
   test('content addressing focuses on the most similar row; sharpening concentrates; interpolation keeps the previous focus when g = 0', () => {
     const ntm = new rnn.NTM({ inputSize: 1, outputSize: 1, memorySize: 4, memoryWidth: 3, controllerSize: 2 });
-    const memory = rnn.tensor([[[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, 0, 0]]]);
+    const memory = rnn.tensor([
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [-1, 0, 0],
+      ],
+    ]);
     const prev = rnn.tensor([[0, 0, 0, 1]]);
     const big = 20;
     // p = [k (M), beta, g, s (3), gamma] in pre-activation form
-    const p = (k: number[], beta: number, g: number, gamma: number) => rnn.tensor([[...k.map(Math.atanh), beta, g, -big, big, -big, gamma]]);
+    const p = (k: number[], beta: number, g: number, gamma: number) =>
+      rnn.tensor([[...k.map(Math.atanh), beta, g, -big, big, -big, gamma]]);
     const w1 = ntm.address(p([0, 0.99, 0], 10, big, 10), memory, prev).w.toArray();
     expect(w1.indexOf(Math.max(...w1))).toBe(1);
     expect(w1[1]).toBeGreaterThan(0.99);
@@ -41,18 +47,43 @@ describe('addressing stages', () => {
     rnn.manualSeed(2);
     const ntm = new rnn.NTM({ inputSize: 1, outputSize: 1, memorySize: 5, memoryWidth: 3, controllerSize: 2, shiftRange: 1 });
     const prev = ops.softmax(rnn.randn([2, 5]));
-    gradCheck((p, mem) => ntm.address(p, mem, prev).w, [rnn.randn([2, 3 + 1 + 1 + 3 + 1], { requiresGrad: true }), rnn.randn([2, 5, 3], { requiresGrad: true })], { elementwiseUpTo: 30 });
+    gradCheck(
+      (p, mem) => ntm.address(p, mem, prev).w,
+      [rnn.randn([2, 3 + 1 + 1 + 3 + 1], { requiresGrad: true }), rnn.randn([2, 5, 3], { requiresGrad: true })],
+      { elementwiseUpTo: 30 },
+    );
   });
-  test.each(['lstm', 'feedforward'] as const)('finite differences through a whole NTM (%s controller, 2 read heads, 1 write head, 3 steps)', (controller) => {
-    rnn.manualSeed(3);
-    const ntm = new rnn.NTM({ inputSize: 3, outputSize: 2, controller, controllerSize: 4, memorySize: 5, memoryWidth: 3, readHeads: 2, writeHeads: 1 });
-    const x = rnn.randn([2, 3, 3], { requiresGrad: true });
-    const r = rnn.randn([2, 3, 2]);
-    gradCheckTensors(() => ops.sum(ops.mul(ntm.forward(x).output, r)), [['x', x], ...ntm.namedParameters()], { elementwiseUpTo: 4 });
-  });
+  test.each(['lstm', 'feedforward'] as const)(
+    'finite differences through a whole NTM (%s controller, 2 read heads, 1 write head, 3 steps)',
+    (controller) => {
+      rnn.manualSeed(3);
+      const ntm = new rnn.NTM({
+        inputSize: 3,
+        outputSize: 2,
+        controller,
+        controllerSize: 4,
+        memorySize: 5,
+        memoryWidth: 3,
+        readHeads: 2,
+        writeHeads: 1,
+      });
+      const x = rnn.randn([2, 3, 3], { requiresGrad: true });
+      const r = rnn.randn([2, 3, 2]);
+      gradCheckTensors(() => ops.sum(ops.mul(ntm.forward(x).output, r)), [['x', x], ...ntm.namedParameters()], { elementwiseUpTo: 4 });
+    },
+  );
   test('a write with erase 1 and add a replaces the addressed row', () => {
     rnn.manualSeed(4);
-    const ntm = new rnn.NTM({ inputSize: 1, outputSize: 1, memorySize: 3, memoryWidth: 2, controllerSize: 2, readHeads: 1, writeHeads: 1, controller: 'feedforward' });
+    const ntm = new rnn.NTM({
+      inputSize: 1,
+      outputSize: 1,
+      memorySize: 3,
+      memoryWidth: 2,
+      controllerSize: 2,
+      readHeads: 1,
+      writeHeads: 1,
+      controller: 'feedforward',
+    });
     // make the write head's output constant: weights 0, biases chosen
     const [, wh] = ntm.namedParameters().find(([n]) => n === 'write_head0.weight')!;
     const [, bh] = ntm.namedParameters().find(([n]) => n === 'write_head0.bias')!;
@@ -70,36 +101,4 @@ describe('addressing stages', () => {
     expect(() => new rnn.NTM({ inputSize: 2, outputSize: 2, memorySize: 2, shiftRange: 1 })).toThrow('2·shiftRange + 1 <= memorySize');
     expect(() => new rnn.NTM({ inputSize: 2, outputSize: 2 }).forward(rnn.zeros([1, 2, 3]))).toThrow('NTM: x must be [B,T,2], got [1,2,3]');
   });
-});
-
-describe('copy task', () => {
-  test('learns to copy sequences of 1-6 bit vectors and copies 8 with few bit errors', () => {
-    rnn.manualSeed(1);
-    const W = 4;
-    const ntm = new rnn.NTM({ inputSize: W + 1, outputSize: W, controllerSize: 64, memorySize: 20, memoryWidth: 8 });
-    const opt = new rnn.Adam(ntm.parameters(), { lr: 3e-3 });
-    const rng = seeded(3);
-    for (let step = 1; step <= 4000; step++) {
-      const L = 1 + Math.floor(rng() * 6);
-      const { x, y, T } = copyBatch(rng, 16, L, W);
-      const pred = ops.slice(ntm.forward(rnn.tensor(x, [16, T, W + 1])).output, 1, L + 1);
-      const loss = rnn.bceWithLogits(pred, rnn.tensor(y, [16, L, W]));
-      opt.zeroGrad();
-      loss.backward();
-      rnn.clipGradNorm(ntm.parameters(), 10);
-      opt.step();
-    }
-    const bitErrors = (L: number) =>
-      rnn.noGrad(() => {
-        const { x, y, T } = copyBatch(seeded(L * 7), 64, L, W);
-        const pred = ops.slice(ntm.forward(rnn.tensor(x, [64, T, W + 1])).output, 1, L + 1);
-        let e = 0;
-        pred.toArray().forEach((v, i) => (e += (v > 0 ? 1 : 0) === y[i] ? 0 : 1));
-        return e / 64;
-      });
-    const e6 = bitErrors(6), e8 = bitErrors(8);
-    report('NTM copy bit errors per sequence, length 6 / 8', `${e6} / ${e8}`);
-    expect(e6).toBeLessThan(0.5); // of 24 bits
-    expect(e8).toBeLessThan(3); // of 32 bits, length never trained on
-  }, 120_000);
 });

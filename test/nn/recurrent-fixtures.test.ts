@@ -5,16 +5,32 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as rnn from '../../src/index.js';
 import { expectClose } from '../helpers.js';
 
-interface J { shape: number[]; data: number[] }
+interface J {
+  shape: number[];
+  data: number[];
+}
 interface Fixture {
-  name: string; kind: 'RNN' | 'LSTM' | 'GRU'; options: Record<string, unknown>;
-  x: J; lengths: number[] | null; h0: J | null; c0: J | null;
-  stateDict: Record<string, J>; R: J; RH: J; RC: J | null;
-  output: J; hN: J; cN: J | null; grads: Record<string, J>;
+  name: string;
+  kind: 'RNN' | 'LSTM' | 'GRU';
+  options: Record<string, unknown>;
+  x: J;
+  lengths: number[] | null;
+  h0: J | null;
+  c0: J | null;
+  stateDict: Record<string, J>;
+  R: J;
+  RH: J;
+  RC: J | null;
+  output: J;
+  hN: J;
+  cN: J | null;
+  grads: Record<string, J>;
 }
 
 const dir = new URL('../fixtures/recurrent/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+const fixtures: Fixture[] = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
   .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
 
 beforeAll(async () => {

@@ -29,14 +29,27 @@ describe('peephole LSTM', () => {
     const x = rnn.randn([2, 4, 3]);
     const sd = m.stateDict();
     const want = lstmSequence(x.data, 2, 4, 3, 5, {
-      wIh: sd.weight_ih_l0.data, wHh: sd.weight_hh_l0.data, bIh: sd.bias_ih_l0.data, bHh: sd.bias_hh_l0.data,
-      wCi: sd.weight_ci_l0.data, wCf: sd.weight_cf_l0.data, wCo: sd.weight_co_l0.data,
+      wIh: sd.weight_ih_l0.data,
+      wHh: sd.weight_hh_l0.data,
+      bIh: sd.bias_ih_l0.data,
+      bHh: sd.bias_hh_l0.data,
+      wCi: sd.weight_ci_l0.data,
+      wCf: sd.weight_cf_l0.data,
+      wCo: sd.weight_co_l0.data,
     });
     const res = m.forward(x);
     expectClose(res.output.data, want.output, { rtol: 1e-5, atol: 1e-6 });
     expectClose(res.hN.data, want.hN, { rtol: 1e-5, atol: 1e-6 });
     expectClose(res.cN!.data, want.cN, { rtol: 1e-5, atol: 1e-6 });
-    expect(Object.keys(sd)).toEqual(['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_ci_l0', 'weight_cf_l0', 'weight_co_l0']);
+    expect(Object.keys(sd)).toEqual([
+      'weight_ih_l0',
+      'weight_hh_l0',
+      'bias_ih_l0',
+      'bias_hh_l0',
+      'weight_ci_l0',
+      'weight_cf_l0',
+      'weight_co_l0',
+    ]);
   });
   test('peepholes change the result (they are wired in)', () => {
     rnn.manualSeed(2);
@@ -123,7 +136,7 @@ describe('semantics', () => {
       expect(Math.max(...p.data.map(Math.abs))).toBeGreaterThan(0.2);
     }
   });
-  test('truncated BPTT: detach() cuts the tape between chunks and leaves the chunk\'s own gradients as from a fresh leaf', () => {
+  test("truncated BPTT: detach() cuts the tape between chunks and leaves the chunk's own gradients as from a fresh leaf", () => {
     rnn.manualSeed(8);
     const m = new rnn.LSTM({ inputSize: 2, hiddenSize: 3 });
     const x1 = rnn.randn([2, 4, 2], { requiresGrad: true });
@@ -162,16 +175,22 @@ describe('errors', () => {
     const m = new rnn.LSTM({ inputSize: 10, hiddenSize: 4, numLayers: 2 });
     expect(() => m.forward(rnn.zeros([4, 7, 12]))).toThrow('LSTM: x must be [B,T,10], got [4,7,12]');
     expect(() => m.forward(rnn.zeros([2, 3, 10]), { h0: rnn.zeros([1, 2, 4]) })).toThrow('LSTM: h0 must be [2,2,4], got [1,2,4]');
-    expect(() => m.forward(rnn.zeros([2, 3, 10]), { lengths: [3, 4] })).toThrow('LSTM: lengths[1] must be an integer in 1..3 (the sequence length T), got 4');
+    expect(() => m.forward(rnn.zeros([2, 3, 10]), { lengths: [3, 4] })).toThrow(
+      'LSTM: lengths[1] must be an integer in 1..3 (the sequence length T), got 4',
+    );
     expect(() => m.forward(rnn.zeros([2, 3, 10]), { lengths: [3] })).toThrow('lengths must have one entry per sequence (2), got 1');
     expect(() => m.forward(rnn.zeros([2, 3, 10]), { lengths: [0, 3] })).toThrow('got 0');
     const x = rnn.zeros([2, 3, 10]);
     x.data[7] = NaN;
     expect(() => m.forward(x)).toThrow('LSTM: x contains NaN at flat index 7');
     expect(() => new rnn.RNN({ inputSize: 3, hiddenSize: 0 })).toThrow('RNN: hiddenSize must be a positive integer, got 0');
-    expect(() => new rnn.RNN({ inputSize: 3, hiddenSize: 2, nonlinearity: 'sigmoid' as 'tanh' })).toThrow("nonlinearity must be 'tanh' or 'relu'");
+    expect(() => new rnn.RNN({ inputSize: 3, hiddenSize: 2, nonlinearity: 'sigmoid' as 'tanh' })).toThrow(
+      "nonlinearity must be 'tanh' or 'relu'",
+    );
     expect(() => new rnn.LSTM({ inputSize: 3, hiddenSize: 4, projSize: 4 })).toThrow('projSize must be an integer in [0, hiddenSize)');
-    expect(() => new rnn.GRU({ inputSize: 3, hiddenSize: 4 }).forward(rnn.zeros([1, 2, 3]), { c0: rnn.zeros([1, 1, 4]) })).toThrow('c0 is only for LSTM');
+    expect(() => new rnn.GRU({ inputSize: 3, hiddenSize: 4 }).forward(rnn.zeros([1, 2, 3]), { c0: rnn.zeros([1, 1, 4]) })).toThrow(
+      'c0 is only for LSTM',
+    );
   });
   test('loadStateDict: strict errors name the key and both shapes; a failed load changes nothing', () => {
     const m = new rnn.GRU({ inputSize: 3, hiddenSize: 4 });
@@ -180,9 +199,13 @@ describe('errors', () => {
     expect(() => m.loadStateDict({ ...sd, extra: rnn.zeros([1]) })).toThrow("unexpected key 'extra'");
     const { bias_hh_l0: _omit, ...missing } = sd;
     expect(() => m.loadStateDict(missing)).toThrow("missing key 'bias_hh_l0' (shape [12])");
-    expect(() => m.loadStateDict({ ...sd, weight_ih_l0: rnn.zeros([12, 5]), bias_ih_l0: rnn.ones([12]) })).toThrow("'weight_ih_l0' has shape [12,3] in the model but [12,5] in the dict");
+    expect(() => m.loadStateDict({ ...sd, weight_ih_l0: rnn.zeros([12, 5]), bias_ih_l0: rnn.ones([12]) })).toThrow(
+      "'weight_ih_l0' has shape [12,3] in the model but [12,5] in the dict",
+    );
     expect(m.parameters().map((p) => p.toArray())).toEqual(before);
     m.loadStateDict(missing, { strict: false });
-    expect(() => m.loadStateDict({ ...sd, bias_ih_l0: { shape: [12], data: [1, 2] } })).toThrow('declares shape [12] (12 values) but holds 2');
+    expect(() => m.loadStateDict({ ...sd, bias_ih_l0: { shape: [12], data: [1, 2] } })).toThrow(
+      'declares shape [12] (12 values) but holds 2',
+    );
   });
 });

@@ -22,11 +22,20 @@ const recurrent = (m: { parameters(): Tensor[]; forward(x: Tensor, o?: object): 
 });
 
 const CASES: Record<string, Case> = {
-  'RNN (2 layers, bidirectional, lengths)': { make: () => recurrent(new rnn.RNN({ inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true }), { lengths: [4, 2] }), x: [2, 4, 3] },
-  'LSTM (peepholes, projection, bidirectional)': { make: () => recurrent(new rnn.LSTM({ inputSize: 3, hiddenSize: 5, projSize: 2, peephole: true, bidirectional: true })), x: [2, 4, 3] },
+  'RNN (2 layers, bidirectional, lengths)': {
+    make: () => recurrent(new rnn.RNN({ inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true }), { lengths: [4, 2] }),
+    x: [2, 4, 3],
+  },
+  'LSTM (peepholes, projection, bidirectional)': {
+    make: () => recurrent(new rnn.LSTM({ inputSize: 3, hiddenSize: 5, projSize: 2, peephole: true, bidirectional: true })),
+    x: [2, 4, 3],
+  },
   'GRU (reset before)': { make: () => recurrent(new rnn.GRU({ inputSize: 3, hiddenSize: 5, resetAfter: false })), x: [2, 4, 3] },
   'GRU (reset after)': { make: () => recurrent(new rnn.GRU({ inputSize: 3, hiddenSize: 5 })), x: [2, 4, 3] },
-  'JordanRNN (softmax output)': { make: () => recurrent(new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 4, outputActivation: 'softmax' })), x: [2, 4, 3] },
+  'JordanRNN (softmax output)': {
+    make: () => recurrent(new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 4, outputActivation: 'softmax' })),
+    x: [2, 4, 3],
+  },
   Linear: {
     make: () => {
       const m = new rnn.Linear({ inFeatures: 3, outFeatures: 4 });

@@ -1,6 +1,6 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/index.js';
-import { Tensor, ops } from '../../src/index.js';
+import { type Tensor, ops } from '../../src/index.js';
 import { gradCheck } from '../gradcheck.js';
 import { expectClose, seeded } from '../helpers.js';
 
@@ -11,20 +11,45 @@ beforeAll(async () => {
 function rand(shape: number[], seed: number, { lo = -1, hi = 1, grad = true } = {}): Tensor {
   const rng = seeded(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return rnn.tensor(Float32Array.from({ length: n }, () => lo + (hi - lo) * rng()), shape, { requiresGrad: grad });
+  return rnn.tensor(
+    Float32Array.from({ length: n }, () => lo + (hi - lo) * rng()),
+    shape,
+    { requiresGrad: grad },
+  );
 }
 
 describe('arithmetic with broadcasting', () => {
   test('add broadcasts as NumPy: [2,3] + [3] and [2,1] + [1,3]', () => {
-    const a = rnn.tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(ops.add(a, rnn.tensor([10, 20, 30])).toNested()).toEqual([[11, 22, 33], [14, 25, 36]]);
-    expect(ops.add(rnn.tensor([[1], [2]]), rnn.tensor([[10, 20, 30]])).toNested()).toEqual([[11, 21, 31], [12, 22, 32]]);
-    expect(ops.mul(a, 2).toNested()).toEqual([[2, 4, 6], [8, 10, 12]]);
-    expect(ops.sub(1, a).toNested()).toEqual([[0, -1, -2], [-3, -4, -5]]);
-    expect(ops.div(a, rnn.tensor([[1], [2]])).toNested()).toEqual([[1, 2, 3], [2, 2.5, 3]]);
+    const a = rnn.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(ops.add(a, rnn.tensor([10, 20, 30])).toNested()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expect(ops.add(rnn.tensor([[1], [2]]), rnn.tensor([[10, 20, 30]])).toNested()).toEqual([
+      [11, 21, 31],
+      [12, 22, 32],
+    ]);
+    expect(ops.mul(a, 2).toNested()).toEqual([
+      [2, 4, 6],
+      [8, 10, 12],
+    ]);
+    expect(ops.sub(1, a).toNested()).toEqual([
+      [0, -1, -2],
+      [-3, -4, -5],
+    ]);
+    expect(ops.div(a, rnn.tensor([[1], [2]])).toNested()).toEqual([
+      [1, 2, 3],
+      [2, 2.5, 3],
+    ]);
   });
   test.each([
-    ['add', ops.add], ['sub', ops.sub], ['mul', ops.mul], ['div', ops.div],
+    ['add', ops.add],
+    ['sub', ops.sub],
+    ['mul', ops.mul],
+    ['div', ops.div],
   ] as const)('%s gradients, same shape and broadcast', (_name, fn) => {
     const pos = { lo: 0.5, hi: 2 };
     gradCheck(fn, [rand([3, 5], 1), rand([3, 5], 2, pos)]);
@@ -39,7 +64,11 @@ describe('arithmetic with broadcasting', () => {
 });
 
 describe('activations', () => {
-  test.each([['tanh', ops.tanh], ['sigmoid', ops.sigmoid], ['exp', ops.exp]] as const)('%s gradient', (_n, fn) => {
+  test.each([
+    ['tanh', ops.tanh],
+    ['sigmoid', ops.sigmoid],
+    ['exp', ops.exp],
+  ] as const)('%s gradient', (_n, fn) => {
     gradCheck(fn, [rand([3, 7], 7, { lo: -2, hi: 2 })]);
   });
   test('relu gradient away from the kink', () => {
@@ -53,16 +82,30 @@ describe('activations', () => {
   test('values match Math', () => {
     const x = rnn.tensor([-2, -0.5, 0, 0.5, 2]);
     expectClose(ops.tanh(x).data, [-2, -0.5, 0, 0.5, 2].map(Math.tanh), { atol: 3e-7, rtol: 0 });
-    expectClose(ops.sigmoid(x).data, [-2, -0.5, 0, 0.5, 2].map((v) => 1 / (1 + Math.exp(-v))), { atol: 3e-7, rtol: 0 });
+    expectClose(
+      ops.sigmoid(x).data,
+      [-2, -0.5, 0, 0.5, 2].map((v) => 1 / (1 + Math.exp(-v))),
+      { atol: 3e-7, rtol: 0 },
+    );
     expect(Array.from(ops.relu(x).data)).toEqual([0, 0, 0, 0.5, 2]);
   });
 });
 
 describe('matmul', () => {
   test('2-D values', () => {
-    const a = rnn.tensor([[1, 2, 3], [4, 5, 6]]);
-    const b = rnn.tensor([[1, 0], [0, 1], [2, 3]]);
-    expect(ops.matmul(a, b).toNested()).toEqual([[7, 11], [16, 23]]);
+    const a = rnn.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = rnn.tensor([
+      [1, 0],
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(ops.matmul(a, b).toNested()).toEqual([
+      [7, 11],
+      [16, 23],
+    ]);
   });
   test('gradients: 2-D, batched, and batched with a shared 2-D right operand', () => {
     gradCheck(ops.matmul, [rand([3, 5], 10), rand([5, 7], 11)]);
@@ -102,7 +145,10 @@ describe('softmax and logSoftmax', () => {
 
 describe('reductions', () => {
   test('sum and mean values, with and without axis and keepDim', () => {
-    const x = rnn.tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = rnn.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(ops.sum(x).shape).toEqual([]);
     expect(ops.sum(x).item()).toBe(21);
     expect(ops.mean(x).item()).toBe(3.5);
@@ -121,12 +167,29 @@ describe('reductions', () => {
 
 describe('shape ops', () => {
   test('values', () => {
-    const x = rnn.tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(ops.transpose(x).toNested()).toEqual([[1, 4], [2, 5], [3, 6]]);
-    expect(ops.reshape(x, [3, -1]).toNested()).toEqual([[1, 2], [3, 4], [5, 6]]);
-    expect(ops.concat([x, x], 1).toNested()).toEqual([[1, 2, 3, 1, 2, 3], [4, 5, 6, 4, 5, 6]]);
+    const x = rnn.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(ops.transpose(x).toNested()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(ops.reshape(x, [3, -1]).toNested()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(ops.concat([x, x], 1).toNested()).toEqual([
+      [1, 2, 3, 1, 2, 3],
+      [4, 5, 6, 4, 5, 6],
+    ]);
     expect(ops.stack([x, x], 1).shape).toEqual([2, 2, 3]);
-    expect(ops.slice(x, 1, 1).toNested()).toEqual([[2, 3], [5, 6]]);
+    expect(ops.slice(x, 1, 1).toNested()).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
     expect(ops.slice(x, 1, -1).toNested()).toEqual([[3], [6]]);
     expect(ops.select(x, 1, -1).toNested()).toEqual([3, 6]);
     expect(ops.permute(rnn.zeros([2, 3, 4]), [2, 0, 1]).shape).toEqual([4, 2, 3]);
@@ -167,15 +230,44 @@ describe('abs, neg, lastStep', () => {
     gradCheck((x) => ops.abs(x), [awayFromZero]);
     gradCheck((x) => ops.neg(x), [rand([2, 3, 4], 41)]);
   });
-  test('lastStep picks each sequence\'s own last step, batch-first and time-major, and scatters the gradient back', () => {
+  test("lastStep picks each sequence's own last step, batch-first and time-major, and scatters the gradient back", () => {
     // x[b,t,f] = 100b + 10t + f
-    const B = 3, T = 4, F = 2;
-    const bf = rnn.tensor(Float32Array.from({ length: B * T * F }, (_, i) => 100 * Math.floor(i / (T * F)) + 10 * Math.floor((i / F) % T) + (i % F)), [B, T, F], { requiresGrad: true });
-    expect(ops.lastStep(bf, [4, 1, 2]).toNested()).toEqual([[30, 31], [100, 101], [210, 211]]);
-    expect(ops.lastStep(bf).toNested()).toEqual([[30, 31], [130, 131], [230, 231]]);
+    const B = 3,
+      T = 4,
+      F = 2;
+    const bf = rnn.tensor(
+      Float32Array.from({ length: B * T * F }, (_, i) => 100 * Math.floor(i / (T * F)) + 10 * Math.floor((i / F) % T) + (i % F)),
+      [B, T, F],
+      { requiresGrad: true },
+    );
+    expect(ops.lastStep(bf, [4, 1, 2]).toNested()).toEqual([
+      [30, 31],
+      [100, 101],
+      [210, 211],
+    ]);
+    expect(ops.lastStep(bf).toNested()).toEqual([
+      [30, 31],
+      [130, 131],
+      [230, 231],
+    ]);
     const tm = ops.permute(bf, [1, 0, 2]); // [T,B,F]
-    expect(ops.lastStep(tm, [4, 1, 2], false).toNested()).toEqual([[30, 31], [100, 101], [210, 211]]);
-    ops.sum(ops.mul(ops.lastStep(bf, [4, 1, 2]), rnn.tensor([[1, 2], [3, 4], [5, 6]]))).backward();
+    expect(ops.lastStep(tm, [4, 1, 2], false).toNested()).toEqual([
+      [30, 31],
+      [100, 101],
+      [210, 211],
+    ]);
+    ops
+      .sum(
+        ops.mul(
+          ops.lastStep(bf, [4, 1, 2]),
+          rnn.tensor([
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ]),
+        ),
+      )
+      .backward();
     const g = bf.grad!.toNested() as number[][][];
     expect(g[0][3]).toEqual([1, 2]);
     expect(g[1][0]).toEqual([3, 4]);

@@ -46,7 +46,9 @@ function check(c: Case, seed = 1): void {
         return loss(x);
       };
       const fd = (at(EPS) - at(-EPS)) / (2 * EPS);
-      expect(Math.abs(fd - g[i]), `${name}[${i}]: finite difference ${fd}, backward ${g[i]}`).toBeLessThanOrEqual(1e-7 + 1e-6 * Math.abs(fd));
+      expect(Math.abs(fd - g[i]), `${name}[${i}]: finite difference ${fd}, backward ${g[i]}`).toBeLessThanOrEqual(
+        1e-7 + 1e-6 * Math.abs(fd),
+      );
     }
   }
 }
@@ -70,7 +72,14 @@ describe('activations', () => {
   });
   test('sigmoid', () => check(unary(act.sigmoid_forward, act.sigmoid_backward, vec(rng, n, -4, 4))));
   test('tanh', () => check(unary(act.tanh_forward, act.tanh_backward, vec(rng, n, -3, 3))));
-  test('relu (away from the kink)', () => check(unary(act.relu_forward, act.relu_backward, vec(rng, n).map((v) => (Math.abs(v) < 0.1 ? v + 0.3 : v)))));
+  test('relu (away from the kink)', () =>
+    check(
+      unary(
+        act.relu_forward,
+        act.relu_backward,
+        vec(rng, n).map((v) => (Math.abs(v) < 0.1 ? v + 0.3 : v)),
+      ),
+    ));
   test('exp', () => check(unary(act.exp_forward, act.exp_backward, vec(rng, n, -3, 2))));
   test('log', () => check(unary(act.log_forward, act.log_backward, vec(rng, n, 0.2, 4), true)));
 });
@@ -184,14 +193,16 @@ describe('recurrent steps', () => {
       },
     });
   });
-  const gruForward = (after: boolean) => ({ xw, hw, hPrev }: Record<string, Vec>) => {
-    const gates = new Float64Array(rows * 3 * H);
-    const rh = new Float64Array(rows * H);
-    const h = new Float64Array(rows * H);
-    gru.gru_rz_forward(gates, after ? null : rh, xw, hw, hPrev, rows, H);
-    gru.gru_n_forward(h, gates, xw, hw, hPrev, rows, H, after);
-    return { gates, rh, h };
-  };
+  const gruForward =
+    (after: boolean) =>
+    ({ xw, hw, hPrev }: Record<string, Vec>) => {
+      const gates = new Float64Array(rows * 3 * H);
+      const rh = new Float64Array(rows * H);
+      const h = new Float64Array(rows * H);
+      gru.gru_rz_forward(gates, after ? null : rh, xw, hw, hPrev, rows, H);
+      gru.gru_n_forward(h, gates, xw, hw, hPrev, rows, H, after);
+      return { gates, rh, h };
+    };
   test.each([true, false])('gru step (resetAfter %s): xw, hw and h_prev (reset before: r⊙h as a second output)', (after) => {
     check({
       inputs: { xw: vec(rng, rows * 3 * H), hw: vec(rng, rows * 3 * H), hPrev: vec(rng, rows * H) },
@@ -216,7 +227,10 @@ describe('CTC', () => {
     ['a repeat (needs a blank between)', [1, 1, 2]],
     ['the empty target', []],
   ])('loss and gradient with respect to the log-probabilities: %s', (_, labels) => {
-    const T = 6, B = 2, C = 4, b = 1;
+    const T = 6,
+      B = 2,
+      C = 4,
+      b = 1;
     check({
       inputs: { lp: vec(rng, T * B * C, -3, 0) },
       forward: ({ lp }) => [Float64Array.of(ctc_loss_forward_backward(null, lp, labels, T, B, C, b, labels.length, 0))],

@@ -90,7 +90,9 @@ describe('context from the right', () => {
   }
   function train(bidirectional: boolean) {
     rnn.manualSeed(3);
-    const V = 5, T = 12, H = 16;
+    const V = 5,
+      T = 12,
+      H = 16;
     const emb = new rnn.Embedding({ numEmbeddings: V, embeddingDim: 8 });
     const gru = new rnn.GRU({ inputSize: 8, hiddenSize: H, bidirectional });
     const head = new rnn.Linear({ inFeatures: (bidirectional ? 2 : 1) * H, outFeatures: V + 1 });

@@ -21,11 +21,17 @@ test('CTC learning: label error rate below 5% on held-out unsegmented sequences'
     return { lp: ops.logSoftmax(ops.transpose(logits, 0, 1), 2), lengths }; // [T,B,C]
   };
   const rng = seeded(2);
-  let first = 0, last = 0;
+  let first = 0,
+    last = 0;
   for (let step = 0; step < 200; step++) {
     const samples = Array.from({ length: 16 }, () => ctcSample(rng));
     const { lp, lengths } = run(samples);
-    const loss = rnn.ctcLoss(lp, samples.map((s) => s.labels), lengths, samples.map((s) => s.labels.length));
+    const loss = rnn.ctcLoss(
+      lp,
+      samples.map((s) => s.labels),
+      lengths,
+      samples.map((s) => s.labels.length),
+    );
     opt.zeroGrad();
     loss.backward();
     rnn.clipGradNorm(params, 5);
