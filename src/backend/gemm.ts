@@ -30,8 +30,8 @@ export function gemmPacked(
   kern.gemm_packed(c, a, ars, acs, packed, bias, m, k, n, accumulate ? 1 : 0, ldc);
 }
 
-/** C[M,N] (+)= A[M,K]·B[K,N] (+ bias[N]; 0 for none). @internal */
-export function gemmNN(
+/** A product of arena operands: C [M,N] (+)= op(A)·op(B) (+ bias[N]; 0 for none). @internal */
+export type Product = (
   kern: Kernels,
   ar: Arena,
   c: number,
@@ -42,46 +42,26 @@ export function gemmNN(
   k: number,
   n: number,
   accumulate: boolean,
-): void {
-  const work = ar.alloc(packedSize(k, n));
-  kern.gemm_pack(work, b, k, n, 0);
-  gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
-}
+) => void;
+
+// packs B (K×N, or Bᵀ of an N×K B) into arena work space, then runs A [M,K] (row-major) through it
+const packAndMultiply =
+  (transposed: number): Product =>
+  (kern, ar, c, a, b, bias, m, k, n, accumulate) => {
+    const work = ar.alloc(packedSize(k, n));
+    kern.gemm_pack(work, b, k, n, transposed);
+    gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
+  };
+
+/** C[M,N] (+)= A[M,K]·B[K,N] (+ bias[N]; 0 for none). @internal */
+export const gemmNN: Product = packAndMultiply(0);
 
 /** C[M,N] (+)= A[M,K]·Bᵀ with B [N,K] (+ bias). @internal */
-export function gemmNT(
-  kern: Kernels,
-  ar: Arena,
-  c: number,
-  a: number,
-  b: number,
-  bias: number,
-  m: number,
-  k: number,
-  n: number,
-  accumulate: boolean,
-): void {
-  const work = ar.alloc(packedSize(k, n));
-  kern.gemm_pack(work, b, k, n, 1);
-  gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
-}
+export const gemmNT: Product = packAndMultiply(1);
 
 /** C[M,N] (+)= Aᵀ·B with A [K,M], B [K,N] (+ bias); Aᵀ is copied first (see assembly/matmul.ts). @internal */
-export function gemmTN(
-  kern: Kernels,
-  ar: Arena,
-  c: number,
-  a: number,
-  b: number,
-  bias: number,
-  m: number,
-  k: number,
-  n: number,
-  accumulate: boolean,
-): void {
-  const work = ar.alloc(packedSize(k, n));
-  kern.gemm_pack(work, b, k, n, 0);
+export const gemmTN: Product = (kern, ar, c, a, b, bias, m, k, n, accumulate) => {
   const at = ar.alloc(m * k);
   kern.transpose_forward(at, a, 1, k, m);
-  gemmPacked(kern, c, at, k, 1, work, bias, m, k, n, accumulate, n);
-}
+  gemmNN(kern, ar, c, at, b, bias, m, k, n, accumulate);
+};

@@ -6,7 +6,7 @@
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import { checkFinite, checkTensor } from '../ops/util.js';
+import { checkFinite, checkTensor, flatMask } from '../ops/util.js';
 import { checkReduction, type Reduction } from './reduction.js';
 
 /** Options of {@link crossEntropy}. */
@@ -55,12 +55,7 @@ export function crossEntropy(
   const tg = flatTargets(targets, N, op);
   const include = new Uint8Array(N).fill(1);
   if (mask !== null) {
-    const m =
-      mask instanceof Tensor
-        ? mask.data
-        : Array.isArray(mask) && Array.isArray(mask[0])
-          ? (mask as number[][]).flat()
-          : (mask as ArrayLike<number>);
+    const m = flatMask(mask);
     if (m.length !== N)
       throw new Error(`${op}: mask must have ${N} entries (shape ${fmtShape(logits.shape.slice(0, -1))}), got ${m.length}`);
     for (let i = 0; i < N; i++) {

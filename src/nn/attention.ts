@@ -3,7 +3,7 @@
 // reading a memory). Scores: 'dot' qᵀk (Luong), 'general' qᵀWk (Luong), 'additive'
 // vᵀtanh(W_q q + W_k k) (Bahdanau). Masked keys get exactly zero weight; a query whose keys are
 // all masked gets zero weights and a zero context.
-import { Tensor, fmtShape, tensor } from '../tensor.js';
+import { type Tensor, fmtShape, tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { uniformParam } from './init.js';
 import { add } from '../ops/arithmetic.js';
@@ -12,7 +12,7 @@ import { matmul } from '../ops/matmul.js';
 import { linear } from '../ops/linear.js';
 import { softmax } from '../ops/softmax.js';
 import { reshape, transpose } from '../ops/shape.js';
-import { checkTensor } from '../ops/util.js';
+import { checkTensor, flatMask } from '../ops/util.js';
 
 /** Options of {@link Attention}. */
 export interface AttentionOptions {
@@ -143,12 +143,7 @@ export function keyMask(options: AttentionMaskOptions, B: number, Tk: number, op
     }
   }
   if (mask !== null) {
-    const m =
-      mask instanceof Tensor
-        ? mask.data
-        : Array.isArray(mask) && Array.isArray(mask[0])
-          ? (mask as number[][]).flat()
-          : (mask as ArrayLike<number>);
+    const m = flatMask(mask);
     if (m.length !== B * Tk) throw new Error(`${op}: mask must be [${B},${Tk}] (${B * Tk} entries), got ${m.length}`);
     for (let i = 0; i < m.length; i++) {
       if (m[i] !== 0 && m[i] !== 1) throw new Error(`${op}: mask[${i}] must be 0 or 1, got ${m[i]}`);

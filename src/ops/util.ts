@@ -41,3 +41,9 @@ export function prod(shape: readonly number[], from = 0, to = shape.length): num
   for (let i = from; i < to; i++) n *= shape[i];
   return n;
 }
+
+/** A [B,T]-style 0/1 mask given as a Tensor, flat numbers or nested rows, as flat values. @internal */
+export function flatMask(mask: Tensor | ArrayLike<number> | number[][]): ArrayLike<number> {
+  if (mask instanceof Tensor) return mask.data;
+  return Array.isArray(mask) && Array.isArray(mask[0]) ? (mask as number[][]).flat() : (mask as ArrayLike<number>);
+}
