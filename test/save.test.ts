@@ -93,8 +93,10 @@ describe('save and load', () => {
       /the weights hold \d+ values but the tensors describe \d+/,
     );
     const hostile = JSON.parse('{"inputSize": 2, "hiddenSize": 3, "__proto__": 1, "constructor": 5}');
-    const polluted = rnn.load({ ...saved, model: { type: 'GRU', config: hostile } });
-    expect(polluted).toBeInstanceOf(rnn.GRU);
+    // a hostile key is an unknown option like any other: a clear error, and no prototype is touched
+    expect(() => rnn.load({ ...saved, model: { type: 'GRU', config: hostile } })).toThrow(
+      "load: cannot build model (GRU): GRU: unknown option '__proto__' in options",
+    );
     expect(({} as Record<string, unknown>).inputSize).toBeUndefined();
     const nan = rnn.save(new rnn.GRU({ inputSize: 2, hiddenSize: 3 }));
     new Float32Array(nan.weights.buffer)[0] = NaN;

@@ -13,6 +13,9 @@ import { linear } from '../ops/linear.js';
 import { softmax } from '../ops/softmax.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { checkTensor, flatMask } from '../ops/util.js';
+import { SIZE, any, numbers, oneOf, readOptions } from '../options.js';
+
+const MASK_SCHEMA = { mask: any, lengths: numbers() };
 
 /** Options of {@link Attention}. */
 export interface AttentionOptions {
@@ -52,22 +55,20 @@ export class Attention extends Module {
 
   constructor(options: AttentionOptions) {
     super();
-    const kind = options?.kind;
-    if (kind !== 'dot' && kind !== 'general' && kind !== 'additive') {
-      throw new Error(`Attention: kind must be 'dot', 'general' or 'additive', got '${kind}'`);
-    }
+    const o = readOptions<AttentionOptions>(
+      'Attention',
+      'options',
+      options,
+      { kind: oneOf('dot', 'general', 'additive'), querySize: SIZE, keySize: SIZE, hiddenSize: SIZE },
+      ['kind'],
+    );
+    const kind = o.kind!;
     this.kind = kind;
-    this.querySize = options.querySize ?? options.keySize ?? 0;
-    this.keySize = options.keySize ?? options.querySize ?? 0;
-    this.hiddenSize = options.hiddenSize ?? this.keySize;
-    if (kind !== 'dot') {
-      for (const [k, v] of [
-        ['querySize', this.querySize],
-        ['keySize', this.keySize],
-        ['hiddenSize', this.hiddenSize],
-      ] as const) {
-        if (!Number.isInteger(v) || v < 1) throw new Error(`Attention: ${k} must be a positive integer for '${kind}', got ${v}`);
-      }
+    this.querySize = o.querySize ?? o.keySize ?? 0;
+    this.keySize = o.keySize ?? o.querySize ?? 0;
+    this.hiddenSize = o.hiddenSize ?? this.keySize;
+    if (kind !== 'dot' && (this.querySize === 0 || this.keySize === 0)) {
+      throw new Error(`Attention: '${kind}' needs querySize or keySize (a positive integer), got neither`);
     }
     this.weight =
       kind === 'general'
@@ -90,6 +91,7 @@ export class Attention extends Module {
   /** query [B,Hq] or [B,Tq,Hq]; keys [B,Tk,Hk]; values [B,Tk,Hv] (default: the keys). */
   forward(query: Tensor, keys: Tensor, values: Tensor | null = null, options: AttentionMaskOptions = {}): AttentionResult {
     const op = 'Attention';
+    const o = readOptions<AttentionMaskOptions>(op, 'options', options, MASK_SCHEMA);
     checkTensor(query, op, 'query');
     checkTensor(keys, op, 'keys');
     const vals = values ?? keys;
@@ -121,7 +123,7 @@ export class Attention extends Module {
       const ka = reshape(linear(keys, this.weightKey!), [B, 1, Tk, A]);
       scores = reshape(linear(tanh(add(qa, ka)), this.v!), [B, Tq, Tk]);
     }
-    const mask = keyMask(options, B, Tk, op);
+    const mask = keyMask(o, B, Tk, op);
     if (mask) scores = add(scores, tensor(mask, [B, 1, Tk]));
     const weights = softmax(scores, -1);
     const context = matmul(weights, vals);

@@ -3,6 +3,7 @@
 // are merged step by step: 'concat' (default), 'sum', 'mul' or 'ave'. hN stacks the two states.
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
+import { oneOf, readOptions } from '../options.js';
 import { RecurrentBase, type RecurrentForwardOptions, type RecurrentOutput } from './recurrent.js';
 import { reverseSequences } from '../ops/reverse.js';
 import { add, mul } from '../ops/arithmetic.js';
@@ -24,10 +25,10 @@ export class Bidirectional extends Module {
     super();
     if (!(layer instanceof RecurrentBase)) throw new Error('Bidirectional: layer must be an RNN, LSTM or GRU');
     if (layer.bidirectional) throw new Error('Bidirectional: layer must be unidirectional (bidirectional: false)');
-    this.mergeMode = options.mergeMode ?? 'concat';
-    if (!['concat', 'sum', 'mul', 'ave'].includes(this.mergeMode)) {
-      throw new Error(`Bidirectional: mergeMode must be 'concat', 'sum', 'mul' or 'ave', got '${this.mergeMode}'`);
-    }
+    const o = readOptions<{ mergeMode?: MergeMode }>('Bidirectional', 'options', options, {
+      mergeMode: oneOf('concat', 'sum', 'mul', 'ave'),
+    });
+    this.mergeMode = o.mergeMode ?? 'concat';
     this.forwardLayer = this.registerModule('forward_layer', layer);
     const Ctor = layer.constructor as new (o: unknown) => AnyRecurrent;
     this.backwardLayer = this.registerModule('backward_layer', new Ctor(layer.config()));

@@ -10,6 +10,7 @@ import { elmanLayer, ELMAN_ACTIVATIONS } from '../ops/elman.js';
 import { seqLayout } from '../ops/sequence.js';
 import { reshape } from '../ops/shape.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
+import { SIZE, bool, oneOf, readOptions, type Schema } from '../options.js';
 
 /** Options of the cells. */
 export interface CellOptions {
@@ -26,20 +27,21 @@ abstract class CellBase extends Module {
   readonly weightHh: Tensor;
   readonly biasIh: Tensor | null;
   readonly biasHh: Tensor | null;
+  /** The validated options. @internal */
+  protected readonly opts: Partial<CellOptions> & Record<string, unknown>;
 
   constructor(
     protected readonly op: string,
     options: CellOptions,
     gates: number,
+    extra: Schema = {},
   ) {
     super();
-    const { inputSize, hiddenSize, bias = true } = options ?? ({} as CellOptions);
-    for (const [k, v] of [
-      ['inputSize', inputSize],
-      ['hiddenSize', hiddenSize],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${k} must be a positive integer, got ${v}`);
-    }
+    this.opts = readOptions(op, 'options', options, { inputSize: SIZE, hiddenSize: SIZE, bias: bool, ...extra }, [
+      'inputSize',
+      'hiddenSize',
+    ]);
+    const { inputSize = 0, hiddenSize = 0, bias = true } = this.opts;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.bias = bias;
@@ -79,10 +81,8 @@ export class RNNCell extends CellBase {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(options: CellOptions & { nonlinearity?: 'tanh' | 'relu' }) {
-    super('RNNCell', options, 1);
-    this.nonlinearity = options.nonlinearity ?? 'tanh';
-    if (!Object.hasOwn(ELMAN_ACTIVATIONS, this.nonlinearity))
-      throw new Error(`RNNCell: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+    super('RNNCell', options, 1, { nonlinearity: oneOf('tanh', 'relu') });
+    this.nonlinearity = (this.opts.nonlinearity as 'tanh' | 'relu' | undefined) ?? 'tanh';
   }
 
   override config(): Record<string, unknown> {
@@ -132,8 +132,8 @@ export class GRUCell extends CellBase {
   readonly resetAfter: boolean;
 
   constructor(options: CellOptions & { resetAfter?: boolean }) {
-    super('GRUCell', options, 3);
-    this.resetAfter = options.resetAfter ?? true;
+    super('GRUCell', options, 3, { resetAfter: bool });
+    this.resetAfter = (this.opts.resetAfter as boolean | undefined) ?? true;
   }
 
   override config(): Record<string, unknown> {

@@ -1,15 +1,19 @@
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { dropout } from '../ops/dropout.js';
+import { num, readOptions } from '../options.js';
 
 /** Inverted dropout with probability `p` in training mode; the identity after eval(). */
 export class Dropout extends Module {
   readonly p: number;
 
-  constructor(options: { p?: number } = {}) {
+  /** `new Dropout({ p })`, or PyTorch's positional `new Dropout(p)` (default 0.5). */
+  constructor(options: { p?: number } | number = {}) {
     super();
-    this.p = options.p ?? 0.5;
-    if (!(this.p >= 0 && this.p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${this.p}`);
+    const o = readOptions<{ p?: number }>('Dropout', 'options', typeof options === 'number' ? { p: options } : options, {
+      p: num(0, 1, { maxOpen: true }),
+    });
+    this.p = o.p ?? 0.5;
   }
 
   override config(): Record<string, unknown> {

@@ -2,6 +2,7 @@
 import { randn, type Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { embedding, type Ids } from '../ops/embedding.js';
+import { SIZE, readOptions } from '../options.js';
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingOptions {
@@ -17,13 +18,11 @@ export class Embedding extends Module {
 
   constructor(options: EmbeddingOptions) {
     super();
-    const { numEmbeddings, embeddingDim } = options ?? ({} as EmbeddingOptions);
-    for (const [k, v] of [
-      ['numEmbeddings', numEmbeddings],
-      ['embeddingDim', embeddingDim],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`Embedding: ${k} must be a positive integer, got ${v}`);
-    }
+    const o = readOptions<EmbeddingOptions>('Embedding', 'options', options, { numEmbeddings: SIZE, embeddingDim: SIZE }, [
+      'numEmbeddings',
+      'embeddingDim',
+    ]);
+    const { numEmbeddings = 0, embeddingDim = 0 } = o;
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     this.weight = this.registerParameter('weight', randn([numEmbeddings, embeddingDim]));

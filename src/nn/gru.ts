@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor.js';
 import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { gruLayer, type GruWeights } from '../ops/gru.js';
 import type { SeqLayout } from '../ops/sequence.js';
+import { bool } from '../options.js';
 
 /** Options of {@link GRU}. */
 export interface GRUOptions extends RecurrentOptions {
@@ -17,8 +18,8 @@ export class GRU extends RecurrentBase<GruWeights> {
   readonly resetAfter: boolean;
 
   constructor(options: GRUOptions) {
-    super('GRU', options);
-    this.resetAfter = options.resetAfter ?? true;
+    super('GRU', options, { resetAfter: bool });
+    this.resetAfter = (this.opts as Partial<GRUOptions>).resetAfter ?? true;
     const H = this.hiddenSize;
     for (let l = 0; l < this.numLayers; l++) {
       const dirs: GruWeights[] = [];

@@ -10,6 +10,7 @@ import { ELMAN_ACTIVATIONS, type ElmanActivation } from '../ops/elman.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
 import { checkState, seqLayout } from '../ops/sequence.js';
 import type { RecurrentOutput } from './recurrent.js';
+import { SIZE, bool, numbers, oneOf, readOptions, tensorArg, type Schema } from '../options.js';
 
 /** Options of {@link JordanRNN}. */
 export interface JordanRNNOptions {
@@ -23,6 +24,16 @@ export interface JordanRNNOptions {
   bias?: boolean;
   batchFirst?: boolean;
 }
+
+const JORDAN_SCHEMA: Schema = {
+  inputSize: SIZE,
+  hiddenSize: SIZE,
+  outputSize: SIZE,
+  outputActivation: oneOf('linear', 'sigmoid', 'tanh', 'softmax'),
+  nonlinearity: oneOf('tanh', 'relu'),
+  bias: bool,
+  batchFirst: bool,
+};
 
 /** The Jordan recurrent network: y_{t-1} feeds the hidden layer at step t. */
 export class JordanRNN extends Module {
@@ -40,22 +51,14 @@ export class JordanRNN extends Module {
   constructor(options: JordanRNNOptions) {
     super();
     const op = 'JordanRNN';
-    for (const key of ['inputSize', 'hiddenSize', 'outputSize'] as const) {
-      const v = options?.[key];
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${key} must be a positive integer, got ${v}`);
-    }
-    this.inputSize = options.inputSize;
-    this.hiddenSize = options.hiddenSize;
-    this.outputSize = options.outputSize;
-    this.outputActivation = options.outputActivation ?? 'linear';
-    this.nonlinearity = options.nonlinearity ?? 'tanh';
-    this.bias = options.bias ?? true;
-    this.batchFirst = options.batchFirst ?? true;
-    if (!Object.hasOwn(OUTPUT_ACTIVATIONS, this.outputActivation)) {
-      throw new Error(`${op}: outputActivation must be 'linear', 'sigmoid', 'tanh' or 'softmax', got '${this.outputActivation}'`);
-    }
-    if (!Object.hasOwn(ELMAN_ACTIVATIONS, this.nonlinearity))
-      throw new Error(`${op}: nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);
+    const o = readOptions<JordanRNNOptions>(op, 'options', options, JORDAN_SCHEMA, ['inputSize', 'hiddenSize', 'outputSize']);
+    this.inputSize = o.inputSize!;
+    this.hiddenSize = o.hiddenSize!;
+    this.outputSize = o.outputSize!;
+    this.outputActivation = o.outputActivation ?? 'linear';
+    this.nonlinearity = o.nonlinearity ?? 'tanh';
+    this.bias = o.bias ?? true;
+    this.batchFirst = o.batchFirst ?? true;
     this.act = ELMAN_ACTIVATIONS[this.nonlinearity];
     this.outAct = OUTPUT_ACTIVATIONS[this.outputActivation];
     const H = this.hiddenSize,
@@ -90,18 +93,22 @@ export class JordanRNN extends Module {
    */
   forward(x: Tensor, options: { h0?: Tensor | null; lengths?: ArrayLike<number> | null } = {}): RecurrentOutput {
     const op = 'JordanRNN';
+    const o = readOptions<{ h0?: Tensor | null; lengths?: ArrayLike<number> | null }>(op, 'options', options, {
+      h0: tensorArg(),
+      lengths: numbers(),
+    });
     checkTensor(x, op, 'x');
     if (x.ndim !== 3 || x.shape[2] !== this.inputSize) {
       throw new Error(`${op}: x must be ${this.batchFirst ? '[B,T,' : '[T,B,'}${this.inputSize}], got ${fmtShape(x.shape)}`);
     }
     checkFinite(x.data, op, 'x');
     const [B, T] = this.batchFirst ? [x.shape[0], x.shape[1]] : [x.shape[1], x.shape[0]];
-    const h0 = options.h0 ?? null;
+    const h0 = o.h0 ?? null;
     if (h0) {
       checkState(h0, [1, B, this.outputSize], op, 'h0');
       checkFinite(h0.data, op, 'h0');
     }
-    const layout = seqLayout(B, T, options.lengths, op);
+    const layout = seqLayout(B, T, o.lengths, op);
     return jordanLayer(x, h0, this.w, {
       hiddenSize: this.hiddenSize,
       outputSize: this.outputSize,

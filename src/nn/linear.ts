@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { uniformParam } from './init.js';
 import { linear } from '../ops/linear.js';
+import { SIZE, bool, readOptions } from '../options.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -21,13 +22,11 @@ export class Linear extends Module {
 
   constructor(options: LinearOptions) {
     super();
-    const { inFeatures, outFeatures, bias = true } = options ?? ({} as LinearOptions);
-    for (const [k, v] of [
-      ['inFeatures', inFeatures],
-      ['outFeatures', outFeatures],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`Linear: ${k} must be a positive integer, got ${v}`);
-    }
+    const o = readOptions<LinearOptions>('Linear', 'options', options, { inFeatures: SIZE, outFeatures: SIZE, bias: bool }, [
+      'inFeatures',
+      'outFeatures',
+    ]);
+    const { inFeatures = 0, outFeatures = 0, bias = true } = o;
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const bound = 1 / Math.sqrt(inFeatures);

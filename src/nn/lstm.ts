@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { lstmLayer, type LstmWeights } from '../ops/lstm.js';
 import type { SeqLayout } from '../ops/sequence.js';
+import { bool, int, num } from '../options.js';
 
 /** Options of {@link LSTM}. */
 export interface LSTMOptions extends RecurrentOptions {
@@ -27,15 +28,12 @@ export class LSTM extends RecurrentBase<LstmWeights> {
   readonly forgetBias: number | undefined;
 
   constructor(options: LSTMOptions) {
-    super('LSTM', options);
-    this.peephole = options.peephole ?? false;
-    this.projSize = options.projSize ?? 0;
-    this.forgetBias = options.forgetBias;
-    if (options.forgetBias !== undefined && !Number.isFinite(options.forgetBias))
-      throw new Error(`LSTM: forgetBias must be a finite number, got ${options.forgetBias}`);
-    if (!Number.isInteger(this.projSize) || this.projSize < 0 || (this.projSize > 0 && this.projSize >= this.hiddenSize)) {
-      throw new Error(`LSTM: projSize must be an integer in [0, hiddenSize), got ${options.projSize}`);
-    }
+    super('LSTM', options, { peephole: bool, projSize: int(0, 1 << 24), forgetBias: num() });
+    const o = this.opts as Partial<LSTMOptions>;
+    this.peephole = o.peephole ?? false;
+    this.projSize = o.projSize ?? 0;
+    this.forgetBias = o.forgetBias;
+    if (this.projSize >= this.hiddenSize) throw new Error(`LSTM: projSize must be an integer in [0, hiddenSize), got ${o.projSize}`);
     const H = this.hiddenSize;
     const P = this.stateSize;
     for (let l = 0; l < this.numLayers; l++) {
@@ -50,8 +48,8 @@ export class LSTM extends RecurrentBase<LstmWeights> {
         const wCi = this.peephole ? this.param(`weight_ci${s}`, [H]) : null;
         const wCf = this.peephole ? this.param(`weight_cf${s}`, [H]) : null;
         const wCo = this.peephole ? this.param(`weight_co${s}`, [H]) : null;
-        if (options.forgetBias !== undefined && bIh && bHh) {
-          bIh.data.fill(options.forgetBias, H, 2 * H);
+        if (o.forgetBias !== undefined && bIh && bHh) {
+          bIh.data.fill(o.forgetBias, H, 2 * H);
           bHh.data.fill(0, H, 2 * H);
         }
         dirs.push({ wIh, wHh, bIh, bHh, wHr, wCi, wCf, wCo });

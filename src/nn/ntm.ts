@@ -23,6 +23,7 @@ import { softplus, sqrt } from '../ops/elementwise-math.js';
 import { circularConv } from '../ops/circular-conv.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
 import { fmtShape } from '../tensor.js';
+import { SIZE, int, oneOf, readOptions } from '../options.js';
 
 /** Options of {@link NTM}. */
 export interface NTMOptions {
@@ -72,7 +73,26 @@ export class NTM extends Module {
 
   constructor(options: NTMOptions) {
     super();
+    const given = readOptions<NTMOptions>(
+      'NTM',
+      'options',
+      options,
+      {
+        inputSize: SIZE,
+        outputSize: SIZE,
+        controllerSize: SIZE,
+        controller: oneOf('lstm', 'feedforward'),
+        memorySize: SIZE,
+        memoryWidth: SIZE,
+        readHeads: int(1, 64),
+        writeHeads: int(0, 64),
+        shiftRange: int(0),
+      },
+      ['inputSize', 'outputSize'],
+    );
     const o: Required<NTMOptions> = {
+      inputSize: 0,
+      outputSize: 0,
       controllerSize: 100,
       controller: 'lstm',
       memorySize: 128,
@@ -80,7 +100,7 @@ export class NTM extends Module {
       readHeads: 1,
       writeHeads: 1,
       shiftRange: 1,
-      ...options,
+      ...given,
     };
     for (const k of ['inputSize', 'outputSize', 'controllerSize', 'memorySize', 'memoryWidth', 'readHeads'] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`NTM: ${k} must be a positive integer, got ${o[k]}`);

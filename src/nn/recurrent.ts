@@ -5,6 +5,7 @@ import { Module } from './module.js';
 import { uniformParam } from './init.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
 import { checkState, seqLayout, type SeqLayout } from '../ops/sequence.js';
+import { SIZE, bool, int, num, numbers, readOptions, tensorArg, type Schema } from '../options.js';
 import { concat, slice } from '../ops/shape.js';
 import { dropout } from '../ops/dropout.js';
 import type { RecurrentResult } from '../ops/lstm.js';
@@ -45,10 +46,18 @@ export interface RecurrentOutput {
   cN?: Tensor;
 }
 
-function positiveInt(v: unknown, op: string, name: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
-  return v;
-}
+const RECURRENT_SCHEMA: Schema = {
+  inputSize: SIZE,
+  hiddenSize: SIZE,
+  numLayers: int(1, 1024),
+  bias: bool,
+  batchFirst: bool,
+  bidirectional: bool,
+  dropout: num(0, 1, { maxOpen: true }),
+};
+
+/** The options of a recurrent forward pass. @internal */
+export const FORWARD_SCHEMA: Schema = { h0: tensorArg(), c0: tensorArg(), lengths: numbers() };
 
 /** The shared machinery of RNN, LSTM and GRU. */
 export abstract class RecurrentBase<W> extends Module {
@@ -63,17 +72,20 @@ export abstract class RecurrentBase<W> extends Module {
   protected readonly cells: W[][] = [];
   protected abstract readonly opName: string;
 
-  constructor(op: string, options: RecurrentOptions) {
+  /** The validated options (own keys only, no prototype). @internal */
+  protected readonly opts: Partial<RecurrentOptions> & Record<string, unknown>;
+
+  constructor(op: string, options: RecurrentOptions, extra: Schema = {}) {
     super();
-    if (!options || typeof options !== 'object') throw new Error(`${op}: options must be an object with inputSize and hiddenSize`);
-    this.inputSize = positiveInt(options.inputSize, op, 'inputSize');
-    this.hiddenSize = positiveInt(options.hiddenSize, op, 'hiddenSize');
-    this.numLayers = positiveInt(options.numLayers ?? 1, op, 'numLayers');
-    this.bias = options.bias ?? true;
-    this.batchFirst = options.batchFirst ?? true;
-    this.bidirectional = options.bidirectional ?? false;
-    this.dropout = options.dropout ?? 0;
-    if (!(this.dropout >= 0 && this.dropout < 1)) throw new Error(`${op}: dropout must be in [0, 1), got ${this.dropout}`);
+    this.opts = readOptions(op, 'options', options, { ...RECURRENT_SCHEMA, ...extra }, ['inputSize', 'hiddenSize']);
+    const o = this.opts;
+    this.inputSize = o.inputSize!;
+    this.hiddenSize = o.hiddenSize!;
+    this.numLayers = o.numLayers ?? 1;
+    this.bias = o.bias ?? true;
+    this.batchFirst = o.batchFirst ?? true;
+    this.bidirectional = o.bidirectional ?? false;
+    this.dropout = o.dropout ?? 0;
   }
 
   /** The options this layer was built with (a copy makes an identically shaped layer). */
@@ -142,7 +154,7 @@ export abstract class RecurrentBase<W> extends Module {
     checkFinite(x.data, op, 'x');
     const [B, T] = this.batchFirst ? [x.shape[0], x.shape[1]] : [x.shape[1], x.shape[0]];
     if (B === 0 || T === 0) throw new Error(`${op}: x must have at least one sequence and one step, got ${fmtShape(x.shape)}`);
-    const { h0 = null, c0 = null, lengths = null } = options ?? {};
+    const { h0 = null, c0 = null, lengths = null } = readOptions<RecurrentForwardOptions>(op, 'options', options, FORWARD_SCHEMA);
     const D = this.numDirections;
     const Lyr = this.numLayers;
     if (h0 !== null) {

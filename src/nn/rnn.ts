@@ -6,6 +6,7 @@ import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { elmanLayer, ELMAN_ACTIVATIONS, type ElmanActivation, type ElmanWeights } from '../ops/elman.js';
 import type { SeqLayout } from '../ops/sequence.js';
 import { identity } from './init.js';
+import { oneOf } from '../options.js';
 
 /** Options of {@link RNN}. */
 export interface RNNOptions extends RecurrentOptions {
@@ -23,11 +24,10 @@ export class RNN extends RecurrentBase<ElmanWeights> {
   private readonly activation: ElmanActivation;
 
   constructor(options: RNNOptions) {
-    super('RNN', options);
-    const nl = options.nonlinearity ?? 'tanh';
-    if (nl !== 'tanh' && nl !== 'relu') throw new Error(`RNN: nonlinearity must be 'tanh' or 'relu', got '${nl}'`);
-    const init = options.init ?? 'default';
-    if (init !== 'default' && init !== 'identity') throw new Error(`RNN: init must be 'default' or 'identity', got '${init}'`);
+    super('RNN', options, { nonlinearity: oneOf('tanh', 'relu'), init: oneOf('default', 'identity') });
+    const o = this.opts as Partial<RNNOptions>;
+    const nl = o.nonlinearity ?? 'tanh';
+    const init = o.init ?? 'default';
     this.nonlinearity = nl;
     this.init = init;
     this.activation = ELMAN_ACTIVATIONS[nl];

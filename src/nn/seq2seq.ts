@@ -6,7 +6,8 @@
 // (input feeding). Training: teacher forcing with a seeded ratio. Inference: greedy decoding and
 // beam search with length normalisation, both returning the attention weights.
 // Token ids: pad (default 0), bos (1), eos (2) are reserved in both vocabularies.
-import { type Tensor, tensor, zeros } from '../tensor.js';
+import { type Tensor, fmtShape, tensor, zeros } from '../tensor.js';
+import { checkTensor } from '../ops/util.js';
 import { noGrad } from '../tape.js';
 import { Module } from './module.js';
 import { Embedding } from './embedding.js';
@@ -17,10 +18,29 @@ import { GRU } from './gru.js';
 import { LSTMCell, GRUCell } from './cells.js';
 import { Attention } from './attention.js';
 import { concat, permute, reshape, slice, stack } from '../ops/shape.js';
+import { SIZE, bool, int, num, numbers, oneOf, readOptions, type Schema } from '../options.js';
 import { tanh } from '../ops/activations.js';
 import { logSoftmax } from '../ops/softmax.js';
 import { crossEntropy } from '../losses/cross-entropy.js';
 import { random } from '../random.js';
+
+const SEQ2SEQ_SCHEMA: Schema = {
+  srcVocab: SIZE,
+  tgtVocab: SIZE,
+  embeddingDim: SIZE,
+  hiddenSize: SIZE,
+  encoder: oneOf('lstm', 'gru', 'rnn'),
+  encoderLayers: int(1, 1024),
+  bidirectional: bool,
+  decoder: oneOf('lstm', 'gru'),
+  attention: oneOf('none', 'dot', 'general', 'additive'),
+  pad: int(0),
+  bos: int(0),
+  eos: int(0),
+};
+
+/** The longest decoding greedy() and beamSearch() run (maxLength must not exceed it). */
+export const MAX_DECODE_LENGTH = 100_000;
 
 /** Options of {@link Seq2Seq}. */
 export interface Seq2SeqOptions {
@@ -59,12 +79,22 @@ export interface Decoded {
   logProb: number;
 }
 
-function padIds(seqs: number[][], pad: number, what: string): { ids: Tensor; lengths: number[] } {
+/** Checks token sequences (every id an integer in [0, vocab)), naming the sequence and position. */
+function checkTokens(seqs: unknown, vocab: number, what: string, emptyOk = false): asserts seqs is number[][] {
   if (!Array.isArray(seqs) || seqs.length === 0) throw new Error(`Seq2Seq: ${what} must be a non-empty array of token arrays`);
-  const lengths = seqs.map((s, i) => {
-    if (!Array.isArray(s) || s.length === 0) throw new Error(`Seq2Seq: ${what}[${i}] must be a non-empty token array`);
-    return s.length;
+  seqs.forEach((s, i) => {
+    if (!Array.isArray(s) || (!emptyOk && s.length === 0)) throw new Error(`Seq2Seq: ${what}[${i}] must be a non-empty token array`);
+    s.forEach((v, t) => {
+      if (!Number.isInteger(v) || v < 0 || v >= vocab) {
+        throw new Error(`Seq2Seq: ${what}[${i}][${t}] must be a token id in [0, ${vocab - 1}], got ${v}`);
+      }
+    });
   });
+}
+
+function padIds(seqs: number[][], pad: number, vocab: number, what: string): { ids: Tensor; lengths: number[] } {
+  checkTokens(seqs, vocab, what);
+  const lengths = seqs.map((s) => s.length);
   const T = Math.max(...lengths);
   const d = new Float32Array(seqs.length * T).fill(pad);
   seqs.forEach((s, b) => s.forEach((v, t) => (d[b * T + t] = v)));
@@ -86,6 +116,7 @@ export class Seq2Seq extends Module {
 
   constructor(options: Seq2SeqOptions) {
     super();
+    const given = readOptions<Seq2SeqOptions>('Seq2Seq', 'options', options, SEQ2SEQ_SCHEMA, ['srcVocab', 'tgtVocab']);
     const o: Required<Seq2SeqOptions> = {
       embeddingDim: 32,
       hiddenSize: 64,
@@ -96,16 +127,11 @@ export class Seq2Seq extends Module {
       pad: 0,
       bos: 1,
       eos: 2,
-      decoder: options?.encoder === 'gru' || options?.encoder === 'rnn' ? 'gru' : 'lstm',
-      ...options,
+      decoder: given.encoder === 'gru' || given.encoder === 'rnn' ? 'gru' : 'lstm',
+      srcVocab: 0,
+      tgtVocab: 0,
+      ...given,
     };
-    for (const k of ['srcVocab', 'tgtVocab', 'embeddingDim', 'hiddenSize', 'encoderLayers'] as const) {
-      if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`Seq2Seq: ${k} must be a positive integer, got ${o[k]}`);
-    }
-    if (!['lstm', 'gru', 'rnn'].includes(o.encoder)) throw new Error(`Seq2Seq: encoder must be 'lstm', 'gru' or 'rnn', got '${o.encoder}'`);
-    if (!['lstm', 'gru'].includes(o.decoder)) throw new Error(`Seq2Seq: decoder must be 'lstm' or 'gru', got '${o.decoder}'`);
-    if (!['none', 'dot', 'general', 'additive'].includes(o.attention))
-      throw new Error(`Seq2Seq: attention must be 'none', 'dot', 'general' or 'additive', got '${o.attention}'`);
     for (const k of ['pad', 'bos', 'eos'] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 0 || o[k] >= Math.min(o.srcVocab, o.tgtVocab))
         throw new Error(`Seq2Seq: ${k} must be a token id below both vocabulary sizes, got ${o[k]}`);
@@ -163,7 +189,7 @@ export class Seq2Seq extends Module {
 
   /** The fixed-size code of each source sequence (the bridged encoder state) [B,H]: the seq2seq autoencoder's representation. */
   code(src: number[][]): Tensor {
-    const { ids, lengths } = padIds(src, this.options.pad, 'src');
+    const { ids, lengths } = padIds(src, this.options.pad, this.options.srcVocab, 'src');
     return this.encode(ids, lengths).state.h;
   }
 
@@ -196,9 +222,18 @@ export class Seq2Seq extends Module {
     tgtIn: Tensor,
     options: { srcLengths?: number[]; teacherForcingRatio?: number } = {},
   ): { logits: Tensor; attention: Tensor | null } {
+    const opts = readOptions<{ srcLengths?: number[]; teacherForcingRatio?: number }>('Seq2Seq', 'options', options, {
+      srcLengths: numbers(false),
+      teacherForcingRatio: num(0, 1),
+    });
+    checkTensor(src, 'Seq2Seq', 'src');
+    checkTensor(tgtIn, 'Seq2Seq', 'tgtIn');
+    if (src.ndim !== 2 || tgtIn.ndim !== 2 || tgtIn.shape[0] !== src.shape[0] || tgtIn.shape[1] < 1) {
+      throw new Error(`Seq2Seq: src must be [B,Ts] and tgtIn [B,Tt] ids, got ${fmtShape(src.shape)} and ${fmtShape(tgtIn.shape)}`);
+    }
     const B = src.shape[0];
-    const srcLengths = options.srcLengths ?? new Array(B).fill(src.shape[1]);
-    const ratio = options.teacherForcingRatio ?? 1;
+    const srcLengths = opts.srcLengths ?? new Array(B).fill(src.shape[1]);
+    const ratio = opts.teacherForcingRatio ?? 1;
     const enc = this.encode(src, srcLengths);
     const Tt = tgtIn.shape[1];
     let state = enc.state;
@@ -224,11 +259,13 @@ export class Seq2Seq extends Module {
    */
   loss(src: number[][], tgt: number[][], options: { teacherForcingRatio?: number } = {}): Tensor {
     const o = this.options;
+    const opts = readOptions<{ teacherForcingRatio?: number }>('Seq2Seq.loss', 'options', options, { teacherForcingRatio: num(0, 1) });
     if (!Array.isArray(tgt) || tgt.length !== src.length)
       throw new Error(
         `Seq2Seq: tgt must hold one sequence per source (${src.length}), got ${Array.isArray(tgt) ? tgt.length : typeof tgt}`,
       );
-    const { ids, lengths } = padIds(src, o.pad, 'src');
+    checkTokens(tgt, o.tgtVocab, 'tgt', true);
+    const { ids, lengths } = padIds(src, o.pad, o.srcVocab, 'src');
     const Tt = Math.max(...tgt.map((t) => t.length)) + 1;
     const tin = new Float32Array(src.length * Tt).fill(o.pad);
     const tout: number[] = new Array(src.length * Tt).fill(-100);
@@ -242,7 +279,7 @@ export class Seq2Seq extends Module {
     });
     const { logits } = this.forward(ids, tensor(tin, [src.length, Tt]), {
       srcLengths: lengths,
-      teacherForcingRatio: options.teacherForcingRatio,
+      teacherForcingRatio: opts.teacherForcingRatio,
     });
     return crossEntropy(logits, tout);
   }
@@ -250,9 +287,11 @@ export class Seq2Seq extends Module {
   /** Greedy decoding: the most probable token at each step, until eos or maxLength. */
   greedy(src: number[][], options: { maxLength?: number } = {}): Decoded[] {
     const o = this.options;
-    const maxLength = options.maxLength ?? 2 * Math.max(...src.map((s) => s.length)) + 5;
+    const opts = readOptions<{ maxLength?: number }>('Seq2Seq.greedy', 'options', options, { maxLength: int(1, MAX_DECODE_LENGTH) });
+    checkTokens(src, o.srcVocab, 'src');
+    const maxLength = opts.maxLength ?? 2 * Math.max(...src.map((s) => s.length)) + 5;
     return noGrad(() => {
-      const { ids, lengths } = padIds(src, o.pad, 'src');
+      const { ids, lengths } = padIds(src, o.pad, o.srcVocab, 'src');
       const enc = this.encode(ids, lengths);
       const B = src.length;
       const res: Decoded[] = src.map(() => ({ tokens: [], attention: [], logProb: 0 }));
@@ -287,16 +326,19 @@ export class Seq2Seq extends Module {
    */
   beamSearch(src: number[][], options: { beamWidth?: number; maxLength?: number; lengthPenalty?: number } = {}): Decoded[] {
     const o = this.options;
-    const K = options.beamWidth ?? 5;
-    const alpha = options.lengthPenalty ?? 1;
-    if (!Number.isInteger(K) || K < 1) throw new Error(`Seq2Seq: beamWidth must be a positive integer, got ${K}`);
-    if (!(typeof alpha === 'number' && alpha >= 0 && alpha < Infinity))
-      throw new Error(`Seq2Seq: lengthPenalty must be a finite number >= 0, got ${alpha}`);
+    const opts = readOptions<{ beamWidth?: number; maxLength?: number; lengthPenalty?: number }>('Seq2Seq.beamSearch', 'options', options, {
+      beamWidth: int(1, 1024),
+      maxLength: int(1, MAX_DECODE_LENGTH),
+      lengthPenalty: num(0),
+    });
+    checkTokens(src, o.srcVocab, 'src');
+    const K = opts.beamWidth ?? 5;
+    const alpha = opts.lengthPenalty ?? 1;
     const V = o.tgtVocab;
     return noGrad(() =>
       src.map((s) => {
-        const maxLength = options.maxLength ?? 2 * s.length + 5;
-        const { ids, lengths } = padIds([s], o.pad, 'src');
+        const maxLength = opts.maxLength ?? 2 * s.length + 5;
+        const { ids, lengths } = padIds([s], o.pad, o.srcVocab, 'src');
         const enc1 = this.encode(ids, lengths);
         const Ts = enc1.outputs.shape[1];
         const rep = (t: Tensor, n: number) =>

@@ -83,7 +83,12 @@ describe('Seq2Seq', () => {
       "'dot' attention needs the encoder output size (128) equal to hiddenSize (64)",
     );
     const m = new rnn.Seq2Seq({ srcVocab: 8, tgtVocab: 8, hiddenSize: 8 });
-    expect(() => m.loss([[3, 9]], [[3]])).toThrow('embedding: ids[1] must be an integer in [0, 7], got 9');
+    expect(() => m.loss([[3, 9]], [[3]])).toThrow('Seq2Seq: src[0][1] must be a token id in [0, 7], got 9');
+    expect(() => m.loss([[3], [4, 5]], [[3], [4, 12]])).toThrow('Seq2Seq: tgt[1][1] must be a token id in [0, 7], got 12');
+    expect(() => m.greedy([[3]], { maxLength: Infinity })).toThrow('Seq2Seq.greedy: maxLength must be a positive integer, got Infinity');
+    expect(() => m.beamSearch([[3]], { beamWidht: 2 } as never)).toThrow(
+      "unknown option 'beamWidht' in options (did you mean 'beamWidth'?)",
+    );
     expect(() => m.loss([[3]], [])).toThrow('tgt must hold one sequence per source (1), got 0');
   });
 });
