@@ -3,6 +3,7 @@
 // (see backend/heap.ts), so tensors need no dispose().
 import { needsGrad, record, runBackward, type Node } from './tape.js';
 import { random, randomNormal } from './random.js';
+import { bool, num, readOptions, type Schema } from './options.js';
 
 /** Nested number arrays, as accepted by {@link tensor}. */
 export type NestedArray = number | NestedArray[];
@@ -21,6 +22,9 @@ export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
+/** The most elements a tensor may hold: 2^30 float32 (4 GiB), the size of the whole wasm address space. */
+export const MAX_ELEMENTS = 2 ** 30;
+
 /** Product of the dimensions after validating each is a non-negative integer. @internal */
 export function shapeSize(shape: readonly number[], what = 'shape'): number {
   if (!Array.isArray(shape)) throw new Error(`${what} must be an array of dimensions, got ${typeof shape}`);
@@ -31,8 +35,14 @@ export function shapeSize(shape: readonly number[], what = 'shape'): number {
     }
     n *= d;
   }
+  if (n > MAX_ELEMENTS)
+    throw new Error(`${what}: ${fmtShape(shape)} has ${n} elements, more than a tensor can hold (${MAX_ELEMENTS}, 4 GiB)`);
   return n;
 }
+
+// (built per call: options.ts imports this module, so nothing of it may run at load time here)
+const factoryOptions = (op: string, options: unknown, extra: Schema = {}) =>
+  readOptions<TensorOptions & { mean?: number; std?: number }>(op, 'options', options, { requiresGrad: bool, ...extra });
 
 /** An n-dimensional float32 array that can take part in automatic differentiation. */
 export class Tensor {
@@ -44,8 +54,7 @@ export class Tensor {
   data: Float32Array;
   /** Whether backward() computes a gradient for this tensor. */
   requiresGrad: boolean;
-  /** The accumulated gradient of a leaf after backward(), else null. */
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
   /** @internal */
   _creator: Node | null = null;
   /** @internal */
@@ -61,6 +70,22 @@ export class Tensor {
     this.size = size;
     this.data = data;
     this.requiresGrad = requiresGrad;
+  }
+
+  /**
+   * The accumulated gradient of a leaf after backward(), else null. It may be set (to null, or to
+   * a Tensor of this tensor's shape, as PyTorch's `.grad =`); any other value throws.
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor && g.shape.length === this.shape.length && g.shape.every((d, i) => d === this.shape[i]))) {
+      const got = g instanceof Tensor ? `a Tensor of shape ${fmtShape(g.shape)}` : g === undefined ? 'undefined' : typeof g;
+      throw new Error(`grad: must be null or a Tensor of shape ${fmtShape(this.shape)} (the tensor's own), got ${got}`);
+    }
+    this._grad = g;
   }
 
   /** Number of dimensions. */
@@ -232,18 +257,21 @@ export function tensor(data: ArrayLike<number> | NestedArray, shape?: readonly n
     }
     finalShape = shape.slice();
   }
-  return new Tensor(flat, finalShape, !!options.requiresGrad);
+  return new Tensor(flat, finalShape, !!factoryOptions('tensor', options).requiresGrad);
 }
 
 /** A tensor filled with `value`. */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  const o = factoryOptions('full', options);
+  if (typeof value !== 'number') throw new Error(`full: value must be a number, got ${typeof value}`);
   const n = shapeSize(shape, 'full: shape');
-  return new Tensor(new Float32Array(n).fill(value), shape, !!options.requiresGrad);
+  return new Tensor(new Float32Array(n).fill(value), shape, !!o.requiresGrad);
 }
 
 /** A tensor of zeros. */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return new Tensor(new Float32Array(shapeSize(shape, 'zeros: shape')), shape, !!options.requiresGrad);
+  const o = factoryOptions('zeros', options);
+  return new Tensor(new Float32Array(shapeSize(shape, 'zeros: shape')), shape, !!o.requiresGrad);
 }
 
 /** A tensor of ones. */
@@ -253,20 +281,23 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
 
 /** Normal draws N(mean, std²) from the library's seeded stream (see manualSeed). */
 export function randn(shape: readonly number[], options: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
+  const o = factoryOptions('randn', options, { mean: num(), std: num(0) });
   const n = shapeSize(shape, 'randn: shape');
-  const { mean = 0, std = 1 } = options;
+  const { mean = 0, std = 1 } = o;
   const d = new Float32Array(n);
   for (let i = 0; i < n; i++) d[i] = mean + std * randomNormal();
-  return new Tensor(d, shape, !!options.requiresGrad);
+  return new Tensor(d, shape, !!o.requiresGrad);
 }
 
 /** Uniform draws in [low, high) from the library's seeded stream. */
 export function uniform(shape: readonly number[], low = 0, high = 1, options: TensorOptions = {}): Tensor {
+  const o = factoryOptions('uniform', options);
   const n = shapeSize(shape, 'uniform: shape');
-  if (!(high >= low)) throw new Error(`uniform: high must be >= low, got low=${low}, high=${high}`);
+  if (!(Number.isFinite(low) && Number.isFinite(high) && high >= low))
+    throw new Error(`uniform: low and high must be finite with high >= low, got low=${low}, high=${high}`);
   const d = new Float32Array(n);
   for (let i = 0; i < n; i++) d[i] = low + (high - low) * random();
-  return new Tensor(d, shape, !!options.requiresGrad);
+  return new Tensor(d, shape, !!o.requiresGrad);
 }
 
 /** Wraps a Tensor or `{ shape, data }` as a Tensor (data copied when not a Tensor). @internal */

@@ -111,7 +111,7 @@ describe('fit', () => {
     await expect(rnn.fit(model, { inputs: [[1, 2]], targets: [] })).rejects.toThrow('fit: data: inputs has 1 sequences but targets has 0');
     await expect(rnn.fit(model, { inputs: [[1, 2], []], targets: [0, 1] })).rejects.toThrow('fit: inputs[1] must be a non-empty array');
     await expect(rnn.fit(model, { inputs: [[1, 9]], targets: [0] })).rejects.toThrow(
-      'embedding: ids[1] must be an integer in [0, 5], got 9',
+      "fit: inputs[0][1] must be an integer in [0, 5], got 9 (a token id of the model's embedding)",
     );
     await expect(rnn.fit(model, { inputs: [[1, 2]], targets: [[0]] })).rejects.toThrow(
       'targets[0] must hold one class per step (2), got 1',

@@ -162,8 +162,8 @@ describe('optimisers match PyTorch over 4 steps', () => {
   });
   test('bad hyper-parameters are named', () => {
     const p = [rnn.zeros([1], { requiresGrad: true })];
-    expect(() => new rnn.Adam(p, { betas: [1, 0.9] })).toThrow('Adam: betas[0] must be in [0, 1), got 1');
-    expect(() => new rnn.SGD(p, { lr: -1 })).toThrow('SGD: lr must be a non-negative number, got -1');
+    expect(() => new rnn.Adam(p, { betas: [1, 0.9] })).toThrow('Adam: betas must be two numbers in [0, 1), got [1, 0.9]');
+    expect(() => new rnn.SGD(p, { lr: -1 })).toThrow('SGD: lr must be a finite number >= 0, got -1');
     expect(() => new rnn.SGD([], {})).toThrow('params must be a non-empty array');
   });
 });

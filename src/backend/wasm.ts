@@ -7,6 +7,7 @@ import type { Kernels } from './kernels.js';
 import { Arena } from './heap.js';
 import { KernelPool } from './threads.js';
 import { withThreads } from './parallel.js';
+import { bool, int, readOptions } from '../options.js';
 
 /** Where init() finds the wasm core: a URL, raw bytes or a compiled module. */
 export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
@@ -82,6 +83,15 @@ interface Backend {
 
 let backend: Backend | null = null;
 let pending: Promise<void> | null = null;
+// the options of the init() that loaded (or is loading) the core, as a canonical string
+let initialised: string | null = null;
+
+function initKey(o: Partial<InitOptions>): string {
+  const parts: string[] = [];
+  if (o.wasm !== undefined) parts.push(`wasm: ${typeof o.wasm === 'string' || o.wasm instanceof URL ? String(o.wasm) : 'bytes'}`);
+  for (const k of ['simd', 'relaxedSimd', 'threads'] as const) if (o[k] !== undefined) parts.push(`${k}: ${o[k]}`);
+  return parts.length ? `{ ${parts.join(', ')} }` : '{}';
+}
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -146,8 +156,29 @@ export async function loadBuild(build: boolean | Build): Promise<Kernels> {
  * the engine supports it, unless `simd: false`.
  */
 export function init(options: InitOptions = {}): Promise<void> {
+  let given: Partial<InitOptions>;
+  try {
+    given = readOptions<InitOptions>('init', 'options', options, {
+      wasm: (v) => (v !== null && v !== undefined ? null : 'must be a URL, bytes or a WebAssembly.Module'),
+      simd: bool,
+      relaxedSimd: bool,
+      threads: int(1, 64),
+    });
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const key = initKey(given);
+  if (initialised !== null && key !== '{}' && key !== initialised) {
+    return Promise.reject(
+      new Error(
+        `rnn-wasm: init() was already called with ${initialised}; a second call with ${key} cannot change the loaded core (restart to switch builds or threads)`,
+      ),
+    );
+  }
+  if (initialised === null) initialised = key;
   if (backend) return Promise.resolve();
   if (pending) return pending;
+  options = given;
   pending = (async () => {
     const simd = options.simd ?? simdSupported();
     if (simd && !simdSupported()) throw new Error('rnn-wasm: init({ simd: true }) but this engine has no WebAssembly SIMD');
@@ -177,6 +208,7 @@ export function init(options: InitOptions = {}): Promise<void> {
   })();
   pending.catch(() => {
     pending = null;
+    initialised = null;
   });
   return pending;
 }

@@ -3,7 +3,8 @@
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { checkTensor } from '../ops/util.js';
-import { checkReduction, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, type Reduction } from './reduction.js';
+import { num, readOptions } from '../options.js';
 
 /** Binary cross-entropy with logits; targets in [0, 1], same shape as logits. */
 export function bceWithLogits(logits: Tensor, targets: Tensor, options: { reduction?: Reduction; posWeight?: number } = {}): Tensor {
@@ -12,8 +13,12 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, options: { reduct
   if (logits.shape.length !== targets.shape.length || logits.shape.some((d, i) => d !== targets.shape[i])) {
     throw new Error(`bceWithLogits: logits ${fmtShape(logits.shape)} and targets ${fmtShape(targets.shape)} must have the same shape`);
   }
-  const reduction = checkReduction(options.reduction ?? 'mean', 'bceWithLogits');
-  const pw = options.posWeight ?? 1;
+  const o = readOptions<{ reduction?: Reduction; posWeight?: number }>('bceWithLogits', 'options', options, {
+    reduction: REDUCTION,
+    posWeight: num(0),
+  });
+  const reduction = checkReduction(o.reduction ?? 'mean', 'bceWithLogits');
+  const pw = o.posWeight ?? 1;
   const n = logits.size;
   const per = new Float32Array(n);
   for (let i = 0; i < n; i++) {

@@ -7,7 +7,8 @@ import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { checkFinite, checkTensor, flatMask } from '../ops/util.js';
-import { checkReduction, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, type Reduction } from './reduction.js';
+import { any, int, num, readOptions } from '../options.js';
 
 /** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
@@ -46,8 +47,14 @@ export function crossEntropy(
   const op = 'crossEntropy';
   checkTensor(logits, op, 'logits');
   if (logits.ndim !== 2 && logits.ndim !== 3) throw new Error(`${op}: logits must be [B,C] or [B,T,C], got ${fmtShape(logits.shape)}`);
-  const { mask = null, ignoreIndex = -100, labelSmoothing = 0 } = options;
-  const reduction = checkReduction(options.reduction ?? 'mean', op);
+  const o = readOptions<CrossEntropyOptions>(op, 'options', options, {
+    mask: any,
+    reduction: REDUCTION,
+    ignoreIndex: int(),
+    labelSmoothing: num(0, 1, { maxOpen: true }),
+  });
+  const { mask = null, ignoreIndex = -100, labelSmoothing = 0 } = o;
+  const reduction = checkReduction(o.reduction ?? 'mean', op);
   if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new Error(`${op}: labelSmoothing must be in [0, 1), got ${labelSmoothing}`);
   const C = logits.shape[logits.ndim - 1];
   const N = logits.size / C;

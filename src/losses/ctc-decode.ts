@@ -7,6 +7,7 @@
 import { type Tensor, fmtShape } from '../tensor.js';
 import { checkTensor } from '../ops/util.js';
 import { intLengths } from './ctc-loss.js';
+import { fn, int, num, readOptions } from '../options.js';
 
 function shape(logProbs: Tensor, op: string): [number, number, number] {
   checkTensor(logProbs, op, 'logProbs');
@@ -17,7 +18,7 @@ function shape(logProbs: Tensor, op: string): [number, number, number] {
 /** Best-path decoding: argmax per step, collapse repeats, drop blanks. */
 export function ctcGreedyDecode(logProbs: Tensor, inputLengths?: ArrayLike<number>, options: { blank?: number } = {}): number[][] {
   const [T, B, C] = shape(logProbs, 'ctcGreedyDecode');
-  const { blank = 0 } = options;
+  const { blank = 0 } = readOptions<{ blank?: number }>('ctcGreedyDecode', 'options', options, { blank: int(0, C - 1) });
   const il = inputLengths ? intLengths(inputLengths, B, T, 'ctcGreedyDecode', 'inputLengths') : new Int32Array(B).fill(T);
   const d = logProbs.data;
   return Array.from({ length: B }, (_, b) => {
@@ -59,9 +60,14 @@ interface Beam {
 /** Prefix beam search; returns the best label sequence of each batch entry. */
 export function ctcBeamSearch(logProbs: Tensor, inputLengths?: ArrayLike<number>, options: CTCBeamSearchOptions = {}): number[][] {
   const [T, B, C] = shape(logProbs, 'ctcBeamSearch');
-  const { beamWidth = 10, blank = 0, lm, lmWeight = 1, insertionBonus = 0 } = options;
-  if (!Number.isInteger(beamWidth) || beamWidth < 1)
-    throw new Error(`ctcBeamSearch: beamWidth must be a positive integer, got ${beamWidth}`);
+  const o = readOptions<CTCBeamSearchOptions>('ctcBeamSearch', 'options', options, {
+    beamWidth: int(1, 4096),
+    blank: int(0, C - 1),
+    lm: fn,
+    lmWeight: num(),
+    insertionBonus: num(),
+  });
+  const { beamWidth = 10, blank = 0, lm, lmWeight = 1, insertionBonus = 0 } = o;
   const il = inputLengths ? intLengths(inputLengths, B, T, 'ctcBeamSearch', 'inputLengths') : new Int32Array(B).fill(T);
   const d = logProbs.data;
   const score = (x: Beam) => lse(x.pb, x.pnb) + x.lm;

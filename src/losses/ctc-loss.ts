@@ -9,7 +9,8 @@ import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { checkTensor } from '../ops/util.js';
-import { checkReduction, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, type Reduction } from './reduction.js';
+import { bool, int, readOptions } from '../options.js';
 
 /** Options of {@link ctcLoss}. */
 export interface CTCLossOptions {
@@ -99,8 +100,9 @@ export function ctcLoss(
   checkTensor(logProbs, op, 'logProbs');
   if (logProbs.ndim !== 3) throw new Error(`${op}: logProbs must be [T,B,C] (time-major log-softmax), got ${fmtShape(logProbs.shape)}`);
   const [T, B, C] = logProbs.shape;
-  const { blank = 0, zeroInfinity = false } = options;
-  const reduction = checkReduction(options.reduction ?? 'mean', op);
+  const o = readOptions<CTCLossOptions>(op, 'options', options, { blank: int(0), reduction: REDUCTION, zeroInfinity: bool });
+  const { blank = 0, zeroInfinity = false } = o;
+  const reduction = checkReduction(o.reduction ?? 'mean', op);
   if (!Number.isInteger(blank) || blank < 0 || blank >= C)
     throw new Error(`${op}: blank must be an integer in [0, ${C - 1}], got ${blank}`);
   for (let i = 0; i < logProbs.size; i++) {

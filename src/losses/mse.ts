@@ -1,8 +1,9 @@
 // Mean squared error: (pred - target)², reduced. Both operands may require grad.
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
-import { checkTensor } from '../ops/util.js';
-import { checkReduction, type Reduction } from './reduction.js';
+import { checkFinite, checkTensor } from '../ops/util.js';
+import { readOptions } from '../options.js';
+import { REDUCTION, checkReduction, type Reduction } from './reduction.js';
 
 /** (pred - target)² with 'mean' (default), 'sum' or 'none' reduction; shapes must match. */
 export function mse(pred: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
@@ -11,7 +12,9 @@ export function mse(pred: Tensor, target: Tensor, options: { reduction?: Reducti
   if (pred.shape.length !== target.shape.length || pred.shape.some((d, i) => d !== target.shape[i])) {
     throw new Error(`mse: pred ${fmtShape(pred.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
   }
-  const reduction = checkReduction(options.reduction ?? 'mean', 'mse');
+  const o = readOptions<{ reduction?: Reduction }>('mse', 'options', options, { reduction: REDUCTION });
+  const reduction = checkReduction(o.reduction ?? 'mean', 'mse');
+  checkFinite(target.data, 'mse', 'target');
   const n = pred.size;
   const diff = new Float32Array(n);
   for (let i = 0; i < n; i++) diff[i] = pred.data[i] - target.data[i];

@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
-import { Optimizer, hyper, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerOptions, type OptimizerOptions } from './optimizer.js';
+import { num } from '../options.js';
 
 /** Options of {@link Adagrad} (torch.optim.Adagrad). */
 export interface AdagradOptions extends OptimizerOptions {
@@ -16,12 +17,14 @@ export class Adagrad extends Optimizer {
   readonly weightDecay: number;
   readonly initialAccumulatorValue: number;
 
-  constructor(params: Tensor[], options: AdagradOptions = {}) {
-    super('Adagrad', params, options.lr ?? 1e-2);
-    this.lrDecay = hyper('Adagrad', 'lrDecay', options.lrDecay ?? 0, 0);
-    this.eps = hyper('Adagrad', 'eps', options.eps ?? 1e-10, 0);
-    this.weightDecay = hyper('Adagrad', 'weightDecay', options.weightDecay ?? 0, 0);
-    this.initialAccumulatorValue = hyper('Adagrad', 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0, 0);
+  /** `new Adagrad(params, { lr, lrDecay, ... })`, or `new Adagrad(params, lr)` as PyTorch. */
+  constructor(params: Tensor[], options: AdagradOptions | number = {}) {
+    const o = optimizerOptions<AdagradOptions>('Adagrad', options, { lrDecay: num(0), eps: num(0), initialAccumulatorValue: num(0) });
+    super('Adagrad', params, o.lr ?? 1e-2);
+    this.lrDecay = o.lrDecay ?? 0;
+    this.eps = o.eps ?? 1e-10;
+    this.weightDecay = o.weightDecay ?? 0;
+    this.initialAccumulatorValue = o.initialAccumulatorValue ?? 0;
   }
 
   protected initState(n: number): Float32Array[] {

@@ -1,6 +1,12 @@
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
-import { Optimizer, hyper, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, hyper, optimizerOptions, type OptimizerOptions } from './optimizer.js';
+import { bool, num, type Check } from '../options.js';
+
+const betas: Check = (v) =>
+  Array.isArray(v) && v.length === 2 && v.every((b) => typeof b === 'number' && b >= 0 && b < 1)
+    ? null
+    : `must be two numbers in [0, 1), got ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`;
 
 /** Options of {@link Adam} and {@link AdamW} (torch.optim.Adam / AdamW). */
 export interface AdamOptions extends OptimizerOptions {
@@ -19,14 +25,16 @@ export class Adam extends Optimizer {
   readonly amsgrad: boolean;
   protected readonly decoupled: boolean = false;
 
-  constructor(params: Tensor[], options: AdamOptions = {}, name = 'Adam', defaultDecay = 0) {
-    super(name, params, options.lr ?? 1e-3);
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
+  /** `new Adam(params, { lr, betas, ... })`, or `new Adam(params, lr)` as PyTorch. */
+  constructor(params: Tensor[], options: AdamOptions | number = {}, name = 'Adam', defaultDecay = 0) {
+    const o = optimizerOptions<AdamOptions>(name, options, { betas: betas, eps: num(0), amsgrad: bool });
+    super(name, params, o.lr ?? 1e-3);
+    const [b1, b2] = o.betas ?? [0.9, 0.999];
     this.beta1 = hyper(name, 'betas[0]', b1, 0, 1, true);
     this.beta2 = hyper(name, 'betas[1]', b2, 0, 1, true);
-    this.eps = hyper(name, 'eps', options.eps ?? 1e-8, 0);
-    this.weightDecay = hyper(name, 'weightDecay', options.weightDecay ?? defaultDecay, 0);
-    this.amsgrad = options.amsgrad ?? false;
+    this.eps = o.eps ?? 1e-8;
+    this.weightDecay = o.weightDecay ?? defaultDecay;
+    this.amsgrad = o.amsgrad ?? false;
   }
 
   protected initState(n: number): Float32Array[] {
@@ -44,7 +52,7 @@ export class Adam extends Optimizer {
 export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
 
-  constructor(params: Tensor[], options: AdamOptions = {}) {
+  constructor(params: Tensor[], options: AdamOptions | number = {}) {
     super(params, options, 'AdamW', 0.01);
   }
 }

@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Kernels } from '../backend/kernels.js';
+import { num, readOptions, type Schema } from '../options.js';
 
 /** Common options. */
 export interface OptimizerOptions {
@@ -29,9 +30,14 @@ export abstract class Optimizer {
       if (!(p instanceof Tensor)) throw new Error(`${name}: params[${i}] must be a Tensor, got ${typeof p}`);
     });
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`${name}: lr must be a non-negative number, got ${lr}`);
-    this.params = params;
+    // a tensor listed twice (a module reused, parameters concatenated twice) is updated once
+    this.params = [...new Set(params)];
+    this.name = name;
     this.lr = lr;
   }
+
+  /** The optimiser's name, for error messages. */
+  readonly name: string;
 
   /** Clears every parameter's gradient (sets it to null, as PyTorch's set_to_none). */
   zeroGrad(): void {
@@ -45,6 +51,11 @@ export abstract class Optimizer {
     const ar = arena();
     for (const p of this.params) {
       if (!p.grad) continue;
+      if (p.grad.size !== p.size) {
+        throw new Error(
+          `${this.name}.step: a parameter of shape [${p.shape.join(',')}] has a gradient of shape [${p.grad.shape.join(',')}]`,
+        );
+      }
       let st = this.state.get(p);
       if (!st) {
         st = { bufs: this.initState(p.size), steps: 0 };
@@ -71,6 +82,16 @@ export abstract class Optimizer {
    * this tensor's own step count, 1 on its first update (PyTorch's state['step']). @internal
    */
   protected abstract update(k: Kernels, param: number, grad: number, state: number[], n: number, steps: number): void;
+}
+
+/**
+ * Reads an optimiser's options: an options object against the common keys (lr, weightDecay)
+ * and `extra`, or a bare number as the learning rate (PyTorch's positional `SGD(params, 0.1)`).
+ * @internal
+ */
+export function optimizerOptions<T extends OptimizerOptions>(name: string, options: T | number | undefined, extra: Schema): Partial<T> {
+  const given = typeof options === 'number' ? { lr: options } : options;
+  return readOptions<T>(name, 'options', given, { lr: num(0), weightDecay: num(0), ...extra });
 }
 
 /** Checks a numeric hyper-parameter. @internal */

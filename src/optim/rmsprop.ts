@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
-import { Optimizer, hyper, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerOptions, type OptimizerOptions } from './optimizer.js';
+import { bool, num } from '../options.js';
 
 /** Options of {@link RMSprop} (torch.optim.RMSprop). */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -19,13 +20,15 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
   readonly weightDecay: number;
 
-  constructor(params: Tensor[], options: RMSpropOptions = {}) {
-    super('RMSprop', params, options.lr ?? 1e-2);
-    this.alpha = hyper('RMSprop', 'alpha', options.alpha ?? 0.99, 0, 1);
-    this.eps = hyper('RMSprop', 'eps', options.eps ?? 1e-8, 0);
-    this.momentum = hyper('RMSprop', 'momentum', options.momentum ?? 0, 0);
-    this.centered = options.centered ?? false;
-    this.weightDecay = hyper('RMSprop', 'weightDecay', options.weightDecay ?? 0, 0);
+  /** `new RMSprop(params, { lr, alpha, ... })`, or `new RMSprop(params, lr)` as PyTorch. */
+  constructor(params: Tensor[], options: RMSpropOptions | number = {}) {
+    const o = optimizerOptions<RMSpropOptions>('RMSprop', options, { alpha: num(0, 1), eps: num(0), momentum: num(0), centered: bool });
+    super('RMSprop', params, o.lr ?? 1e-2);
+    this.alpha = o.alpha ?? 0.99;
+    this.eps = o.eps ?? 1e-8;
+    this.momentum = o.momentum ?? 0;
+    this.centered = o.centered ?? false;
+    this.weightDecay = o.weightDecay ?? 0;
   }
 
   protected initState(n: number): Float32Array[] {

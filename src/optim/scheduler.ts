@@ -1,6 +1,7 @@
 // Learning-rate schedules in PyTorch's closed forms, stepped once per epoch (or per batch):
 // each step() sets optimizer.lr for the next step from the base rate and the count.
-import type { Optimizer } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import { int, num, readOptions } from '../options.js';
 
 /** Base of the schedules: remembers the base rate and counts steps. */
 export abstract class LRScheduler {
@@ -8,7 +9,9 @@ export abstract class LRScheduler {
   readonly baseLr: number;
   lastEpoch = 0;
 
-  constructor(optimizer: Optimizer) {
+  constructor(optimizer: Optimizer, name = 'LRScheduler') {
+    if (!(optimizer instanceof Optimizer))
+      throw new Error(`${name}: optimizer must be an Optimizer (SGD, Adam, ...), got ${typeof optimizer}`);
     this.optimizer = optimizer;
     this.baseLr = optimizer.lr;
   }
@@ -25,13 +28,13 @@ export abstract class LRScheduler {
 
 /** lr = base · gamma^⌊epoch / stepSize⌋ (torch.optim.lr_scheduler.StepLR). */
 export class StepLR extends LRScheduler {
-  constructor(
-    optimizer: Optimizer,
-    readonly options: { stepSize: number; gamma?: number },
-  ) {
-    super(optimizer);
-    if (!Number.isInteger(options.stepSize) || options.stepSize < 1)
-      throw new Error(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
+  readonly options: { stepSize: number; gamma?: number };
+
+  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
+    super(optimizer, 'StepLR');
+    this.options = readOptions('StepLR', 'options', options, { stepSize: int(1), gamma: num(0, Infinity, { minOpen: true }) }, [
+      'stepSize',
+    ]) as { stepSize: number; gamma?: number };
   }
   lrAt(epoch: number): number {
     return this.baseLr * (this.options.gamma ?? 0.1) ** Math.floor(epoch / this.options.stepSize);
@@ -40,12 +43,13 @@ export class StepLR extends LRScheduler {
 
 /** lr = base · gamma^epoch (ExponentialLR). */
 export class ExponentialLR extends LRScheduler {
-  constructor(
-    optimizer: Optimizer,
-    readonly options: { gamma: number },
-  ) {
-    super(optimizer);
-    if (!(options.gamma > 0)) throw new Error(`ExponentialLR: gamma must be > 0, got ${options.gamma}`);
+  readonly options: { gamma: number };
+
+  constructor(optimizer: Optimizer, options: { gamma: number }) {
+    super(optimizer, 'ExponentialLR');
+    this.options = readOptions('ExponentialLR', 'options', options, { gamma: num(0, Infinity, { minOpen: true }) }, ['gamma']) as {
+      gamma: number;
+    };
   }
   lrAt(epoch: number): number {
     return this.baseLr * this.options.gamma ** epoch;
@@ -54,12 +58,13 @@ export class ExponentialLR extends LRScheduler {
 
 /** lr = etaMin + (base - etaMin)·(1 + cos(π·epoch/tMax))/2 (CosineAnnealingLR, closed form). */
 export class CosineAnnealingLR extends LRScheduler {
-  constructor(
-    optimizer: Optimizer,
-    readonly options: { tMax: number; etaMin?: number },
-  ) {
-    super(optimizer);
-    if (!(options.tMax > 0)) throw new Error(`CosineAnnealingLR: tMax must be > 0, got ${options.tMax}`);
+  readonly options: { tMax: number; etaMin?: number };
+
+  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
+    super(optimizer, 'CosineAnnealingLR');
+    this.options = readOptions('CosineAnnealingLR', 'options', options, { tMax: num(0, Infinity, { minOpen: true }), etaMin: num(0) }, [
+      'tMax',
+    ]) as { tMax: number; etaMin?: number };
   }
   lrAt(epoch: number): number {
     const etaMin = this.options.etaMin ?? 0;

@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
-import { Optimizer, hyper, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerOptions, type OptimizerOptions } from './optimizer.js';
+import { bool, num } from '../options.js';
 
 /** Options of {@link SGD} (torch.optim.SGD). */
 export interface SGDOptions extends OptimizerOptions {
@@ -16,12 +17,14 @@ export class SGD extends Optimizer {
   readonly weightDecay: number;
   readonly nesterov: boolean;
 
-  constructor(params: Tensor[], options: SGDOptions = {}) {
-    super('SGD', params, options.lr ?? 1e-3);
-    this.momentum = hyper('SGD', 'momentum', options.momentum ?? 0, 0);
-    this.dampening = hyper('SGD', 'dampening', options.dampening ?? 0, 0, 1);
-    this.weightDecay = hyper('SGD', 'weightDecay', options.weightDecay ?? 0, 0);
-    this.nesterov = options.nesterov ?? false;
+  /** `new SGD(params, { lr, momentum, ... })`, or `new SGD(params, lr)` as PyTorch. */
+  constructor(params: Tensor[], options: SGDOptions | number = {}) {
+    const o = optimizerOptions<SGDOptions>('SGD', options, { momentum: num(0), dampening: num(0, 1), nesterov: bool });
+    super('SGD', params, o.lr ?? 1e-3);
+    this.momentum = o.momentum ?? 0;
+    this.dampening = o.dampening ?? 0;
+    this.weightDecay = o.weightDecay ?? 0;
+    this.nesterov = o.nesterov ?? false;
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw new Error('SGD: nesterov needs momentum > 0 and dampening 0');
   }
 

@@ -17,6 +17,8 @@ export interface Batch {
   lengths: Int32Array;
   targets: Target[];
   indices: number[];
+  /** The entry point building it (fit, evaluate, predict), for error messages. */
+  op?: string;
 }
 
 /** Pads samples[indices] into one batch. @internal */
@@ -57,5 +59,5 @@ export function makeBatch(inputs: Sample[], targets: Target[], indices: number[]
     });
     x = tensor(d, [B, T, F]);
   }
-  return { x, lengths, targets: indices.map((i) => targets[i]), indices };
+  return { x, lengths, targets: indices.map((i) => targets[i]), indices, op };
 }

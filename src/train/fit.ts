@@ -4,11 +4,12 @@
 import type { Tensor } from '../tensor.js';
 import { Tensor as TensorClass, tensor } from '../tensor.js';
 import { noGrad } from '../tape.js';
-import type { Module } from '../nn/module.js';
-import type { Optimizer } from '../optim/optimizer.js';
+import { Module } from '../nn/module.js';
+import { any, bool, fn, instance, int, num, readOptions, type Check, type Schema } from '../options.js';
+import { Optimizer } from '../optim/optimizer.js';
 import { Adam } from '../optim/adam.js';
 import { clipGradNorm, clipGradValue } from '../optim/clip.js';
-import type { LRScheduler } from '../optim/scheduler.js';
+import { LRScheduler } from '../optim/scheduler.js';
 import { crossEntropy } from '../losses/cross-entropy.js';
 import { lastStep } from '../ops/last-step.js';
 import { mul, sub } from '../ops/arithmetic.js';
@@ -79,10 +80,28 @@ export interface History {
 }
 
 function modelOutput(model: Module, batch: Batch): Tensor {
-  const r = (model.forward as (x: Tensor, o: unknown) => unknown)(batch.x, { lengths: batch.lengths });
+  const op = batch.op ?? 'fit';
+  let r: unknown;
+  try {
+    r = (model.forward as (x: Tensor, o: unknown) => unknown)(batch.x, { lengths: batch.lengths });
+  } catch (e) {
+    // an id the model's embedding rejects: name the sequence of the dataset and the position in it
+    const m = /^embedding: ids\[(\d+)\] (.*)$/.exec((e as Error).message);
+    if (!m || batch.x.ndim !== 2) throw e;
+    const T = batch.x.shape[1];
+    const k = Number(m[1]);
+    throw new Error(`${op}: inputs[${batch.indices[Math.floor(k / T)]}][${k % T}] ${m[2]} (a token id of the model's embedding)`);
+  }
   const out = r instanceof TensorClass ? r : (r as { output?: Tensor })?.output;
-  if (!(out instanceof TensorClass)) throw new Error('fit: model.forward must return a Tensor or { output }');
+  if (!(out instanceof TensorClass)) throw new Error(`${op}: model.forward must return a Tensor or { output }`);
   return out;
+}
+
+/** Checks a class target of dataset entry `i` (step s, if per step) against C classes. */
+function checkClass(v: unknown, C: number, op: string, i: number, s?: number): void {
+  if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= C) {
+    throw new Error(`${op}: targets[${i}]${s === undefined ? '' : `[${s}]`} must be a class in [0, ${C - 1}], got ${v}`);
+  }
 }
 
 interface LossResult {
@@ -95,8 +114,11 @@ function crossEntropyLoss(output: Tensor, batch: Batch): LossResult {
   const { targets, lengths } = batch;
   let logits = output;
   let flat: number[];
+  const op = batch.op ?? 'fit';
+  const C = output.shape[output.ndim - 1];
   if (typeof targets[0] === 'number') {
     if (output.ndim === 3) logits = lastStep(output, lengths);
+    targets.forEach((t, b) => checkClass(t, C, op, batch.indices[b]));
     flat = targets as number[];
   } else {
     if (output.ndim !== 3) throw new Error('fit: per-step class targets need a per-step output [B,T,C]');
@@ -105,14 +127,14 @@ function crossEntropyLoss(output: Tensor, batch: Batch): LossResult {
     targets.forEach((t, b) => {
       if (!Array.isArray(t) || t.length !== lengths[b]) {
         throw new Error(
-          `fit: targets[${batch.indices[b]}] must hold one class per step (${lengths[b]}), got ${Array.isArray(t) ? t.length : typeof t}`,
+          `${op}: targets[${batch.indices[b]}] must hold one class per step (${lengths[b]}), got ${Array.isArray(t) ? t.length : typeof t}`,
         );
       }
+      t.forEach((v, s) => checkClass(v, C, op, batch.indices[b], s));
       for (let s = 0; s < T; s++) flat.push(s < t.length ? (t[s] as number) : -100);
     });
   }
   const loss = crossEntropy(logits, flat);
-  const C = logits.shape[logits.ndim - 1];
   let correct = 0,
     counted = 0;
   for (let i = 0; i < flat.length; i++) {
@@ -128,8 +150,20 @@ function crossEntropyLoss(output: Tensor, batch: Batch): LossResult {
 
 function mseLoss(output: Tensor, batch: Batch): LossResult {
   const { targets, lengths } = batch;
+  const op = batch.op ?? 'fit';
+  const O = output.shape[output.ndim - 1];
+  const width = (v: unknown, i: number, s?: number) => {
+    const w = Array.isArray(v) ? v.length : typeof v === 'number' ? 1 : -1;
+    if (w !== O || (Array.isArray(v) && !v.every((x) => Number.isFinite(x))) || (typeof v === 'number' && !Number.isFinite(v))) {
+      const at = `targets[${i}]${s === undefined ? '' : `[${s}]`}`;
+      throw new Error(
+        `${op}: ${at} must be ${O === 1 ? 'a finite number or ' : ''}${O} finite numbers (the model's output width), got ${w < 0 ? typeof v : `${w}`}`,
+      );
+    }
+  };
   if (!Array.isArray(targets[0]) || !Array.isArray((targets[0] as unknown[])[0])) {
     const pred = output.ndim === 3 ? lastStep(output, lengths) : output;
+    targets.forEach((t, b) => width(t, batch.indices[b]));
     const tgt = tensor(
       (targets as number[][]).flatMap((t) => (Array.isArray(t) ? t : [t])),
       pred.shape,
@@ -137,14 +171,15 @@ function mseLoss(output: Tensor, batch: Batch): LossResult {
     const d = sub(pred, tgt);
     return { loss: mul(sum(mul(d, d)), 1 / pred.size), correct: 0, counted: 0 };
   }
-  const [B, T, O] = output.shape;
+  const [B, T] = output.shape;
   const tg = new Float32Array(B * T * O);
   const mask = new Float32Array(B * T * O);
   let n = 0;
   (targets as number[][][]).forEach((t, b) => {
     if (t.length !== lengths[b])
-      throw new Error(`fit: targets[${batch.indices[b]}] must hold one vector per step (${lengths[b]}), got ${t.length}`);
+      throw new Error(`${op}: targets[${batch.indices[b]}] must hold one vector per step (${lengths[b]}), got ${t.length}`);
     t.forEach((v, s) => {
+      width(v, batch.indices[b], s);
       tg.set(v, (b * T + s) * O);
       mask.fill(1, (b * T + s) * O, (b * T + s + 1) * O);
       n += O;
@@ -306,8 +341,44 @@ function endEpoch(run: FitRun, epoch: number, st: EpochStats): number | undefine
   return valLoss;
 }
 
+const LOSS: Check = (v) =>
+  v === 'crossEntropy' || v === 'mse' || typeof v === 'function'
+    ? null
+    : `must be 'crossEntropy', 'mse' or a function, got ${typeof v === 'string' ? `'${v}'` : typeof v}`;
+
+const FIT_SCHEMA: Schema = {
+  epochs: int(1),
+  batchSize: int(1),
+  loss: LOSS,
+  optimizer: instance(Optimizer, 'an Optimizer (SGD, Adam, ...)'),
+  scheduler: instance(LRScheduler, 'an LRScheduler (StepLR, ...)'),
+  clipNorm: num(0, Infinity, { minOpen: true, allowInfinity: true }),
+  clipValue: num(0),
+  shuffle: bool,
+  seed: int(),
+  validationData: any,
+  onProgress: fn,
+  signal: (v) => (v && typeof (v as AbortSignal).aborted === 'boolean' ? null : 'must be an AbortSignal'),
+  earlyStopping: (v) => {
+    if (!v || typeof v !== 'object') return 'must be { patience, minDelta? }';
+    const e = v as Record<string, unknown>;
+    for (const k of Object.keys(e))
+      if (k !== 'patience' && k !== 'minDelta') return `has an unknown key '${k}' (known: patience, minDelta)`;
+    if (int(1)(e.patience) !== null) return `.patience ${int(1)(e.patience)}`;
+    return e.minDelta === undefined ? null : num(0)(e.minDelta) && `.minDelta ${num(0)(e.minDelta)}`;
+  },
+  skipNonFinite: bool,
+};
+
+function checkModel(model: unknown, op: string): asserts model is Module {
+  if (!(model instanceof Module))
+    throw new Error(`${op}: model must be a Module (e.g. a Sequential), got ${model === null ? 'null' : typeof model}`);
+}
+
 /** Trains `model` on `data`; see {@link FitOptions}. Resolves with the history. */
 export async function fit(model: Module, data: Dataset, options: FitOptions = {}): Promise<History> {
+  checkModel(model, 'fit');
+  options = readOptions<FitOptions>('fit', 'options', options, FIT_SCHEMA) as FitOptions;
   checkBatchFirst(model, 'fit');
   checkData(data, 'fit: data');
   if (options.validationData) checkData(options.validationData, 'fit: validationData');
@@ -364,10 +435,12 @@ export function evaluate(
   data: Dataset,
   options: { loss?: LossSpec; batchSize?: number } = {},
 ): { loss: number; metric?: number } {
+  checkModel(model, 'evaluate');
+  const o = readOptions<{ loss?: LossSpec; batchSize?: number }>('evaluate', 'options', options, { loss: LOSS, batchSize: int(1) });
   checkBatchFirst(model, 'evaluate');
   checkData(data, 'evaluate: data');
-  const lossFn = resolveLoss(options.loss ?? 'crossEntropy');
-  const batchSize = options.batchSize ?? 32;
+  const lossFn = resolveLoss(o.loss ?? 'crossEntropy');
+  const batchSize = o.batchSize ?? 32;
   const wasTraining = model.training;
   model.eval();
   try {
@@ -396,9 +469,11 @@ export function evaluate(
  * per sequence, unpadded: [T_i, C] for a per-step output, [C] for a per-sequence one.
  */
 export function predict(model: Module, inputs: Sample[], options: { batchSize?: number } = {}): Tensor[] {
+  checkModel(model, 'predict');
+  const o = readOptions<{ batchSize?: number }>('predict', 'options', options, { batchSize: int(1) });
   checkBatchFirst(model, 'predict');
   if (!Array.isArray(inputs) || inputs.length === 0) throw new Error('predict: inputs must be a non-empty array of sequences');
-  const batchSize = options.batchSize ?? 32;
+  const batchSize = o.batchSize ?? 32;
   const wasTraining = model.training;
   model.eval();
   try {
