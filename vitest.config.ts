@@ -4,10 +4,10 @@ import { defineConfig } from 'vitest/config';
 // - default: the unit tests on the engine's default build (everything but *.learning.test.ts);
 // - relaxed-simd: the GEMM kernels, the PyTorch layer fixtures and threads on the relaxed-SIMD
 //   build (fused multiply-add), with Node's flag;
-// - learning: the slower tests that train a model to a measured bound (NTM copy task, seq2seq,
-//   long-range recall, CTC). `npm test` runs all three, unit projects first in the CI report;
-//   `npm run test:unit` runs only the first two.
-const LEARNING = 'test/**/*.learning.test.ts';
+// - slow: the tests that train a model to a measured bound (*.learning.test.ts: NTM copy task,
+//   seq2seq, long-range recall, CTC) and the ones that need seconds or gigabytes (*.slow.test.ts).
+//   `npm test` runs all three; `npm run test:unit` only the first two; CI runs unit then slow.
+const SLOW = ['test/**/*.learning.test.ts', 'test/**/*.slow.test.ts'];
 
 export default defineConfig({
   test: {
@@ -15,7 +15,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'], exclude: [LEARNING] } },
+      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'], exclude: SLOW } },
       {
         extends: true,
         test: {
@@ -25,7 +25,7 @@ export default defineConfig({
           env: { RNN_TEST_BUILDS: 'relaxed' },
         },
       },
-      { extends: true, test: { name: 'learning', include: [LEARNING] } },
+      { extends: true, test: { name: 'slow', include: SLOW } },
     ],
   },
 });

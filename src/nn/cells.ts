@@ -10,7 +10,7 @@ import { elmanLayer, ELMAN_ACTIVATIONS } from '../ops/elman.js';
 import { seqLayout } from '../ops/sequence.js';
 import { reshape } from '../ops/shape.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
-import { SIZE, bool, oneOf, readOptions, type Schema } from '../options.js';
+import { SIZE, bool, oneOf, readOptions, tensorArg, type Schema } from '../options.js';
 
 /** Options of the cells. */
 export interface CellOptions {
@@ -110,7 +110,9 @@ export class LSTMCell extends CellBase {
 
   /** x [B,I], state { h, c } ([B,H] each, zeros when omitted) -> { h, c }. */
   forward(x: Tensor, state: { h?: Tensor | null; c?: Tensor | null } = {}): { h: Tensor; c: Tensor } {
-    const { B, x3, s3 } = this.prepare(x, [state?.h, state?.c]);
+    // a bare Tensor here (the state of an RNNCell or GRUCell) would silently mean a zero state
+    const s = readOptions<{ h?: Tensor | null; c?: Tensor | null }>('LSTMCell', 'state', state, { h: tensorArg(), c: tensorArg() });
+    const { B, x3, s3 } = this.prepare(x, [s.h, s.c]);
     const r = lstmLayer(
       x3,
       s3[0],

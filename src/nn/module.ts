@@ -42,10 +42,22 @@ export abstract class Module {
     return {};
   }
 
-  /** [name, parameter] pairs in registration order, with PyTorch's names. */
+  /**
+   * [name, parameter] pairs in registration order, with PyTorch's names. A tensor reachable twice
+   * (a module registered under two names) appears once, under its first name, as in PyTorch.
+   */
   namedParameters(): [string, Tensor][] {
-    const out: [string, Tensor][] = [...this.ownParams];
-    for (const [cn, child] of this.children) for (const [n, p] of child.namedParameters()) out.push([`${cn}.${n}`, p]);
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    const walk = (m: Module, prefix: string) => {
+      for (const [n, p] of m.ownParams) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix + n, p]);
+      }
+      for (const [cn, child] of m.children) walk(child, `${prefix}${cn}.`);
+    };
+    walk(this, '');
     return out;
   }
 

@@ -7,11 +7,14 @@ import { checkTensor, normAxis, prod } from './util.js';
 
 function reduce(name: string, x: Tensor, axis: number | undefined, keepDim: boolean, mean: boolean): Tensor {
   checkTensor(x, name, 'x');
+  if (typeof keepDim !== 'boolean') throw new Error(`${name}: keepDim must be true or false, got ${typeof keepDim}`);
   const k = kernels();
-  if (axis === undefined || axis === null) {
+  // a 0-d tensor reduced over its axis 0 (or -1) is itself, as in PyTorch
+  if (x.ndim === 0 && axis !== undefined && axis !== null) normAxis(axis, 0, name);
+  if (axis === undefined || axis === null || x.ndim === 0) {
     const total = arena().scoped((ar) => k.sum(ar.put(x.data), x.size));
     const scale = mean ? 1 / x.size : 1;
-    const out = new Tensor(new Float32Array([total * scale]), keepDim ? x.shape.map(() => 1) : []);
+    const out = new Tensor(new Float32Array([total * scale]), keepDim && axis === undefined ? x.shape.map(() => 1) : []);
     if (needsGrad(x)) record(name, [x], [out], ([g]) => [new Float32Array(x.size).fill(g![0] * scale)]);
     return out;
   }
