@@ -118,7 +118,13 @@ export function suggest(key: string, known: readonly string[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
   for (const k of known) {
-    const d = k.toLowerCase() === key.toLowerCase() ? 0 : distance(key, k);
+    const a = key.toLowerCase();
+    const b = k.toLowerCase();
+    let common = 0;
+    while (common < a.length && common < b.length && a[common] === b[common]) common++;
+    // a different case, or a word cut short ("maxParams" for "maxParameters"), is a slip too
+    const shortened = common >= 4 && common >= Math.min(a.length, b.length) - 1;
+    const d = a === b ? 0 : shortened ? 1 : distance(key, k);
     if (d < bestD) {
       bestD = d;
       best = k;

@@ -40,6 +40,27 @@ export function shapeSize(shape: readonly number[], what = 'shape'): number {
   return n;
 }
 
+// While a budget is set (load() building a model from a file), every factory allocation counts
+// against it and one past it is refused before it happens.
+let budget: { left: number; refuse: (n: number) => never } | null = null;
+
+/** Runs fn with at most `n` elements allocated by the tensor factories. @internal */
+export function withAllocationBudget<T>(n: number, fn: () => T, refuse: (n: number) => never): T {
+  const prev = budget;
+  budget = { left: n, refuse };
+  try {
+    return fn();
+  } finally {
+    budget = prev;
+  }
+}
+
+function reserve(n: number): void {
+  if (!budget) return;
+  if (n > budget.left) budget.refuse(n);
+  budget.left -= n;
+}
+
 // (built per call: options.ts imports this module, so nothing of it may run at load time here)
 const factoryOptions = (op: string, options: unknown, extra: Schema = {}) =>
   readOptions<TensorOptions & { mean?: number; std?: number }>(op, 'options', options, { requiresGrad: bool, ...extra });
@@ -265,13 +286,16 @@ export function full(shape: readonly number[], value: number, options: TensorOpt
   const o = factoryOptions('full', options);
   if (typeof value !== 'number') throw new Error(`full: value must be a number, got ${typeof value}`);
   const n = shapeSize(shape, 'full: shape');
+  reserve(n);
   return new Tensor(new Float32Array(n).fill(value), shape, !!o.requiresGrad);
 }
 
 /** A tensor of zeros. */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
   const o = factoryOptions('zeros', options);
-  return new Tensor(new Float32Array(shapeSize(shape, 'zeros: shape')), shape, !!o.requiresGrad);
+  const n = shapeSize(shape, 'zeros: shape');
+  reserve(n);
+  return new Tensor(new Float32Array(n), shape, !!o.requiresGrad);
 }
 
 /** A tensor of ones. */
@@ -283,6 +307,7 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
 export function randn(shape: readonly number[], options: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
   const o = factoryOptions('randn', options, { mean: num(), std: num(0) });
   const n = shapeSize(shape, 'randn: shape');
+  reserve(n);
   const { mean = 0, std = 1 } = o;
   const d = new Float32Array(n);
   for (let i = 0; i < n; i++) d[i] = mean + std * randomNormal();
@@ -293,6 +318,7 @@ export function randn(shape: readonly number[], options: TensorOptions & { mean?
 export function uniform(shape: readonly number[], low = 0, high = 1, options: TensorOptions = {}): Tensor {
   const o = factoryOptions('uniform', options);
   const n = shapeSize(shape, 'uniform: shape');
+  reserve(n);
   if (!(Number.isFinite(low) && Number.isFinite(high) && high >= low))
     throw new Error(`uniform: low and high must be finite with high >= low, got low=${low}, high=${high}`);
   const d = new Float32Array(n);

@@ -68,6 +68,42 @@ describe('save and load', () => {
     expect(other.parameters().map((p) => Array.from(p.data))).toEqual(m.parameters().map((p) => Array.from(p.data)));
   });
 
+  test('untrusted files: a flipped bit, a hostile size, deep nesting, too many weights', async () => {
+    const m = new rnn.LSTM({ inputSize: 3, hiddenSize: 4 });
+    const saved = rnn.save(m);
+    expect(saved.crc32).toBeTypeOf('number');
+    // every single bit of the weights is covered by the checksum
+    for (const bit of [0, 7, 8 * 17 + 3, 8 * saved.weights.length - 1]) {
+      const bytes = rnn.toBytes(saved);
+      bytes[bytes.length - saved.weights.length + (bit >> 3)] ^= 1 << (bit & 7);
+      expect(() => rnn.load(bytes), `bit ${bit}`).toThrow(/the weights do not match their checksum .*: the file is damaged/);
+    }
+    // a tiny file describing a huge layer is refused before the layer is allocated
+    const t0 = performance.now();
+    const hostile = { ...saved, model: { type: 'LSTM', config: { inputSize: 3, hiddenSize: 100_000 } } };
+    expect(() => rnn.load(hostile)).toThrow(/needs more than \d+ values while the file holds 144 weights/);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    // nesting deeper than 64 containers
+    let spec: rnn.ModuleSpec = { type: 'Dropout', config: {} };
+    for (let i = 0; i < 200; i++) spec = { type: 'Sequential', config: {}, children: [spec] };
+    expect(() => rnn.load({ ...rnn.save(new rnn.Dropout()), model: spec })).toThrow(/nests modules deeper than 64 levels/);
+    // the caller's limit on the number of weights
+    expect(() => rnn.load(saved, { maxParameters: 100 })).toThrow('the file holds 144 weights, more than maxParameters (100)');
+    expect(rnn.load(saved, { maxParameters: 144 })).toBeInstanceOf(rnn.LSTM);
+    expect(() => rnn.load(saved, { maxParams: 1 } as never)).toThrow(
+      "unknown option 'maxParams' in options (did you mean 'maxParameters'?)",
+    );
+    // file errors name the path
+    const dir = mkdtempSync(path.join(tmpdir(), 'rnnw-'));
+    try {
+      const file = path.join(dir, 'bad.rnnw');
+      const bytes = rnn.toBytes(saved);
+      await import('node:fs/promises').then((fs) => fs.writeFile(file, bytes.subarray(0, 30)));
+      await expect(rnn.loadFile(file)).rejects.toThrow(`loadFile: ${file}: load: the header claims`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   test('truncated, malformed and wrong-version input throws a clear error', () => {
     const bytes = rnn.toBytes(rnn.save(new rnn.GRU({ inputSize: 2, hiddenSize: 3 })));
     expect(() => rnn.load(bytes.slice(0, 8))).toThrow('shorter than the 12-byte header');
@@ -77,10 +113,12 @@ describe('save and load', () => {
     bad[0] = 0x58;
     expect(() => rnn.load(bad)).toThrow('not an rnn-wasm model');
     const v2 = bytes.slice();
-    new DataView(v2.buffer).setUint32(4, 2, true);
-    expect(() => rnn.load(v2)).toThrow('version 2 in the frame but 1 in the header');
+    new DataView(v2.buffer).setUint32(4, 3, true);
+    expect(() => rnn.load(v2)).toThrow('version 3 in the frame but 2 in the header');
     const saved = rnn.save(new rnn.GRU({ inputSize: 2, hiddenSize: 3 }));
-    expect(() => rnn.load({ ...saved, version: 99 })).toThrow('file format version 99 is not supported (this build reads version 1)');
+    expect(() => rnn.load({ ...saved, version: 99 })).toThrow(
+      'file format version 99 is not supported (this build reads versions 1 and 2)',
+    );
     expect(() => rnn.load({ ...saved, model: { type: '__proto__', config: {} } })).toThrow("'__proto__' is not a known module type");
     expect(() => rnn.load({ ...saved, model: { type: 'constructor', config: {} } })).toThrow('is not a known module type');
     expect(() => rnn.load({ ...saved, model: { type: 'GRU', config: { inputSize: 2, hiddenSize: -3 } } })).toThrow(
@@ -100,7 +138,9 @@ describe('save and load', () => {
     expect(({} as Record<string, unknown>).inputSize).toBeUndefined();
     const nan = rnn.save(new rnn.GRU({ inputSize: 2, hiddenSize: 3 }));
     new Float32Array(nan.weights.buffer)[0] = NaN;
-    expect(() => rnn.load(nan)).toThrow("loadStateDict: 'weight_ih_l0' holds NaN at index 0");
+    expect(() => rnn.load(nan)).toThrow('the weights do not match their checksum');
+    // a version-1 file (no checksum) with a NaN in it: the values are still checked
+    expect(() => rnn.load({ ...nan, version: 1, crc32: undefined })).toThrow("loadStateDict: 'weight_ih_l0' holds NaN at index 0");
     const json = new TextEncoder().encode('{not json');
     const frame = new Uint8Array(12 + json.length);
     frame.set([0x52, 0x4e, 0x4e, 0x57]);

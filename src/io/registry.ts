@@ -82,8 +82,12 @@ export function specOf(m: Module): ModuleSpec {
   return spec;
 }
 
+/** How deep saved containers may nest (a deeper file is refused before the stack overflows). */
+const MAX_DEPTH = 64;
+
 /** Rebuilds a module tree from its description, validating every field. @internal */
-export function buildFromSpec(spec: unknown, path = 'model'): Module {
+export function buildFromSpec(spec: unknown, path = 'model', depth = 0): Module {
+  if (depth > MAX_DEPTH) throw new Error(`load: ${path} nests modules deeper than ${MAX_DEPTH} levels: a damaged or hostile file`);
   if (!spec || typeof spec !== 'object' || Array.isArray(spec))
     throw new Error(`load: ${path} must be an object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`);
   const s = spec as Record<string, unknown>;
@@ -99,7 +103,7 @@ export function buildFromSpec(spec: unknown, path = 'model'): Module {
   }
   const kids = s.children === undefined ? [] : s.children;
   if (!Array.isArray(kids)) throw new Error(`load: ${path}.children must be an array`);
-  const children = kids.map((c, i) => buildFromSpec(c, `${path}.children[${i}]`));
+  const children = kids.map((c, i) => buildFromSpec(c, `${path}.children[${i}]`, depth + 1));
   try {
     return factory(config, children);
   } catch (e) {

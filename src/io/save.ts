@@ -1,12 +1,17 @@
 // rnn.save / rnn.load: a self-describing, versioned model.
-//   in memory:  { format: 'rnn-wasm', version: 1, model: ModuleSpec, tensors: [{ name, shape }],
-//                 weights: Uint8Array }   (float32, little-endian, tensors back to back in order)
+//   in memory:  { format: 'rnn-wasm', version: 2, model: ModuleSpec, tensors: [{ name, shape }],
+//                 crc32, weights: Uint8Array }   (float32, little-endian, tensors back to back in
+//                 order; crc32: the CRC-32 of those bytes; version 1 files have no checksum)
 //   as bytes:   'RNNW' | u32 version | u32 header length | header JSON (the object without
 //                weights) | zero padding to a multiple of 4 | weights
-// Loading validates everything (magic, version, JSON, types, shapes, sizes) before building,
-// and throws an Error that says what is wrong; nothing from the file is executed.
+// A file is untrusted: loading validates everything (magic, version, JSON, types, shapes, sizes,
+// the checksum, the nesting depth) before building, builds within a budget of allocations that
+// the file's own weights bound (a 128-byte file cannot make it allocate gigabytes), and throws an
+// Error that says what is wrong; nothing from the file is executed or looked up on a prototype.
 import { Module } from '../nn/module.js';
-import { Tensor, fmtShape } from '../tensor.js';
+import { MAX_ELEMENTS, Tensor, fmtShape, withAllocationBudget } from '../tensor.js';
+import { int, readOptions } from '../options.js';
+import { crc32 } from './crc32.js';
 import { buildFromSpec, specOf, type ModuleSpec } from './registry.js';
 
 /** The saved form of a model. */
@@ -15,11 +20,24 @@ export interface SavedModel {
   version: number;
   model: ModuleSpec;
   tensors: { name: string; shape: number[] }[];
+  /** CRC-32 of `weights` (version 2 on). */
+  crc32?: number;
   weights: Uint8Array;
 }
 
-/** The current file format version. */
-export const FORMAT_VERSION = 1;
+/** Options of {@link load} and {@link loadWeights}. */
+export interface LoadOptions {
+  /**
+   * The most parameters (float32 values) a loaded model may have (default 2^28, 1 GiB): raise it
+   * for a larger model you trust the size of.
+   */
+  maxParameters?: number;
+}
+
+/** The current file format version (2: with a CRC-32 over the weights; 1 still loads). */
+export const FORMAT_VERSION = 2;
+/** The default of LoadOptions.maxParameters. */
+const MAX_PARAMETERS = 2 ** 28;
 const MAGIC = [0x52, 0x4e, 0x4e, 0x57]; // 'RNNW'
 
 /** Describes a model and copies its weights into one binary blob. */
@@ -39,6 +57,7 @@ export function save(model: Module): SavedModel {
     version: FORMAT_VERSION,
     model: spec,
     tensors: named.map(([name, p]) => ({ name, shape: p.shape.slice() })),
+    crc32: crc32(new Uint8Array(data.buffer)),
     weights: new Uint8Array(data.buffer),
   };
 }
@@ -82,19 +101,26 @@ export function fromBytes(bytes: Uint8Array | ArrayBuffer): SavedModel {
   return { ...(header as object), weights } as SavedModel;
 }
 
-function validate(saved: unknown): { spec: unknown; dict: Record<string, Tensor> } {
+function validate(saved: unknown, options: unknown, op: string): { spec: unknown; dict: Record<string, Tensor>; maxParameters: number } {
+  const o = readOptions<LoadOptions>(op, 'options', options, { maxParameters: int(1, MAX_ELEMENTS) });
+  const maxParameters = o.maxParameters ?? MAX_PARAMETERS;
   if (saved instanceof Uint8Array || saved instanceof ArrayBuffer) saved = fromBytes(saved);
   if (!saved || typeof saved !== 'object')
     throw new Error(`load: expected a saved model object or bytes, got ${saved === null ? 'null' : typeof saved}`);
   const s = saved as Record<string, unknown>;
   if (s.format !== 'rnn-wasm') throw new Error(`load: format must be 'rnn-wasm', got ${JSON.stringify(s.format)}`);
-  if (s.version !== FORMAT_VERSION) {
-    throw new Error(`load: file format version ${String(s.version)} is not supported (this build reads version ${FORMAT_VERSION})`);
+  if (s.version !== 1 && s.version !== FORMAT_VERSION) {
+    throw new Error(`load: file format version ${String(s.version)} is not supported (this build reads versions 1 and ${FORMAT_VERSION})`);
   }
   if (!Array.isArray(s.tensors)) throw new Error('load: tensors must be an array of { name, shape }');
   if (!(s.weights instanceof Uint8Array)) throw new Error('load: weights must be a Uint8Array');
   const w = s.weights;
   if (w.length % 4 !== 0) throw new Error(`load: the weights hold ${w.length} bytes, not a whole number of float32 values`);
+  if (w.length / 4 > maxParameters) {
+    throw new Error(
+      `load: the file holds ${w.length / 4} weights, more than maxParameters (${maxParameters}); raise it with load(saved, { maxParameters })`,
+    );
+  }
   const floats = new Float32Array(w.length / 4);
   new Uint8Array(floats.buffer).set(w);
   const dict: Record<string, Tensor> = Object.create(null);
@@ -111,23 +137,42 @@ function validate(saved: unknown): { spec: unknown; dict: Record<string, Tensor>
         `load: tensor '${e.name}' ${fmtShape(e.shape as number[])} needs ${n} values at offset ${off}, but the weights hold ${floats.length}: truncated file`,
       );
     }
-    if (e.name in dict) throw new Error(`load: tensor '${e.name}' appears twice`);
+    if (Object.hasOwn(dict, e.name)) throw new Error(`load: tensor '${e.name}' appears twice`);
     dict[e.name] = new Tensor(floats.slice(off, off + n), e.shape as number[]);
     off += n;
   });
   if (off !== floats.length) throw new Error(`load: the weights hold ${floats.length} values but the tensors describe ${off}`);
-  return { spec: s.model, dict };
+  if (s.version !== 1) {
+    if (typeof s.crc32 !== 'number') throw new Error('load: crc32 (the checksum of the weights) is missing from the header');
+    const got = crc32(w);
+    if (got !== s.crc32) {
+      throw new Error(`load: the weights do not match their checksum (CRC-32 ${got} where the file says ${s.crc32}): the file is damaged`);
+    }
+  }
+  return { spec: s.model, dict, maxParameters };
 }
 
 /** Rebuilds a model saved by {@link save} (the object, or its bytes from toBytes / saveFile). */
-export function load(saved: SavedModel | Uint8Array | ArrayBuffer): Module {
-  const { spec, dict } = validate(saved);
-  const model = buildFromSpec(spec);
+export function load(saved: SavedModel | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Module {
+  const { spec, dict } = validate(saved, options, 'load');
+  const floats = Object.values(dict).reduce((a, t) => a + t.size, 0);
+  // building allocates the model's parameters (plus a few temporaries): bounded by the file's own
+  // weights, a model the file cannot fill is refused before it is allocated
+  const budget = 2 * floats + 65536;
+  const model = withAllocationBudget(
+    budget,
+    () => buildFromSpec(spec),
+    (n) => {
+      throw new Error(
+        `load: the model the file describes needs more than ${budget} values while the file holds ${floats} weights: a damaged or hostile file (the allocation of ${n} more was refused)`,
+      );
+    },
+  );
   model.loadStateDict(dict);
   return model;
 }
 
 /** Only the weights of a saved model, by parameter name (for a custom Module's loadStateDict). */
-export function loadWeights(saved: SavedModel | Uint8Array | ArrayBuffer): Record<string, Tensor> {
-  return { ...validate(saved).dict };
+export function loadWeights(saved: SavedModel | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Record<string, Tensor> {
+  return { ...validate(saved, options, 'loadWeights').dict };
 }
