@@ -113,8 +113,15 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+// names other libraries use for an option of ours
+const ALIASES: Readonly<Record<string, string>> = { learningRate: 'lr', learning_rate: 'lr', keepdim: 'keepDim' };
+
 /** The known key closest to `key`, when it is close enough to be a slip. @internal */
 export function suggest(key: string, known: readonly string[]): string | null {
+  const alias = Object.hasOwn(ALIASES, key) ? ALIASES[key] : null;
+  if (alias && known.includes(alias)) return alias;
+  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  if (camel !== key && known.includes(camel)) return camel;
   let best: string | null = null;
   let bestD = Infinity;
   for (const k of known) {

@@ -1,6 +1,7 @@
 // Module: parameters and sub-modules under PyTorch's names, stateDict / loadStateDict,
 // train / eval. Modules own parameters; ops own differentiation.
 import { Tensor, fmtShape } from '../tensor.js';
+import { bool, readOptions } from '../options.js';
 
 /** A value accepted by loadStateDict: a Tensor or `{ shape, data }`. */
 export type StateValue = Tensor | { shape: readonly number[]; data: ArrayLike<number> };
@@ -84,7 +85,7 @@ export abstract class Module {
    * the key and both shapes.
    */
   loadStateDict(dict: Record<string, StateValue>, options: LoadStateDictOptions = {}): void {
-    const { strict = true } = options;
+    const { strict = true } = readOptions<LoadStateDictOptions>('loadStateDict', 'options', options, { strict: bool });
     if (!dict || typeof dict !== 'object')
       throw new Error(`loadStateDict: dict must be an object of tensors, got ${dict === null ? 'null' : typeof dict}`);
     const named = this.namedParameters();
