@@ -1,7 +1,7 @@
 // W6: CTC loss forward + backward at T=200, B=16, C=30, target length 50 (BENCHMARKS.md), beside
 // PyTorch's CPU ctc_loss on one thread when Debian's python3-torch is installed (same shapes,
 // measured by a child process in this run), and the figure BENCHMARKS.md lists for it.
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fmt, printTable, randomArray, timeIt } from './util.js';

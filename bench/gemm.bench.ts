@@ -6,7 +6,7 @@ import { loadBuild, relaxedSimdSupported } from '../src/backend/wasm.js';
 import { Arena } from '../src/backend/heap.js';
 import { gemmNN, gemmNT, gemmTN, packedSize } from '../src/backend/gemm.js';
 import type { Kernels } from '../src/backend/kernels.js';
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 import { fmt, printTable, randomArray, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
 

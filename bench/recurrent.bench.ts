@@ -2,7 +2,7 @@
 // backends, one thread), measured side by side in this process. Prints medians in ms and the
 // speed-up of rnn-wasm over each peer.
 //   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu|none] [--reps=5] [--threads=2]
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 import { fmt, printTable, randomArray, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
 

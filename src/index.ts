@@ -27,7 +27,17 @@ export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR } from './optim/scheduler.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './optim/clip.js';
-export { save, load, loadWeights, toBytes, fromBytes, FORMAT_VERSION, type SavedModel, type LoadOptions } from './io/save.js';
+export {
+  save,
+  load,
+  loadWeights,
+  toBytes,
+  fromBytes,
+  FORMAT_VERSION,
+  type SavedModel,
+  type LoadOptions,
+  type LoadedModule,
+} from './io/save.js';
 export { saveFile, loadFile } from './io/file.js';
 export { registerModule, type ModuleSpec } from './io/registry.js';
 export { fit, evaluate, predict, type Dataset, type FitOptions, type History, type ProgressEvent, type LossSpec } from './train/fit.js';

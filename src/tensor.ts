@@ -213,6 +213,13 @@ export class Tensor {
   toString(): string {
     return `Tensor(${fmtShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
+
+  /** What Node's console.log and util.inspect print: the shape and the leading values. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const n = Math.min(this.size, 8);
+    const values = Array.from(this.data.subarray(0, n), (v) => +v.toPrecision(4)).join(', ');
+    return `Tensor ${fmtShape(this.shape)}${this.requiresGrad ? ' requiresGrad' : ''} [${values}${this.size > n ? `, … ${this.size - n} more` : ''}]`;
+  }
 }
 
 function inferShape(data: NestedArray): number[] {

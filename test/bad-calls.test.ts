@@ -3,8 +3,8 @@
 // the argument); every one must throw a plain Error — never a raw engine TypeError or RangeError,
 // never silence — and afterwards the library must give bit-identical results on a fixed model.
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../src/index.js';
-import { ops } from '../src/index.js';
+import * as rnn from '../src/node.js';
+import { ops } from '../src/node.js';
 
 await rnn.init(); // the rows below build models and tensors
 

@@ -5,7 +5,7 @@ import { test, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const dist = path.resolve(__dirname, '../dist/index.js');
+const dist = path.resolve(__dirname, '../dist/node.js');
 const script = (simd: boolean, threads = 1) => `
 import * as rnn from ${JSON.stringify(dist)};
 await rnn.init({ simd: ${simd}, threads: ${threads} });

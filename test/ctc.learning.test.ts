@@ -1,7 +1,7 @@
 // A bidirectional GRU trained with CTC on unsegmented sequences reaches a low label error rate.
 import { test, expect, beforeAll } from 'vitest';
-import * as rnn from '../src/index.js';
-import { ops } from '../src/index.js';
+import * as rnn from '../src/node.js';
+import { ops } from '../src/node.js';
 import { ctcSample, editDistance, padFrames, type CtcSample } from '../examples/ctc-data.js';
 import { report, seeded } from './helpers.js';
 

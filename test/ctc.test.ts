@@ -2,8 +2,8 @@
 // by finite differences, and the decoders on hand-worked cases.
 import { describe, test, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import * as rnn from '../src/index.js';
-import { ops } from '../src/index.js';
+import * as rnn from '../src/node.js';
+import { ops } from '../src/node.js';
 import { ctc_loss_forward_backward as refCtc } from '../src/reference/ctc.js';
 import { loadBuilds, expectClose, seeded, runKernel } from './helpers.js';
 import { gradCheck } from './gradcheck.js';

@@ -7,8 +7,8 @@
 // bit-identical results with the arena empty.
 import { describe, test, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import * as rnn from '../src/index.js';
-import { ops } from '../src/index.js';
+import * as rnn from '../src/node.js';
+import { ops } from '../src/node.js';
 
 await rnn.init();
 

@@ -2,7 +2,7 @@
 // a fixed random R: every element of small inputs by central differences, and one random
 // direction v per input: (f(θ+εv) − f(θ−εv)) / 2ε against ⟨∇f, v⟩.
 import { expect } from 'vitest';
-import { Tensor, noGrad, ops } from '../src/index.js';
+import { Tensor, noGrad, ops } from '../src/node.js';
 import { seeded } from './helpers.js';
 
 function lossValue(out: Tensor, r: Float32Array): number {

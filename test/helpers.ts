@@ -1,6 +1,7 @@
 // Shared test helpers: a seeded generator, closeness checks, and a harness that runs a kernel
 // of either wasm build on copies of plain arrays.
 import { expect } from 'vitest';
+import '../src/node.js'; // Node's platform: the kernel tests read the wasm builds from disk
 import { loadBuild } from '../src/backend/wasm.js';
 import { Arena } from '../src/backend/heap.js';
 import type { Kernels } from '../src/backend/kernels.js';

@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 
 test('init() picks the SIMD build where the engine has SIMD (Node 20 has)', async () => {
   await rnn.init();

@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 import { readFile } from 'node:fs/promises';
 
 // This file has its own module graph (vitest isolates files): the core is not loaded yet.

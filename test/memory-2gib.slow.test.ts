@@ -4,7 +4,7 @@
 // Needs ~6 GiB of RAM; CI machines have 24.
 import { test, expect, beforeAll } from 'vitest';
 import { freemem } from 'node:os';
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 import { seeded } from './helpers.js';
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 // The package as npm would publish it: version in step, every exported path built.
 import { test, expect } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
+import '../src/node.js'; // Node's platform: loadBuild reads the wasm from disk
 import { VERSION } from '../src/backend/wasm.js';
 import { Arena } from '../src/backend/heap.js';
 import { loadBuild } from '../src/backend/wasm.js';
@@ -13,13 +14,16 @@ test('the version reported by backendInfo is package.json’s', () => {
 
 test('every path of the exports map exists after the build, and the bundle ships its types', () => {
   const paths: string[] = [];
-  for (const v of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
+  const walk = (v: unknown): void => {
     if (typeof v === 'string') paths.push(v);
-    else paths.push(...Object.values(v));
-  }
+    else for (const w of Object.values(v as Record<string, unknown>)) walk(w);
+  };
+  walk(pkg.exports);
   for (const p of paths) expect(existsSync(new URL(`../${p}`, import.meta.url)), p).toBe(true);
+  expect(pkg.exports['.'].node).toEqual({ import: './dist/node.js', require: './dist/node.cjs' });
+  expect(pkg.exports['.'].browser).toBe('./dist/index.js');
   expect(pkg.type).toBe('module');
-  expect(pkg.files).toContain('dist');
+  for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md']) expect(pkg.files).toContain(f);
 });
 
 test('running out of wasm memory is a clear error, not a RangeError from the engine', async () => {

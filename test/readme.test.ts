@@ -1,6 +1,6 @@
 // The README's quick start, as written there, runs and trains.
 import { test, expect } from 'vitest';
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 import { report } from './helpers.js';
 
 test('README quick start', async () => {

@@ -1,7 +1,7 @@
 // Runs in the relaxed-SIMD project only (vitest.config.ts): with the engine flag, init() picks the
 // fused multiply-add build, and an LSTM trained on it matches the plain SIMD kernels closely.
 import { test, expect } from 'vitest';
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 import { relaxedSimdSupported } from '../src/backend/wasm.js';
 
 test('init() picks the relaxed-SIMD build when the engine validates relaxed SIMD, and it trains', async () => {

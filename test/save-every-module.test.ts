@@ -2,7 +2,7 @@
 // rnn.load as the same class, with the same config and state dict, and computes bit-identical
 // outputs. A class registered without an entry here fails the first test.
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 import { registeredTypes } from '../src/io/registry.js';
 
 beforeAll(async () => {

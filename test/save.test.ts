@@ -2,7 +2,7 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import * as rnn from '../src/index.js';
+import * as rnn from '../src/node.js';
 
 beforeAll(async () => {
   await rnn.init();

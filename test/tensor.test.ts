@@ -1,6 +1,6 @@
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../src/index.js';
-import { ops } from '../src/index.js';
+import * as rnn from '../src/node.js';
+import { ops } from '../src/node.js';
 
 beforeAll(async () => {
   await rnn.init();

@@ -3,8 +3,8 @@
 // against the PyTorch fixtures, and training still learns.
 import { describe, test, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import * as rnn from '../src/index.js';
-import { ops } from '../src/index.js';
+import * as rnn from '../src/node.js';
+import { ops } from '../src/node.js';
 import * as ref from '../src/reference/matmul.js';
 import { expectClose, report, seeded } from './helpers.js';
 

@@ -2,8 +2,8 @@
 // written by scripts/make_training_fixtures.py), plus the semantics PyTorch does not pin down.
 import { describe, test, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import * as rnn from '../src/index.js';
-import { ops } from '../src/index.js';
+import * as rnn from '../src/node.js';
+import { ops } from '../src/node.js';
 import { expectClose } from './helpers.js';
 import { gradCheck } from './gradcheck.js';
 

@@ -4,6 +4,7 @@
 // Atomics on a control block in that memory (the caller blocks in Atomics.wait, which Node allows
 // on its main thread; browsers do not, so there the library stays on one thread).
 import { WORKER_JOBS } from './kernels.js';
+import type { SpawnWorker } from '../platform/platform.js';
 
 // control block per worker, in int32 slots: seq, done, kernel id, then up to 13 arguments
 const SLOTS = 16;
@@ -45,20 +46,14 @@ export class KernelPool {
   }
 
   /** Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at workers·64 reserved bytes. */
-  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, ctrlPtr: number, workers: number): Promise<KernelPool> {
-    const { Worker } = await import('node:worker_threads');
-    await Promise.all(
-      Array.from({ length: workers }, (_, i) => {
-        // no inherited flags: the source is CommonJS (an ESM parent's --input-type would break it),
-        // and V8 flags such as relaxed SIMD already hold for every thread of the process
-        const w = new Worker(WORKER, { eval: true, execArgv: [], workerData: { module, memory, base: ctrlPtr + i * SLOTS * 4 } });
-        w.unref(); // never keeps the process alive
-        return new Promise<void>((resolve, reject) => {
-          w.once('message', () => resolve());
-          w.once('error', reject);
-        });
-      }),
-    );
+  static async start(
+    spawn: SpawnWorker,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    ctrlPtr: number,
+    workers: number,
+  ): Promise<KernelPool> {
+    await Promise.all(Array.from({ length: workers }, (_, i) => spawn(WORKER, { module, memory, base: ctrlPtr + i * SLOTS * 4 })));
     return new KernelPool(new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS), workers);
   }
 

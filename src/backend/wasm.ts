@@ -7,6 +7,7 @@ import type { Kernels } from './kernels.js';
 import { Arena } from './heap.js';
 import { KernelPool } from './threads.js';
 import { withThreads } from './parallel.js';
+import { platform, type Build } from '../platform/platform.js';
 import { bool, int, readOptions } from '../options.js';
 
 /** Where init() finds the wasm core: a URL, raw bytes or a compiled module. */
@@ -93,45 +94,13 @@ function initKey(o: Partial<InitOptions>): string {
   return parts.length ? `{ ${parts.join(', ')} }` : '{}';
 }
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-
-type Build = 'scalar' | 'simd' | 'relaxed' | 'simd-threads' | 'relaxed-threads';
-
-async function readDefault(build: Build): Promise<ArrayBuffer | Uint8Array | Response> {
-  const file = `rnn-${build}.wasm`;
-  const candidates = [new URL(`./${file}`, import.meta.url), new URL(`../../build/${file}`, import.meta.url)];
-  if (isNode && candidates[0].protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    // a script bundled elsewhere (benchmarks, examples) finds the build from the project root
-    candidates.push(new URL(`build/${file}`, `file://${process.cwd()}/`));
-    for (const url of candidates) {
-      try {
-        return await readFile(url);
-      } catch {
-        /* try the next place */
-      }
-    }
-    throw new Error(`rnn-wasm: cannot find ${file} beside the module or in build/; run 'npm run build:wasm'`);
-  }
-  const res = await fetch(candidates[0]);
-  if (!res.ok) throw new Error(`rnn-wasm: fetching ${candidates[0]} failed with HTTP ${res.status}; pass init({ wasm })`);
-  return res;
-}
-
 async function toBytesOrModule(src: WasmSource): Promise<ArrayBuffer | Uint8Array | WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
   if (src instanceof ArrayBuffer) return src;
   if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (typeof Response !== 'undefined' && src instanceof Response) return new Uint8Array(await src.arrayBuffer());
   if (typeof src === 'string' || src instanceof URL) {
-    const url = new URL(src.toString(), typeof location !== 'undefined' ? location.href : import.meta.url);
-    if (isNode && url.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
-      return readFile(url);
-    }
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`rnn-wasm: fetching ${url} failed with HTTP ${res.status}`);
-    return new Uint8Array(await res.arrayBuffer());
+    return platform().readUrl(new URL(src.toString(), typeof location !== 'undefined' ? location.href : import.meta.url));
   }
   throw new Error(`rnn-wasm: init({ wasm }) takes a URL, bytes or a WebAssembly.Module, got ${typeof src}`);
 }
@@ -147,7 +116,7 @@ export async function instantiateKernels(
 
 /** Reads one of the shipped builds (Node only; tests and benchmarks). @internal */
 export async function loadBuild(build: boolean | Build): Promise<Kernels> {
-  const bytes = await readDefault(build === true ? 'simd' : build === false ? 'scalar' : build);
+  const bytes = await platform().readWasm(build === true ? 'simd' : build === false ? 'scalar' : build);
   return instantiateKernels(bytes instanceof Response ? new Uint8Array(await bytes.arrayBuffer()) : bytes);
 }
 
@@ -187,22 +156,23 @@ export function init(options: InitOptions = {}): Promise<void> {
     const threads = options.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1 || threads > 64)
       throw new Error(`rnn-wasm: init({ threads }) must be an integer in 1..64, got ${threads}`);
+    const spawn = platform().spawnWorker;
     if (threads > 1) {
-      if (!isNode)
-        throw new Error(
-          'rnn-wasm: init({ threads > 1 }) needs Node: a browser page cannot block on Atomics.wait, so it runs on one thread',
-        );
+      if (typeof spawn === 'string') throw new Error(`rnn-wasm: ${spawn}`);
       if (!simd) throw new Error('rnn-wasm: init({ threads > 1 }) needs the SIMD build');
     }
     const build = `${relaxed ? 'relaxed' : simd ? 'simd' : 'scalar'}${threads > 1 ? '-threads' : ''}` as Build;
-    const raw = options.wasm !== undefined ? await toBytesOrModule(options.wasm) : await readDefault(build);
+    const raw = options.wasm !== undefined ? await toBytesOrModule(options.wasm) : await platform().readWasm(build);
     const bytes = raw instanceof Response ? new Uint8Array(await raw.arrayBuffer()) : raw;
     const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
     // the threaded builds import one shared memory that every worker instantiates the module on
     const memory = threads > 1 ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : null;
     const plain = await instantiateKernels(module, memory ? { env: { memory } } : {});
     const arena = new Arena(plain);
-    const pool = memory ? await KernelPool.start(module, memory, arena.reserve(16 * (threads - 1)), threads - 1) : null;
+    const pool =
+      memory && typeof spawn !== 'string'
+        ? await KernelPool.start(spawn, module, memory, arena.reserve(16 * (threads - 1)), threads - 1)
+        : null;
     const kernels = pool ? withThreads(plain, pool) : plain;
     backend = { kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();

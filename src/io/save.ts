@@ -152,8 +152,20 @@ function validate(saved: unknown, options: unknown, op: string): { spec: unknown
   return { spec: s.model, dict, maxParameters };
 }
 
-/** Rebuilds a model saved by {@link save} (the object, or its bytes from toBytes / saveFile). */
-export function load(saved: SavedModel | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Module {
+/** A loaded model whose class the caller does not name: `forward` takes that class's arguments. */
+export type LoadedModule = Module & { forward(...args: unknown[]): unknown };
+
+/**
+ * Rebuilds a model saved by {@link save} (the object, or its bytes from toBytes / saveFile).
+ * Name the class to get its types back: `rnn.load<rnn.LSTM>(bytes).forward(x).output`.
+ * @example
+ * ```ts
+ * const bytes = rnn.toBytes(rnn.save(model));
+ * const again = rnn.load<rnn.Sequential>(bytes);
+ * const y = again.forward(x);
+ * ```
+ */
+export function load<M extends Module = LoadedModule>(saved: SavedModel | Uint8Array | ArrayBuffer, options: LoadOptions = {}): M {
   const { spec, dict } = validate(saved, options, 'load');
   const floats = Object.values(dict).reduce((a, t) => a + t.size, 0);
   // building allocates the model's parameters (plus a few temporaries): bounded by the file's own
@@ -169,7 +181,7 @@ export function load(saved: SavedModel | Uint8Array | ArrayBuffer, options: Load
     },
   );
   model.loadStateDict(dict);
-  return model;
+  return model as M;
 }
 
 /** Only the weights of a saved model, by parameter name (for a custom Module's loadStateDict). */

@@ -57,6 +57,11 @@ abstract class CellBase extends Module {
     return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias };
   }
 
+  /** @internal */
+  override outputShape(): string {
+    return `[B,${this.hiddenSize}]`;
+  }
+
   /** Validates x [B,I] and a state [B,H]; returns x as [B,1,I] and the state as [1,B,H]. @internal */
   protected prepare(x: Tensor, states: (Tensor | null | undefined)[]): { B: number; x3: Tensor; s3: (Tensor | null)[] } {
     checkTensor(x, this.op, 'x');

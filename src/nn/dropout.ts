@@ -16,6 +16,11 @@ export class Dropout extends Module {
     this.p = o.p ?? 0.5;
   }
 
+  /** @internal */
+  override outputShape(): string {
+    return 'as input';
+  }
+
   override config(): Record<string, unknown> {
     return { p: this.p };
   }

@@ -32,6 +32,11 @@ export class Embedding extends Module {
     return { numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim };
   }
 
+  /** @internal */
+  override outputShape(): string {
+    return `[B,T,${this.embeddingDim}]`;
+  }
+
   /**
    * ids [B,T] (number[][], a Tensor of ids, or an Int32Array / number[] flat with `shape`) -> [B,T,D].
    * A non-array second argument (Sequential's forward options) is ignored.

@@ -87,6 +87,11 @@ export class JordanRNN extends Module {
     };
   }
 
+  /** @internal */
+  override outputShape(): string {
+    return this.batchFirst ? `[B,T,${this.outputSize}]` : `[T,B,${this.outputSize}]`;
+  }
+
   /**
    * Runs the network: `output` [B,T,O] holds y_t; `hN` [1,B,O] the last output of each sequence
    * (the fed-back state); `h0` [1,B,O] is y_0 (zeros when omitted).

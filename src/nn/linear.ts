@@ -38,6 +38,11 @@ export class Linear extends Module {
     return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null };
   }
 
+  /** @internal */
+  override outputShape(): string {
+    return `[...,${this.outFeatures}]`;
+  }
+
   /** x [..., inFeatures] -> [..., outFeatures]. */
   forward(x: Tensor, _options?: unknown): Tensor {
     return linear(x, this.weight, this.bias);

@@ -134,4 +134,42 @@ export abstract class Module {
   eval(): this {
     return this.train(false);
   }
+
+  /** The number of trainable values (each shared tensor counted once). */
+  numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /**
+   * The shape of this module's output, symbolically (B batch, T time), e.g. `[B,T,64]`; '?' where
+   * it depends on the input. @internal
+   */
+  outputShape(): string {
+    return '?';
+  }
+
+  /**
+   * A table of the module's layers with their output shapes and parameter counts, as text.
+   * @example
+   * ```ts
+   * console.log(new rnn.Sequential(new rnn.Embedding({ numEmbeddings: 50, embeddingDim: 16 }),
+   *   new rnn.GRU({ inputSize: 16, hiddenSize: 64 }), new rnn.Linear({ inFeatures: 64, outFeatures: 5 })).summary());
+   * ```
+   */
+  summary(): string {
+    const rows: [string, string, string][] = [];
+    const walk = (m: Module, name: string, depth: number) => {
+      const own = m.ownParams.reduce((n, [, p]) => n + p.size, 0);
+      const label = `${'  '.repeat(depth)}${name ? `${name} ` : ''}(${m.constructor.name})`;
+      rows.push([label, m.outputShape(), m.children.length ? (own ? own.toLocaleString('en-US') : '') : own.toLocaleString('en-US')]);
+      for (const [cn, c] of m.children) walk(c, cn, depth + 1);
+    };
+    walk(this, '', 0);
+    const head: [string, string, string] = ['Layer (type)', 'Output shape', 'Param #'];
+    const w = [0, 1, 2].map((i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
+    const line = (r: [string, string, string]) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padStart(w[2])}`;
+    const rule = '='.repeat(w[0] + w[1] + w[2] + 4);
+    const total = this.numParameters();
+    return [line(head), rule, ...rows.map(line), rule, `Total params: ${total.toLocaleString('en-US')}`].join('\n');
+  }
 }

@@ -107,6 +107,12 @@ export abstract class RecurrentBase<W> extends Module {
     return {};
   }
 
+  /** @internal */
+  override outputShape(): string {
+    const F = this.numDirections * this.stateSize;
+    return this.batchFirst ? `[B,T,${F}]` : `[T,B,${F}]`;
+  }
+
   /** Number of directions D. */
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;
@@ -141,7 +147,8 @@ export abstract class RecurrentBase<W> extends Module {
   }
 
   /**
-   * Runs the network over a batch of sequences. See API.md for shapes; `lengths` gives
+   * Runs the network over a batch of sequences: x [B,T,inputSize] (batchFirst) or [T,B,inputSize]
+   * -> output [B,T,D·H], hN (and cN) [D·numLayers,B,H]; `lengths` gives
    * PyTorch packed-sequence semantics on a padded batch.
    */
   forward(x: Tensor, options: RecurrentForwardOptions = {}): RecurrentOutput {

@@ -16,6 +16,11 @@ export class Sequential extends Module {
     this.layers = layers;
   }
 
+  /** @internal */
+  override outputShape(): string {
+    return this.layers.length ? this.layers[this.layers.length - 1].outputShape() : '?';
+  }
+
   /** Runs the layers in order; `options` (e.g. `{ lengths }`) reaches every layer. */
   forward(x: Tensor, options?: Record<string, unknown>): Tensor {
     let cur: unknown = x;

@@ -227,7 +227,9 @@ function seededRng(seed: number): () => number {
   };
 }
 
-const tick = () => new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
+// yields to the event loop between batches (setImmediate where the host has it: Node)
+const immediate = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
+const tick = () => new Promise<void>((r) => (immediate ? immediate(r) : setTimeout(r, 0)));
 
 // fit pads batches batch-first; a time-major layer inside (any module with batchFirst: false —
 // RNN, LSTM, GRU, JordanRNN, and whatever takes the option later) would misread them

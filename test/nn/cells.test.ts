@@ -1,7 +1,7 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import * as rnn from '../../src/index.js';
-import { ops } from '../../src/index.js';
+import * as rnn from '../../src/node.js';
+import { ops } from '../../src/node.js';
 import { expectClose } from '../helpers.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/cells.json', import.meta.url), 'utf8'));

@@ -2,8 +2,8 @@
 // stages' semantics, and the copy task (Graves et al. 2014), including sequences longer than any
 // seen in training.
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../../src/index.js';
-import { ops } from '../../src/index.js';
+import * as rnn from '../../src/node.js';
+import { ops } from '../../src/node.js';
 import { report, seeded } from '../helpers.js';
 import { copyBatch } from '../../examples/copy-data.js';
 

@@ -2,7 +2,7 @@
 // fixtures written by scripts/make_recurrent_fixtures.py.
 import { describe, test, expect, beforeAll } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import * as rnn from '../../src/index.js';
+import * as rnn from '../../src/node.js';
 import { expectClose } from '../helpers.js';
 
 interface J {

@@ -2,8 +2,8 @@
 // TypeScript step-by-step reference, and every form by finite differences on the wasm path,
 // with variable lengths, h0 and both directions.
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../../src/index.js';
-import { ops, type Tensor } from '../../src/index.js';
+import * as rnn from '../../src/node.js';
+import { ops, type Tensor } from '../../src/node.js';
 import { lstmSequence } from '../../src/reference/lstm.js';
 import { gruSequence } from '../../src/reference/gru.js';
 import { gradCheckTensors } from '../gradcheck.js';

@@ -3,8 +3,8 @@
 // can do better than chance), and context from the right (a bidirectional tagger beats a
 // unidirectional one when each tag is the NEXT word).
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../../src/index.js';
-import { ops, type Tensor } from '../../src/index.js';
+import * as rnn from '../../src/node.js';
+import { ops, type Tensor } from '../../src/node.js';
 import { report, seeded } from '../helpers.js';
 
 beforeAll(async () => {

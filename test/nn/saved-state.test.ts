@@ -1,8 +1,8 @@
 // Backward reads what forward saved: changing the weights in place between forward and backward
 // (as an optimiser step or loadStateDict does) leaves the gradients of that forward unchanged.
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../../src/index.js';
-import { ops, type Tensor } from '../../src/index.js';
+import * as rnn from '../../src/node.js';
+import { ops, type Tensor } from '../../src/node.js';
 
 beforeAll(async () => {
   await rnn.init();

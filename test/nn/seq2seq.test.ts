@@ -1,5 +1,5 @@
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../../src/index.js';
+import * as rnn from '../../src/node.js';
 import { gradCheckTensors } from '../gradcheck.js';
 import { seeded } from '../helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, test, expect, beforeAll } from 'vitest';
-import * as rnn from '../../src/index.js';
-import { type Tensor, ops } from '../../src/index.js';
+import * as rnn from '../../src/node.js';
+import { type Tensor, ops } from '../../src/node.js';
 import { gradCheck } from '../gradcheck.js';
 import { expectClose, seeded } from '../helpers.js';
 

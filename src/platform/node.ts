@@ -1,0 +1,57 @@
+// Node's services: the wasm builds read from disk beside the module (dist/, or build/ when running
+// from the source tree), worker_threads for init({ threads }), and files.
+import { readFile, writeFile } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import type { Build, Platform } from './platform.js';
+
+/** Where this module is: its URL in ESM, its file in the CommonJS build (set by scripts/build.mjs). */
+declare const __RNN_MODULE_URL__: string | undefined;
+const here = typeof __RNN_MODULE_URL__ === 'string' ? __RNN_MODULE_URL__ : import.meta.url;
+
+async function readWasm(build: Build): Promise<Uint8Array> {
+  const file = `rnn-${build}.wasm`;
+  // beside the bundle (dist/), the source tree's build/, or build/ under the working directory
+  // (a script bundled elsewhere: benchmarks, examples)
+  const candidates = [
+    new URL(`./${file}`, here),
+    new URL(`../../build/${file}`, here),
+    new URL(`build/${file}`, `file://${process.cwd()}/`),
+  ];
+  for (const url of candidates) {
+    try {
+      return await readFile(url);
+    } catch {
+      /* try the next place */
+    }
+  }
+  throw new Error(`rnn-wasm: cannot find ${file} beside the module or in build/; run 'npm run build:wasm'`);
+}
+
+/** Node: disk, worker threads, files. @internal */
+export const nodePlatform: Platform = {
+  name: 'node',
+  readWasm,
+  async readUrl(url) {
+    if (url.protocol === 'file:') return readFile(url);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`rnn-wasm: fetching ${url} failed with HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  },
+  spawnWorker(source, data) {
+    // no inherited flags: the source is CommonJS (an ESM parent's --input-type would break it),
+    // and V8 flags such as relaxed SIMD already hold for every thread of the process
+    const w = new Worker(source, { eval: true, execArgv: [], workerData: data });
+    w.unref(); // never keeps the process alive
+    return new Promise<void>((resolve, reject) => {
+      w.once('message', () => resolve());
+      w.once('error', reject);
+    });
+  },
+  files: {
+    write: (path, bytes) => writeFile(path, bytes),
+    async read(path) {
+      const b = await readFile(path);
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    },
+  },
+};
