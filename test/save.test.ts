@@ -104,6 +104,16 @@ describe('save and load', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  test('user metadata travels with the model and is validated', () => {
+    const m = new rnn.GRU({ inputSize: 2, hiddenSize: 3 });
+    const vocab = JSON.stringify(['a', 'b', '\n']);
+    const back = rnn.fromBytes(rnn.toBytes(rnn.save(m, { metadata: { vocab, note: 'trained 2026' } })));
+    expect(back.metadata).toEqual({ vocab, note: 'trained 2026' });
+    expect(rnn.load(back)).toBeInstanceOf(rnn.GRU);
+    expect(rnn.save(m).metadata).toEqual({});
+    expect(() => rnn.save(m, { metadata: { n: 3 } as never })).toThrow('save: metadata has n = number, not a string');
+    expect(() => rnn.load({ ...rnn.save(m), metadata: [1] as never })).toThrow('load: metadata must be an object of strings');
+  });
   test('truncated, malformed and wrong-version input throws a clear error', () => {
     const bytes = rnn.toBytes(rnn.save(new rnn.GRU({ inputSize: 2, hiddenSize: 3 })));
     expect(() => rnn.load(bytes.slice(0, 8))).toThrow('shorter than the 12-byte header');

@@ -121,8 +121,14 @@ export async function loadBuild(build: boolean | Build): Promise<Kernels> {
 }
 
 /**
- * Loads the wasm core once; later calls return at once (idempotent). Picks the SIMD build when
- * the engine supports it, unless `simd: false`.
+ * Loads the wasm core once; later calls return at once (idempotent), and a later call with other
+ * options throws. Picks the best build the engine runs (relaxed SIMD, SIMD, scalar).
+ * @example
+ * ```ts
+ * import * as rnn from 'rnn-wasm';
+ * await rnn.init();                 // Node or a browser
+ * await rnn.init({ threads: 2 });   // Node (a first call): GEMMs and gate kernels on two threads
+ * ```
  */
 export function init(options: InitOptions = {}): Promise<void> {
   let given: Partial<InitOptions>;

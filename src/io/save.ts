@@ -22,6 +22,8 @@ export interface SavedModel {
   tensors: { name: string; shape: number[] }[];
   /** CRC-32 of `weights` (version 2 on). */
   crc32?: number;
+  /** The caller's strings saved with the model (a vocabulary, a date, a note); {} when none. */
+  metadata?: Record<string, string>;
   weights: Uint8Array;
 }
 
@@ -40,9 +42,26 @@ export const FORMAT_VERSION = 2;
 const MAX_PARAMETERS = 2 ** 28;
 const MAGIC = [0x52, 0x4e, 0x4e, 0x57]; // 'RNNW'
 
-/** Describes a model and copies its weights into one binary blob. */
-export function save(model: Module): SavedModel {
+/** Options of {@link save}. */
+export interface SaveOptions {
+  /** Strings to keep with the model, e.g. `{ vocab: JSON.stringify(chars) }`; read back as `fromBytes(bytes).metadata`. */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Describes a model and copies its weights into one binary blob.
+ * @example
+ * ```ts
+ * const bytes = rnn.toBytes(rnn.save(model, { metadata: { vocab: JSON.stringify(chars) } }));
+ * const saved = rnn.fromBytes(bytes);
+ * const again = rnn.load(saved);
+ * const vocab = JSON.parse(saved.metadata!.vocab);
+ * ```
+ */
+export function save(model: Module, options: SaveOptions = {}): SavedModel {
   if (!(model instanceof Module)) throw new Error(`save: model must be a Module, got ${model === null ? 'null' : typeof model}`);
+  const o = readOptions<SaveOptions>('save', 'options', options, { metadata: checkMetadata });
+  const metadata: Record<string, string> = { ...(o.metadata ?? {}) };
   const spec = specOf(model);
   const named = model.namedParameters();
   const total = named.reduce((a, [, p]) => a + p.size, 0);
@@ -58,6 +77,7 @@ export function save(model: Module): SavedModel {
     model: spec,
     tensors: named.map(([name, p]) => ({ name, shape: p.shape.slice() })),
     crc32: crc32(new Uint8Array(data.buffer)),
+    metadata,
     weights: new Uint8Array(data.buffer),
   };
 }
@@ -101,6 +121,13 @@ export function fromBytes(bytes: Uint8Array | ArrayBuffer): SavedModel {
   return { ...(header as object), weights } as SavedModel;
 }
 
+// metadata: a flat object of strings (as safetensors' __metadata__)
+const checkMetadata = (v: unknown): string | null => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'must be an object of strings';
+  for (const [k, x] of Object.entries(v)) if (typeof x !== 'string') return `has ${k} = ${typeof x}, not a string`;
+  return null;
+};
+
 function validate(saved: unknown, options: unknown, op: string): { spec: unknown; dict: Record<string, Tensor>; maxParameters: number } {
   const o = readOptions<LoadOptions>(op, 'options', options, { maxParameters: int(1, MAX_ELEMENTS) });
   const maxParameters = o.maxParameters ?? MAX_PARAMETERS;
@@ -113,6 +140,7 @@ function validate(saved: unknown, options: unknown, op: string): { spec: unknown
     throw new Error(`load: file format version ${String(s.version)} is not supported (this build reads versions 1 and ${FORMAT_VERSION})`);
   }
   if (!Array.isArray(s.tensors)) throw new Error('load: tensors must be an array of { name, shape }');
+  if (s.metadata !== undefined && checkMetadata(s.metadata) !== null) throw new Error(`load: metadata ${checkMetadata(s.metadata)}`);
   if (!(s.weights instanceof Uint8Array)) throw new Error('load: weights must be a Uint8Array');
   const w = s.weights;
   if (w.length % 4 !== 0) throw new Error(`load: the weights hold ${w.length} bytes, not a whole number of float32 values`);

@@ -38,7 +38,15 @@ export function flatTargets(targets: unknown, n: number, op: string): Int32Array
   return out;
 }
 
-/** Cross-entropy between logits and integer class targets (see the file comment). */
+/**
+ * Cross-entropy between logits ([B,C] or [B,T,C]) and integer class targets, with `mask`,
+ * `ignoreIndex` (default -100) and `labelSmoothing`, as PyTorch's F.cross_entropy.
+ * @example
+ * ```ts
+ * const loss = rnn.crossEntropy(logits, targets, { ignoreIndex: -100 }); // [B,T,C] logits, B·T targets
+ * loss.backward();
+ * ```
+ */
 export function crossEntropy(
   logits: Tensor,
   targets: Int32Array | number[] | number[][] | Tensor,

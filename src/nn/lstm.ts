@@ -20,7 +20,15 @@ export interface LSTMOptions extends RecurrentOptions {
   forgetBias?: number;
 }
 
-/** Long short-term memory (gates i, f, g, o). */
+/**
+ * Long short-term memory (gates i, f, g, o), PyTorch's nn.LSTM with camelCase options.
+ * @example
+ * ```ts
+ * const lstm = new rnn.LSTM({ inputSize: 8, hiddenSize: 32, numLayers: 2, bidirectional: true });
+ * const { output, hN, cN } = lstm.forward(rnn.randn([4, 10, 8]), { lengths: [10, 7, 3, 9] });
+ * // output [4, 10, 64], hN and cN [4, 4, 32]
+ * ```
+ */
 export class LSTM extends RecurrentBase<LstmWeights> {
   protected readonly opName = 'LSTM';
   readonly peephole: boolean;

@@ -38,11 +38,11 @@ export interface RecurrentForwardOptions {
 
 /** The result of a recurrent forward pass. */
 export interface RecurrentOutput {
-  /** [B, T, D·H] (batchFirst) or [T, B, D·H]; zero past each sequence's length. */
+  /** `[B, T, D·H]` (batchFirst) or `[T, B, D·H]`; zero past each sequence's length. */
   output: Tensor;
-  /** [D·numLayers, B, H]: each sequence's state at its own last step. */
+  /** `[D·numLayers, B, H]`: each sequence's state at its own last step. */
   hN: Tensor;
-  /** [D·numLayers, B, H] (LSTM only). */
+  /** `[D·numLayers, B, H]` (LSTM only). */
   cN?: Tensor;
 }
 

@@ -377,7 +377,14 @@ function checkModel(model: unknown, op: string): asserts model is Module {
     throw new Error(`${op}: model must be a Module (e.g. a Sequential), got ${model === null ? 'null' : typeof model}`);
 }
 
-/** Trains `model` on `data`; see {@link FitOptions}. Resolves with the history. */
+/**
+ * Trains `model` on `data`, padding each batch of variable-length sequences; see {@link FitOptions}.
+ * Resolves with the history.
+ * @example
+ * ```ts
+ * const history = await rnn.fit(model, { inputs: sequences, targets: labels }, { epochs: 10, clipNorm: 5, onProgress: console.log });
+ * ```
+ */
 export async function fit(model: Module, data: Dataset, options: FitOptions = {}): Promise<History> {
   checkModel(model, 'fit');
   options = readOptions<FitOptions>('fit', 'options', options, FIT_SCHEMA) as FitOptions;
