@@ -107,7 +107,10 @@ async function inChromium(url: string): Promise<{ first: number; last: number; r
 }
 
 const PAGE_SCRIPT = `import * as rnn from 'rnn-wasm';
-try {${TRAIN}  window.result = result;
+try {${TRAIN}
+  // files are Node's: in a browser saveFile says what to use instead
+  try { await rnn.saveFile(lstm, 'model.rnnw'); result.saveFile = 'saved?'; } catch (e) { result.saveFile = String(e.message); }
+  window.result = result;
 } catch (e) {
   window.result = { error: String(e && e.stack || e) };
 }`;
@@ -219,7 +222,11 @@ describe('browsers (headless Chromium)', () => {
     });
     const s = await serve(dir);
     try {
-      expectTrained(await inChromium(s.url));
+      const r = await inChromium(s.url);
+      expectTrained(r);
+      expect((r as unknown as { saveFile: string }).saveFile).toMatch(
+        /^saveFile: .*only Node can; in a browser, rnn.toBytes\(rnn.save\(model\)\)/,
+      );
     } finally {
       await s.close();
     }
