@@ -40,6 +40,7 @@ export {
 } from './io/save.js';
 export { saveFile, loadFile } from './io/file.js';
 export { registerModule, type ModuleSpec } from './io/registry.js';
+export { fromSafetensors, toSafetensors, type Safetensors, type ToSafetensorsOptions } from './io/safetensors.js';
 export { fit, evaluate, predict, type Dataset, type FitOptions, type History, type ProgressEvent, type LossSpec } from './train/fit.js';
 export type { Sample, Target, Batch } from './train/batch.js';
 export { ctcLoss, type CTCLossOptions, type CTCTargets } from './losses/ctc-loss.js';

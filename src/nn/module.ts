@@ -1,15 +1,35 @@
 // Module: parameters and sub-modules under PyTorch's names, stateDict / loadStateDict,
 // train / eval. Modules own parameters; ops own differentiation.
-import { Tensor, fmtShape } from '../tensor.js';
+import { type NestedArray, Tensor, fmtShape, tensor } from '../tensor.js';
 import { bool, readOptions } from '../options.js';
 
 /** A value accepted by loadStateDict: a Tensor or `{ shape, data }`. */
-export type StateValue = Tensor | { shape: readonly number[]; data: ArrayLike<number> };
+export type StateValue = Tensor | NestedArray | { shape: readonly number[]; data: ArrayLike<number> | NestedArray };
 
 /** Options of {@link Module.loadStateDict}. */
 export interface LoadStateDictOptions {
   /** Require exactly the model's keys (default true). */
   strict?: boolean;
+}
+
+/** A state-dict value as a shape and flat values: a Tensor, nested arrays (PyTorch's .tolist()), or { shape, data } with flat or nested data. */
+function stateValue(v: unknown, name: string): { shape: readonly number[]; data: ArrayLike<number> } {
+  if (v instanceof Tensor) return v;
+  const bad = () => new Error(`loadStateDict: '${name}' must be a Tensor, nested arrays of numbers or { shape, data }`);
+  if (Array.isArray(v) || typeof v === 'number') {
+    try {
+      return tensor(v as NestedArray);
+    } catch (e) {
+      throw new Error(`loadStateDict: '${name}': ${(e as Error).message}`);
+    }
+  }
+  if (!v || typeof v !== 'object') throw bad();
+  const { shape, data } = v as { shape?: unknown; data?: unknown };
+  if (!Array.isArray(shape)) throw bad();
+  if (Array.isArray(data) && data.some((x) => Array.isArray(x)))
+    return { shape, data: (data as unknown[]).flat(Number.POSITIVE_INFINITY) as number[] };
+  if (!data || typeof (data as ArrayLike<number>).length !== 'number') throw bad();
+  return { shape, data: data as ArrayLike<number> };
 }
 
 /** The base of every layer and model: parameters, sub-modules, saving and mode. */
@@ -101,12 +121,7 @@ export abstract class Module {
         if (strict) throw new Error(`loadStateDict: missing key '${name}' (shape ${fmtShape(p.shape)})`);
         continue;
       }
-      const v = dict[name];
-      const shape = v instanceof Tensor ? v.shape : v && Array.isArray(v.shape) ? v.shape : null;
-      const data = v instanceof Tensor ? v.data : v ? v.data : null;
-      if (!shape || !data || typeof data.length !== 'number') {
-        throw new Error(`loadStateDict: '${name}' must be a Tensor or { shape, data }`);
-      }
+      const { shape, data } = stateValue(dict[name], name);
       if (shape.length !== p.shape.length || shape.some((d, i) => d !== p.shape[i])) {
         throw new Error(`loadStateDict: '${name}' has shape ${fmtShape(p.shape)} in the model but ${fmtShape(shape)} in the dict`);
       }
