@@ -1,8 +1,9 @@
-// Worker threads for the wasm core, in Node: worker_threads instantiate the same module on the
-// same shared WebAssembly.Memory, and the calling thread hands each a share of a kernel call —
-// the 8-column panels of a GEMM, or the rows of a recurrent gate kernel. The hand-off is a few
-// Atomics on a control block in that memory (the caller blocks in Atomics.wait, which Node allows
-// on its main thread; browsers do not, so there the library stays on one thread).
+// Worker threads for the wasm core: workers (Node's worker_threads, or Web Workers started from a
+// module Worker on a cross-origin-isolated page) instantiate the same module on the same shared
+// WebAssembly.Memory, and the calling thread hands each a share of a kernel call — the 8-column
+// panels of a GEMM, or the rows of a recurrent gate kernel. The hand-off is a few Atomics on a
+// control block in that memory: the caller blocks in Atomics.wait, which Node allows on its main
+// thread and browsers allow in Workers (never on a page's main thread).
 import { WORKER_JOBS } from './kernels.js';
 import type { SpawnWorker } from '../platform/platform.js';
 
@@ -11,14 +12,13 @@ const SLOTS = 16;
 // polls of the control word before a thread sleeps in Atomics.wait (about 100 µs)
 const SPIN = 20000;
 
-// The worker: no imports beyond Node's own, evaluated from this string (no separate file to ship).
+// The worker's body, evaluated from this string (no separate file to ship): the platform wraps it
+// in what hands it \`module\`, \`memory\` and \`base\` and defines \`ready()\`.
 const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, base } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('rnn-wasm worker: abort'); } } }).exports;
 const jobs = [${WORKER_JOBS.map((name) => `ex.${name}`).join(', ')}];
 const ctrl = new Int32Array(memory.buffer, base, ${SLOTS});
-parentPort.postMessage('ready');
+ready();
 let seen = 0;
 for (;;) {
   // spin a little before sleeping: in a recurrent loop the next job comes within microseconds,

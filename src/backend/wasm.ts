@@ -29,8 +29,9 @@ export interface InitOptions {
    */
   relaxedSimd?: boolean;
   /**
-   * Threads for the matrix products (default 1). More than 1 needs Node (worker_threads, a
-   * shared WebAssembly.Memory and Atomics.wait on the calling thread); in browsers it throws.
+   * Threads for the matrix products and gate kernels (default 1). More than 1 needs a shared
+   * WebAssembly.Memory and Atomics.wait on the calling thread: Node, or a module Web Worker on a
+   * cross-origin-isolated page (COOP/COEP headers); on a page's main thread it throws, saying so.
    */
   threads?: number;
 }
@@ -162,7 +163,7 @@ export function init(options: InitOptions = {}): Promise<void> {
     const threads = options.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1 || threads > 64)
       throw new Error(`rnn-wasm: init({ threads }) must be an integer in 1..64, got ${threads}`);
-    const spawn = platform().spawnWorker;
+    const spawn = threads > 1 ? platform().threads() : 'one thread';
     if (threads > 1) {
       if (typeof spawn === 'string') throw new Error(`rnn-wasm: ${spawn}`);
       if (!simd) throw new Error('rnn-wasm: init({ threads > 1 }) needs the SIMD build');

@@ -37,7 +37,8 @@ export const nodePlatform: Platform = {
     if (!res.ok) throw new Error(`rnn-wasm: fetching ${url} failed with HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   },
-  spawnWorker(source, data) {
+  threads: () => (body, data) => {
+    const source = `const { parentPort, workerData } = require('node:worker_threads'); const { module, memory, base } = workerData; const ready = () => parentPort.postMessage('ready'); ${body}`;
     // no inherited flags: the source is CommonJS (an ESM parent's --input-type would break it),
     // and V8 flags such as relaxed SIMD already hold for every thread of the process
     const w = new Worker(source, { eval: true, execArgv: [], workerData: data });

@@ -5,8 +5,11 @@
 /** One of the shipped wasm builds. @internal */
 export type Build = 'scalar' | 'simd' | 'relaxed' | 'simd-threads' | 'relaxed-threads';
 
-/** Starts one worker thread running `source` (CommonJS) with `data`; resolves when it reports ready. @internal */
-export type SpawnWorker = (source: string, data: unknown) => Promise<void>;
+/**
+ * Starts one worker thread running `body` (plain script) with `module`, `memory` and `base` in scope
+ * and a `ready()` to call; resolves when it has called it. @internal
+ */
+export type SpawnWorker = (body: string, data: { module: WebAssembly.Module; memory: WebAssembly.Memory; base: number }) => Promise<void>;
 
 /** The services of the host. @internal */
 export interface Platform {
@@ -16,8 +19,8 @@ export interface Platform {
   readWasm(build: Build): Promise<ArrayBuffer | Uint8Array | Response>;
   /** The bytes at a URL the user gave (init({ wasm })). */
   readUrl(url: URL): Promise<Uint8Array>;
-  /** Worker threads for init({ threads }), or a reason there are none. */
-  readonly spawnWorker: SpawnWorker | string;
+  /** Worker threads for init({ threads }), or the reason there are none here. */
+  threads(): SpawnWorker | string;
   /** Files for saveFile / loadFile, or a reason there are none. */
   readonly files: { write(path: string, bytes: Uint8Array): Promise<void>; read(path: string): Promise<Uint8Array> } | string;
 }
@@ -38,7 +41,34 @@ const BUILD_URLS: Record<Build, () => URL> = {
   'relaxed-threads': () => new URL('./rnn-relaxed-threads.wasm', import.meta.url),
 };
 
-/** A browser, a Web Worker, Deno or Bun: fetch, and no files or threads (yet). @internal */
+// In a browser, threads need a Worker (a page's main thread may not block in Atomics.wait) and
+// cross-origin isolation (shared memory): COOP/COEP headers on the page.
+function browserThreads(): SpawnWorker | string {
+  const g = globalThis as { WorkerGlobalScope?: unknown; crossOriginIsolated?: boolean; Worker?: unknown };
+  if (typeof g.WorkerGlobalScope === 'undefined') {
+    return 'init({ threads > 1 }) on a page needs a Web Worker: a page\'s main thread cannot block on Atomics.wait; move the model into a module Worker (new Worker(url, { type: "module" }))';
+  }
+  if (!g.crossOriginIsolated) {
+    return 'init({ threads > 1 }) needs a cross-origin-isolated page (shared memory): serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
+  }
+  if (typeof g.Worker === 'undefined')
+    return 'init({ threads > 1 }) needs nested Workers, which this engine does not offer inside a Worker';
+  return (body, data) => {
+    const source = `self.onmessage = (e) => { const { module, memory, base } = e.data; const ready = () => self.postMessage('ready'); ${body} };`;
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const w = new Worker(url);
+    return new Promise<void>((resolve, reject) => {
+      w.onmessage = () => {
+        URL.revokeObjectURL(url);
+        resolve();
+      };
+      w.onerror = (e) => reject(new Error(`rnn-wasm: a worker thread failed to start: ${e.message}`));
+      w.postMessage(data);
+    });
+  };
+}
+
+/** A browser, a Web Worker, Deno or Bun: fetch, threads in Workers of isolated pages, no files. @internal */
 export const browserPlatform: Platform = {
   name: 'browser',
   async readWasm(build) {
@@ -52,7 +82,7 @@ export const browserPlatform: Platform = {
     return res;
   },
   readUrl: fetchBytes,
-  spawnWorker: 'init({ threads > 1 }) needs Node: a browser page cannot block on Atomics.wait, so it runs on one thread',
+  threads: browserThreads,
   files:
     'saveFile/loadFile read and write files, which only Node can; in a browser, rnn.toBytes(rnn.save(model)) gives the bytes (for a download, IndexedDB or OPFS) and rnn.load(bytes) reads them back',
 };

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { report } from '../helpers.js';
 
 const root = path.resolve(__dirname, '../..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -27,13 +28,16 @@ beforeAll(async () => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const file = url.pathname === '/' ? 'test/browser/page.html' : url.pathname.slice(1);
     const full = path.resolve(root, file);
-    if (!full.startsWith(root) || !(file.startsWith('dist/') || file === 'test/browser/page.html')) {
+    const pages = ['test/browser/page.html', 'test/browser/threads.html', 'test/browser/threads-worker.js'];
+    if (!full.startsWith(root) || !(file.startsWith('dist/') || pages.includes(file))) {
       res.writeHead(404).end();
       return;
     }
     try {
       const body = await readFile(full);
-      res.writeHead(200, { 'content-type': TYPES[path.extname(full)] ?? 'application/octet-stream' }).end(body);
+      // cross-origin isolation (shared memory for threads in Workers)
+      const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+      res.writeHead(200, { 'content-type': TYPES[path.extname(full)] ?? 'application/octet-stream', ...isolation }).end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -70,3 +74,25 @@ test('the bundle loads, picks the SIMD build, trains and round-trips a model in 
   expect(result.last as number).toBeLessThan((result.first as number) / 2);
   expect(result.roundTrip).toBe(true);
 }, 90_000);
+
+test('threads in module Workers on a cross-origin-isolated page: the same results as one thread; on the page itself, an error that says why', async () => {
+  const page = await browser!.newPage();
+  await page.goto(`http://127.0.0.1:${port}/test/browser/threads.html`);
+  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
+  const r = await page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          result: { isolated: boolean; one: Record<string, unknown>; two: Record<string, unknown>; pageError: string };
+        }
+      ).result,
+  );
+  expect(r.isolated).toBe(true);
+  expect(r.one.error).toBeUndefined();
+  expect(r.two.error).toBeUndefined();
+  expect(r.one.info).toMatchObject({ threads: 1 });
+  expect(r.two.info).toMatchObject({ threads: 2 });
+  expect(r.two.values).toEqual(r.one.values); // bit for bit: the threads split work, not sums
+  expect(r.pageError).toContain("needs a Web Worker: a page's main thread cannot block on Atomics.wait");
+  report('Chromium W3 training step ms, 1 thread / 2 threads (module Workers)', `${r.one.w3ms} / ${r.two.w3ms}`);
+}, 180_000);

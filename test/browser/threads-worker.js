@@ -1,0 +1,39 @@
+// A module Worker: loads the published bundle with the threads the page asks for, trains a small
+// LSTM for a few steps and posts its losses, outputs and gradients (the page compares 1 and 2
+// threads) and the time of W3-shaped training steps.
+import * as rnn from '/dist/index.js';
+
+self.onmessage = async (e) => {
+  try {
+    await rnn.init({ threads: e.data.threads });
+    rnn.manualSeed(3);
+    const lstm = new rnn.LSTM({ inputSize: 16, hiddenSize: 64 });
+    const x = rnn.randn([32, 12, 16], { requiresGrad: true });
+    const r = lstm.forward(x, { lengths: Array.from({ length: 32 }, (_, i) => 12 - (i % 5)) });
+    rnn.ops.sum(rnn.ops.mul(r.output, r.output)).backward();
+    const values = [...r.output.data, ...x.grad.data, ...lstm.parameters().flatMap((p) => [...p.grad.data])];
+    // W3: LSTM 128->256, batch 32, T 50, Linear on hN, MSE, Adam
+    const w3 = new rnn.LSTM({ inputSize: 128, hiddenSize: 256 });
+    const head = new rnn.Linear({ inFeatures: 256, outFeatures: 10 });
+    const opt = new rnn.Adam([...w3.parameters(), ...head.parameters()], { lr: 1e-3 });
+    const xs = rnn.randn([32, 50, 128]);
+    const y = rnn.randn([32, 10]);
+    const step = () => {
+      const loss = rnn.mse(head.forward(rnn.ops.select(w3.forward(xs).hN, 0, 0)), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+    };
+    step();
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      step();
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    self.postMessage({ info: rnn.backendInfo(), values, w3ms: times[2] });
+  } catch (err) {
+    self.postMessage({ error: String(err && err.message) });
+  }
+};
