@@ -34,6 +34,6 @@ self.onmessage = async (e) => {
     times.sort((a, b) => a - b);
     self.postMessage({ info: rnn.backendInfo(), values, w3ms: times[2] });
   } catch (err) {
-    self.postMessage({ error: String(err && err.message) });
+    self.postMessage({ error: String(err?.message) });
   }
 };
