@@ -43,6 +43,16 @@ export { registerModule, type ModuleSpec } from './io/registry.js';
 export { fromSafetensors, toSafetensors, type Safetensors, type ToSafetensorsOptions } from './io/safetensors.js';
 export { fit, evaluate, predict, type Dataset, type FitOptions, type History, type ProgressEvent, type LossSpec } from './train/fit.js';
 export type { Sample, Target, Batch } from './train/batch.js';
+export {
+  fitInWorker,
+  serveFit,
+  type FitInWorkerOptions,
+  type WorkerFit,
+  type WorkerFitOptions,
+  type OptimizerSpec,
+  type MessageTarget,
+  type WorkerMessage,
+} from './train/worker.js';
 export { ctcLoss, type CTCLossOptions, type CTCTargets } from './losses/ctc-loss.js';
 export { ctcGreedyDecode, ctcBeamSearch, type CTCBeamSearchOptions } from './losses/ctc-decode.js';
 export { RNNCell, LSTMCell, GRUCell, type CellOptions } from './nn/cells.js';

@@ -28,7 +28,13 @@ beforeAll(async () => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const file = url.pathname === '/' ? 'test/browser/page.html' : url.pathname.slice(1);
     const full = path.resolve(root, file);
-    const pages = ['test/browser/page.html', 'test/browser/threads.html', 'test/browser/threads-worker.js'];
+    const pages = [
+      'test/browser/page.html',
+      'test/browser/threads.html',
+      'test/browser/threads-worker.js',
+      'test/browser/fit.html',
+      'test/browser/fit-worker.js',
+    ];
     if (!full.startsWith(root) || !(file.startsWith('dist/') || pages.includes(file))) {
       res.writeHead(404).end();
       return;
@@ -95,4 +101,22 @@ test('threads in module Workers on a cross-origin-isolated page: the same result
   expect(r.two.values).toEqual(r.one.values); // bit for bit: the threads split work, not sums
   expect(r.pageError).toContain("needs a Web Worker: a page's main thread cannot block on Atomics.wait");
   report('Chromium W3 training step ms, 1 thread / 2 threads (module Workers)', `${r.one.w3ms} / ${r.two.w3ms}`);
+}, 180_000);
+
+test('fitInWorker: a model trains in a Worker while the page keeps running, its weights come back, abort stops it', async () => {
+  const page = await browser!.newPage();
+  await page.goto(`http://127.0.0.1:${port}/test/browser/fit.html`);
+  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
+  const r = await page.evaluate(() => (window as unknown as { result: Record<string, never> }).result);
+  expect(r.error).toBeUndefined();
+  expect(r.epochs).toBe(12);
+  expect(r.progress).toBeGreaterThanOrEqual(12 * 8); // a batch event per batch (8 a epoch) and one per epoch
+  // the page's model got the trained weights: far better than before, and than guessing (1/5)
+  expect((r.after as { metric: number }).metric).toBeGreaterThan(0.9);
+  expect((r.before as { metric: number }).metric).toBeLessThan(0.5);
+  expect(r.maxGap).toBeLessThan(250); // the page stays live (a loaded 2-core CI machine delays timers too)
+  expect(r.abortedFlag).toBe(true);
+  expect(r.abortedEpochs).toBeLessThanOrEqual(1);
+  expect(r.badOption).toContain("fitInWorker: unknown option 'onProgres' in options (did you mean 'onProgress'?)");
+  report('fitInWorker: longest gap of a 5 ms page timer during training, ms', r.maxGap as number);
 }, 180_000);
