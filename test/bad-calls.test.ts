@@ -505,6 +505,23 @@ add('save', () => rnn.save({} as never), 'save: model must be a Module');
 add('loadStateDict key', () => lstm.loadStateDict({ weight_ih_l0: rnn.zeros([16, 3]) }), "loadStateDict: missing key 'weight_hh_l0'");
 options('loadStateDict', (o) => lstm.loadStateDict(lstm.stateDict(), o as never), {}, { strict: 'bool' }, { Strict: 'strict' });
 
+// safetensors and the worker helper
+for (const v of [null, 'x', 3, {}, [1, 2]]) add(`fromSafetensors ${show(v)}`, () => rnn.fromSafetensors(v as never), 'fromSafetensors: ');
+for (const n of [0, 3, 7]) add(`fromSafetensors ${n} bytes`, () => rnn.fromSafetensors(new Uint8Array(n)), 'fromSafetensors: ');
+options('toSafetensors', (o) => rnn.toSafetensors(lstm, o as never), {}, { metadata: [{ a: 1 }, 'x', [], null] }, { meta: 'metadata' });
+add('toSafetensors not a dict', () => rnn.toSafetensors({ w: [1, 2] } as never), "toSafetensors: 'w' must be a Tensor");
+options('save', (o) => rnn.save(lstm, o as never), {}, { metadata: [{ a: 1 }, 'x', null] }, { metaData: 'metadata' });
+const fakeWorker = { postMessage() {}, addEventListener() {}, removeEventListener() {} };
+options(
+  'fitInWorker',
+  (o) => rnn.fitInWorker(fakeWorker, tagger, data, o as never),
+  {},
+  { onProgress: ['log', 3] },
+  { onProgres: 'onProgress' },
+);
+for (const w of [null, {}, 'worker', 3])
+  add(`fitInWorker worker ${show(w)}`, () => rnn.fitInWorker(w as never, tagger, data), 'fitInWorker: worker must be a Worker');
+
 // init (async)
 options(
   'init',
