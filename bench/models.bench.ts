@@ -1,0 +1,174 @@
+// The composed workloads of BENCHMARKS.md (W7–W11) for rnn-wasm, beside PyTorch on one thread
+// measured by a child process in the same run (Debian's python3-torch; skipped with a note where
+// absent). Prints medians in ms and rnn-wasm's speed-up (> 1: faster).
+//   node --experimental-wasm-relaxed-simd scripts/run.mjs bench/models.bench.ts [--threads=2]
+import * as rnn from '../src/node.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fmt, printTable, randomArray, timeIt } from './util.js';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+await rnn.init({ threads: Number(args.threads ?? 1) });
+const { ops } = rnn;
+
+function w7(): () => void {
+  rnn.manualSeed(1);
+  const model = new rnn.Sequential(
+    new rnn.Embedding({ numEmbeddings: 65, embeddingDim: 32 }),
+    new rnn.LSTM({ inputSize: 32, hiddenSize: 192 }),
+    new rnn.Linear({ inFeatures: 192, outFeatures: 65 }),
+  );
+  const opt = new rnn.Adam(model.parameters(), { lr: 1e-3 });
+  const ids = Array.from({ length: 32 }, (_, b) => Array.from({ length: 64 }, (_, t) => (b * 7 + t * 3) % 65));
+  const targets = ids.map((s) => s.map((v) => (v + 1) % 65));
+  const x = rnn.tensor(ids);
+  return () => {
+    const loss = rnn.crossEntropy(model.forward(x), targets);
+    opt.zeroGrad();
+    loss.backward();
+    rnn.clipGradNorm(model.parameters(), 5);
+    opt.step();
+  };
+}
+
+function w8(): () => void {
+  rnn.manualSeed(2);
+  const cell = new rnn.LSTMCell({ inputSize: 64, hiddenSize: 256 });
+  const xs = Array.from({ length: 200 }, (_, i) => rnn.tensor(randomArray(64, i + 1), [1, 64]));
+  return () =>
+    rnn.noGrad(() => {
+      let s: { h?: rnn.Tensor; c?: rnn.Tensor } = {};
+      for (const x of xs) s = cell.forward(x, s);
+    });
+}
+
+function w9(): () => void {
+  const keys = rnn.tensor(randomArray(16 * 30 * 128, 3), [16, 30, 128], { requiresGrad: true });
+  const qs = Array.from({ length: 20 }, (_, i) => rnn.tensor(randomArray(16 * 128, 10 + i), [16, 1, 128], { requiresGrad: true }));
+  return () => {
+    keys.grad = null;
+    let loss = rnn.tensor(0);
+    const kt = ops.transpose(keys, 1, 2);
+    for (const q of qs) {
+      const w = ops.softmax(ops.matmul(q, kt), -1); // [16,1,30]
+      loss = ops.add(loss, ops.sum(ops.tanh(ops.matmul(w, keys))));
+    }
+    loss.backward();
+  };
+}
+
+function w10(T: number): () => void {
+  rnn.manualSeed(4);
+  const lstm = new rnn.LSTM({ inputSize: 64, hiddenSize: 128 });
+  const x = rnn.tensor(randomArray(8 * T * 64, 5), [8, T, 64], { requiresGrad: true });
+  return () => {
+    x.grad = null;
+    ops.sum(lstm.forward(x).output).backward();
+  };
+}
+
+function w11(): () => void {
+  rnn.manualSeed(6);
+  const ntm = new rnn.NTM({ inputSize: 10, outputSize: 8, controllerSize: 100, memorySize: 32, memoryWidth: 16 });
+  const x = rnn.tensor(randomArray(16 * 21 * 10, 7), [16, 21, 10]);
+  const y = rnn.tensor(
+    randomArray(16 * 21 * 8, 8).map((v) => (v > 0 ? 1 : 0)),
+    [16, 21, 8],
+  );
+  const opt = new rnn.Adam(ntm.parameters(), { lr: 1e-3 });
+  return () => {
+    const loss = rnn.bceWithLogits(ntm.forward(x).output, y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+  };
+}
+
+const ours: Record<string, number> = {
+  W7: await timeIt(w7(), { reps: 5 }),
+  W8: await timeIt(w8(), { reps: 5 }),
+  W9: await timeIt(w9(), { reps: 7 }),
+  'W10 T=100': await timeIt(w10(100), { reps: 5 }),
+  'W10 T=1000': await timeIt(w10(1000), { reps: 3 }),
+  W11: await timeIt(w11(), { reps: 3 }),
+};
+
+// PyTorch, one thread, the same shapes
+const PY = `
+import torch, time, json
+torch.set_num_threads(1)
+def med(f, n):
+    f(); f()
+    ts = []
+    for _ in range(n):
+        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+    ts.sort(); return ts[len(ts) // 2] * 1000
+out = {}
+a, b = torch.randn(512, 512), torch.randn(512, 512)
+out['sgemm GFLOP/s'] = 2 * 512 ** 3 / med(lambda: a @ b, 10) / 1e6
+emb, lstm, lin = torch.nn.Embedding(65, 32), torch.nn.LSTM(32, 192, batch_first=True), torch.nn.Linear(192, 65)
+params = list(emb.parameters()) + list(lstm.parameters()) + list(lin.parameters())
+opt = torch.optim.Adam(params, 1e-3)
+ids = torch.randint(0, 65, (32, 64)); tg = torch.randint(0, 65, (32 * 64,))
+def w7():
+    loss = torch.nn.functional.cross_entropy(lin(lstm(emb(ids))[0]).reshape(-1, 65), tg)
+    opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(params, 5); opt.step()
+out['W7'] = med(w7, 5)
+cell = torch.nn.LSTMCell(64, 256); xs = [torch.randn(1, 64) for _ in range(200)]
+def w8():
+    with torch.no_grad():
+        h = c = torch.zeros(1, 256)
+        for x in xs: h, c = cell(x, (h, c))
+out['W8'] = med(w8, 5)
+keys = torch.randn(16, 30, 128, requires_grad=True); qs = [torch.randn(16, 1, 128, requires_grad=True) for _ in range(20)]
+def w9():
+    kt = keys.transpose(1, 2); loss = 0
+    for q in qs: loss = loss + torch.tanh(torch.softmax(q @ kt, -1) @ keys).sum()
+    loss.backward()
+out['W9'] = med(w9, 7)
+l10 = torch.nn.LSTM(64, 128, batch_first=True)
+for T in (100, 1000):
+    x = torch.randn(8, T, 64, requires_grad=True)
+    out['W10 T=%d' % T] = med(lambda: l10(x)[0].sum().backward(), 5 if T == 100 else 3)
+print(json.dumps(out))
+`;
+let torch: Record<string, number> = {};
+let note = '';
+if (existsSync('/usr/bin/python3')) {
+  const r = spawnSync('/usr/bin/python3', ['-c', PY], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status === 0) torch = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  else note = `PyTorch run failed: ${r.stderr.split('\n').slice(-2).join(' ')}`;
+} else note = 'PyTorch not measured: /usr/bin/python3 (Debian python3-torch) is absent';
+
+const what: Record<string, string> = {
+  W7: 'char LM train step: Embedding(65→32) → LSTM(192) → Linear, B=32, T=64, CE, clip 5, Adam',
+  W8: 'LSTMCell 64→256, B=1, 200 steps carrying (h, c), inference',
+  W9: '20 steps of dot attention from ops, keys [16,30,128], fwd + bwd',
+  'W10 T=100': 'LSTM 64→128, B=8, T=100, fwd + bwd',
+  'W10 T=1000': 'LSTM 64→128, B=8, T=1000, fwd + bwd',
+  W11: 'NTM copy model (LSTM 100, memory 32×16, 1+1 heads), B=16, T=21, train step',
+};
+const info = rnn.backendInfo();
+const sgemm = torch['sgemm GFLOP/s'];
+delete torch['sgemm GFLOP/s'];
+if (sgemm !== undefined && sgemm < 50) {
+  note += `PyTorch's own 512³ sgemm ran at ${fmt(sgemm, 1)} GFLOP/s here: Debian's torch uses the system BLAS, and the reference one is slow; apt-get install libopenblas0-pthread before comparing. `;
+}
+console.log(
+  `rnn-wasm ${info.version}, relaxed SIMD ${info.relaxedSimd}, ${info.threads} thread(s); PyTorch ${sgemm ? `CPU, 1 thread, its 512³ sgemm ${fmt(sgemm, 1)} GFLOP/s` : '—'}\n`,
+);
+printTable(
+  ['id', 'workload', 'rnn-wasm ms', 'PyTorch 1t ms', 'speed-up'],
+  Object.keys(ours).map((id) => [
+    id,
+    what[id],
+    fmt(ours[id]),
+    torch[id] ? fmt(torch[id]) : '—',
+    torch[id] ? `${fmt(torch[id] / ours[id], 2)}×` : '—',
+  ]),
+);
+console.log(
+  `\nW8 per step: ${fmt((1000 * ours.W8) / 200)} µs; W10 cost per step, T=1000 over T=100: ${fmt(ours['W10 T=1000'] / 10 / ours['W10 T=100'], 2)}×`,
+);
+if (note) console.log(note);
+if (args.json) console.log(JSON.stringify({ ours, torch }));
