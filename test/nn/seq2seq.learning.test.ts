@@ -1,16 +1,11 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { report, seeded } from '../helpers.js';
+import { seqs } from './seq2seq-data.js';
 
 beforeAll(async () => {
   await rnn.init();
 });
-
-// tokens 3..10; 0 pad, 1 bos, 2 eos
-function seqs(n: number, seed: number, lo = 3, hi = 7): number[][] {
-  const rng = seeded(seed);
-  return Array.from({ length: n }, () => Array.from({ length: lo + Math.floor(rng() * (hi - lo + 1)) }, () => 3 + Math.floor(rng() * 8)));
-}
 
 describe('Seq2Seq reversal', () => {
   let model: rnn.Seq2Seq;

@@ -1,17 +1,11 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { gradCheckTensors } from '../gradcheck.js';
-import { seeded } from '../helpers.js';
+import { seqs } from './seq2seq-data.js';
 
 beforeAll(async () => {
   await rnn.init();
 });
-
-// tokens 3..10; 0 pad, 1 bos, 2 eos
-function seqs(n: number, seed: number, lo = 3, hi = 7): number[][] {
-  const rng = seeded(seed);
-  return Array.from({ length: n }, () => Array.from({ length: lo + Math.floor(rng() * (hi - lo + 1)) }, () => 3 + Math.floor(rng() * 8)));
-}
 
 describe('Seq2Seq', () => {
   test('beam search with a length penalty keeps searching while a longer hypothesis can still win', () => {
