@@ -82,6 +82,13 @@ export const numbers =
       ? null
       : `must be a number[] or typed array${nullable ? ' (or null)' : ''}, got ${show(v)}`;
 
+/** A flat object of strings (saved-model and safetensors metadata). @internal */
+export const strings: Check = (v) => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'must be an object of strings';
+  for (const [k, x] of Object.entries(v)) if (typeof x !== 'string') return `has ${k} = ${typeof x}, not a string`;
+  return null;
+};
+
 /** A function. @internal */
 export const fn: Check = (v) => (typeof v === 'function' ? null : `must be a function, got ${show(v)}`);
 

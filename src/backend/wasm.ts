@@ -161,8 +161,6 @@ export function init(options: InitOptions = {}): Promise<void> {
     const relaxed = simd && (options.relaxedSimd ?? (options.wasm === undefined && relaxedSimdSupported()));
     if (relaxed && !relaxedSimdSupported()) throw new Error('rnn-wasm: init({ relaxedSimd: true }) but this engine has no relaxed SIMD');
     const threads = options.threads ?? 1;
-    if (!Number.isInteger(threads) || threads < 1 || threads > 64)
-      throw new Error(`rnn-wasm: init({ threads }) must be an integer in 1..64, got ${threads}`);
     const spawn = threads > 1 ? platform().threads() : 'one thread';
     if (threads > 1) {
       if (typeof spawn === 'string') throw new Error(`rnn-wasm: ${spawn}`);

@@ -8,7 +8,7 @@
 // shape × dtype, no overlap and no hole) before any tensor is allocated.
 import { Module } from '../nn/module.js';
 import { MAX_ELEMENTS, Tensor, fmtShape } from '../tensor.js';
-import { readOptions } from '../options.js';
+import { readOptions, strings } from '../options.js';
 
 const DTYPE_BYTES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
 const MAX_HEADER = 100 * 2 ** 20; // the reference refuses headers over 100 MB too
@@ -146,12 +146,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer): Safetensors {
 
 /** Writes a module's state dict (PyTorch names) or a dict of tensors as safetensors, F32. */
 export function toSafetensors(moduleOrDict: Module | Record<string, Tensor>, options: ToSafetensorsOptions = {}): Uint8Array {
-  const o = readOptions<ToSafetensorsOptions>('toSafetensors', 'options', options, {
-    metadata: (v) =>
-      v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((s) => typeof s === 'string')
-        ? null
-        : 'must be an object of strings',
-  });
+  const o = readOptions<ToSafetensorsOptions>('toSafetensors', 'options', options, { metadata: strings });
   const dict = moduleOrDict instanceof Module ? moduleOrDict.stateDict() : moduleOrDict;
   if (!dict || typeof dict !== 'object') throw new Error('toSafetensors: expected a Module or an object of Tensors');
   const names = Object.keys(dict).sort();

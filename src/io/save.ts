@@ -10,7 +10,7 @@
 // Error that says what is wrong; nothing from the file is executed or looked up on a prototype.
 import { Module } from '../nn/module.js';
 import { MAX_ELEMENTS, Tensor, fmtShape, withAllocationBudget } from '../tensor.js';
-import { int, readOptions } from '../options.js';
+import { int, readOptions, strings } from '../options.js';
 import { crc32 } from './crc32.js';
 import { buildFromSpec, specOf, type ModuleSpec } from './registry.js';
 
@@ -60,7 +60,7 @@ export interface SaveOptions {
  */
 export function save(model: Module, options: SaveOptions = {}): SavedModel {
   if (!(model instanceof Module)) throw new Error(`save: model must be a Module, got ${model === null ? 'null' : typeof model}`);
-  const o = readOptions<SaveOptions>('save', 'options', options, { metadata: checkMetadata });
+  const o = readOptions<SaveOptions>('save', 'options', options, { metadata: strings });
   const metadata: Record<string, string> = { ...(o.metadata ?? {}) };
   const spec = specOf(model);
   const named = model.namedParameters();
@@ -121,13 +121,6 @@ export function fromBytes(bytes: Uint8Array | ArrayBuffer): SavedModel {
   return { ...(header as object), weights } as SavedModel;
 }
 
-// metadata: a flat object of strings (as safetensors' __metadata__)
-const checkMetadata = (v: unknown): string | null => {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'must be an object of strings';
-  for (const [k, x] of Object.entries(v)) if (typeof x !== 'string') return `has ${k} = ${typeof x}, not a string`;
-  return null;
-};
-
 function validate(saved: unknown, options: unknown, op: string): { spec: unknown; dict: Record<string, Tensor>; maxParameters: number } {
   const o = readOptions<LoadOptions>(op, 'options', options, { maxParameters: int(1, MAX_ELEMENTS) });
   const maxParameters = o.maxParameters ?? MAX_PARAMETERS;
@@ -140,7 +133,8 @@ function validate(saved: unknown, options: unknown, op: string): { spec: unknown
     throw new Error(`load: file format version ${String(s.version)} is not supported (this build reads versions 1 and ${FORMAT_VERSION})`);
   }
   if (!Array.isArray(s.tensors)) throw new Error('load: tensors must be an array of { name, shape }');
-  if (s.metadata !== undefined && checkMetadata(s.metadata) !== null) throw new Error(`load: metadata ${checkMetadata(s.metadata)}`);
+  const badMetadata = s.metadata === undefined ? null : strings(s.metadata);
+  if (badMetadata !== null) throw new Error(`load: metadata ${badMetadata}`);
   if (!(s.weights instanceof Uint8Array)) throw new Error('load: weights must be a Uint8Array');
   const w = s.weights;
   if (w.length % 4 !== 0) throw new Error(`load: the weights hold ${w.length} bytes, not a whole number of float32 values`);

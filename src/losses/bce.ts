@@ -3,7 +3,7 @@
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { checkTensor } from '../ops/util.js';
-import { REDUCTION, checkReduction, type Reduction } from './reduction.js';
+import { REDUCTION, type Reduction } from './reduction.js';
 import { num, readOptions } from '../options.js';
 
 /** Binary cross-entropy with logits; targets in [0, 1], same shape as logits. */
@@ -17,7 +17,7 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, options: { reduct
     reduction: REDUCTION,
     posWeight: num(0),
   });
-  const reduction = checkReduction(o.reduction ?? 'mean', 'bceWithLogits');
+  const reduction: Reduction = o.reduction ?? 'mean';
   const pw = o.posWeight ?? 1;
   const n = logits.size;
   const per = new Float32Array(n);

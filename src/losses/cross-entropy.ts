@@ -7,7 +7,7 @@ import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { checkFinite, checkTensor, flatMask } from '../ops/util.js';
-import { REDUCTION, checkReduction, type Reduction } from './reduction.js';
+import { REDUCTION, type Reduction } from './reduction.js';
 import { any, int, num, readOptions } from '../options.js';
 
 /** Options of {@link crossEntropy}. */
@@ -62,7 +62,7 @@ export function crossEntropy(
     labelSmoothing: num(0, 1, { maxOpen: true }),
   });
   const { mask = null, ignoreIndex = -100, labelSmoothing = 0 } = o;
-  const reduction = checkReduction(o.reduction ?? 'mean', op);
+  const reduction: Reduction = o.reduction ?? 'mean';
   if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new Error(`${op}: labelSmoothing must be in [0, 1), got ${labelSmoothing}`);
   const C = logits.shape[logits.ndim - 1];
   const N = logits.size / C;

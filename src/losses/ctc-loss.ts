@@ -9,7 +9,7 @@ import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { checkTensor } from '../ops/util.js';
-import { REDUCTION, checkReduction, type Reduction } from './reduction.js';
+import { REDUCTION, type Reduction } from './reduction.js';
 import { bool, int, readOptions } from '../options.js';
 
 /** Options of {@link ctcLoss}. */
@@ -102,7 +102,7 @@ export function ctcLoss(
   const [T, B, C] = logProbs.shape;
   const o = readOptions<CTCLossOptions>(op, 'options', options, { blank: int(0), reduction: REDUCTION, zeroInfinity: bool });
   const { blank = 0, zeroInfinity = false } = o;
-  const reduction = checkReduction(o.reduction ?? 'mean', op);
+  const reduction: Reduction = o.reduction ?? 'mean';
   if (!Number.isInteger(blank) || blank < 0 || blank >= C)
     throw new Error(`${op}: blank must be an integer in [0, ${C - 1}], got ${blank}`);
   for (let i = 0; i < logProbs.size; i++) {

@@ -3,7 +3,7 @@ import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
 import { readOptions } from '../options.js';
-import { REDUCTION, checkReduction, type Reduction } from './reduction.js';
+import { REDUCTION, type Reduction } from './reduction.js';
 
 /** (pred - target)² with 'mean' (default), 'sum' or 'none' reduction; shapes must match. */
 export function mse(pred: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
@@ -13,7 +13,7 @@ export function mse(pred: Tensor, target: Tensor, options: { reduction?: Reducti
     throw new Error(`mse: pred ${fmtShape(pred.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
   }
   const o = readOptions<{ reduction?: Reduction }>('mse', 'options', options, { reduction: REDUCTION });
-  const reduction = checkReduction(o.reduction ?? 'mean', 'mse');
+  const reduction: Reduction = o.reduction ?? 'mean';
   checkFinite(target.data, 'mse', 'target');
   const n = pred.size;
   const diff = new Float32Array(n);

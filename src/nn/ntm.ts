@@ -102,16 +102,10 @@ export class NTM extends Module {
       shiftRange: 1,
       ...given,
     };
-    for (const k of ['inputSize', 'outputSize', 'controllerSize', 'memorySize', 'memoryWidth', 'readHeads'] as const) {
-      if (!Number.isInteger(o[k]) || o[k] < 1) throw new Error(`NTM: ${k} must be a positive integer, got ${o[k]}`);
-    }
-    if (!Number.isInteger(o.writeHeads) || o.writeHeads < 0)
-      throw new Error(`NTM: writeHeads must be a non-negative integer, got ${o.writeHeads}`);
-    if (!Number.isInteger(o.shiftRange) || o.shiftRange < 0 || 2 * o.shiftRange + 1 > o.memorySize) {
+    // the schema checked each option; what it cannot see is the shift's bound by the memory size
+    if (2 * o.shiftRange + 1 > o.memorySize) {
       throw new Error(`NTM: shiftRange must be an integer with 2·shiftRange + 1 <= memorySize, got ${o.shiftRange}`);
     }
-    if (o.controller !== 'lstm' && o.controller !== 'feedforward')
-      throw new Error(`NTM: controller must be 'lstm' or 'feedforward', got '${o.controller}'`);
     this.opts = o;
     const { inputSize: I, controllerSize: Hc, memorySize: N, memoryWidth: M, readHeads: R, writeHeads: W, shiftRange: S } = o;
     const cin = I + R * M;

@@ -133,7 +133,7 @@ export class Seq2Seq extends Module {
       ...given,
     };
     for (const k of ['pad', 'bos', 'eos'] as const) {
-      if (!Number.isInteger(o[k]) || o[k] < 0 || o[k] >= Math.min(o.srcVocab, o.tgtVocab))
+      if (o[k] >= Math.min(o.srcVocab, o.tgtVocab))
         throw new Error(`Seq2Seq: ${k} must be a token id below both vocabulary sizes, got ${o[k]}`);
     }
     this.options = o;

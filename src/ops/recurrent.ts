@@ -45,8 +45,6 @@ export interface ForwardContext extends DirectionContext {
   readonly state: readonly number[];
   /** Each state's sequence [T,B,n]: a step writes state i after step t into next[i].at(t). */
   readonly next: readonly Block[];
-  /** Whether backward will run (keep only then what only backward reads). */
-  readonly saving: boolean;
 }
 
 /** What a cell's backward gets for one direction. @internal */
@@ -222,7 +220,7 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   const state = sizes.map((n, i) => putState(ar, L, a.init[i] ? a.init[i]!.data : null, a.d, n));
   const next = sizes.map((n) => ar.zeroBlock(T, B, n));
   const history = a.saving ? sizes.map((n) => ar.zeroBlock(T, B, n)) : [];
-  const pass = cell.forward({ ar, k, B, xw, state, next, saving: a.saving, data }, w);
+  const pass = cell.forward({ ar, k, B, xw, state, next, data }, w);
   for (let s = 0; s < T; s++) {
     const t = a.reverse ? T - 1 - s : s;
     const rows = active[t];

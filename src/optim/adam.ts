@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
-import { Optimizer, hyper, optimizerOptions, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, optimizerOptions, type OptimizerOptions } from './optimizer.js';
 import { bool, num, type Check } from '../options.js';
 
 const betas: Check = (v) =>
@@ -29,9 +29,7 @@ export class Adam extends Optimizer {
   constructor(params: Tensor[], options: AdamOptions | number = {}, name = 'Adam', defaultDecay = 0) {
     const o = optimizerOptions<AdamOptions>(name, options, { betas: betas, eps: num(0), amsgrad: bool });
     super(name, params, o.lr ?? 1e-3);
-    const [b1, b2] = o.betas ?? [0.9, 0.999];
-    this.beta1 = hyper(name, 'betas[0]', b1, 0, 1, true);
-    this.beta2 = hyper(name, 'betas[1]', b2, 0, 1, true);
+    [this.beta1, this.beta2] = o.betas ?? [0.9, 0.999];
     this.eps = o.eps ?? 1e-8;
     this.weightDecay = o.weightDecay ?? defaultDecay;
     this.amsgrad = o.amsgrad ?? false;

@@ -93,11 +93,3 @@ export function optimizerOptions<T extends OptimizerOptions>(name: string, optio
   const given = typeof options === 'number' ? { lr: options } : options;
   return readOptions<T>(name, 'options', given, { lr: num(0), weightDecay: num(0), ...extra });
 }
-
-/** Checks a numeric hyper-parameter. @internal */
-export function hyper(name: string, key: string, v: number, lo: number, hi = Infinity, hiOpen = false): number {
-  if (typeof v !== 'number' || !(v >= lo) || (hiOpen ? !(v < hi) : !(v <= hi))) {
-    throw new Error(`${name}: ${key} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${v}`);
-  }
-  return v;
-}

@@ -2,7 +2,7 @@
 // from the source tree), worker_threads for init({ threads }), and files.
 import { readFile, writeFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import type { Build, Platform } from './platform.js';
+import { fetchBytes, type Build, type Platform } from './platform.js';
 
 /** Where this module is: its URL in ESM, its file in the CommonJS build (set by scripts/build.mjs). */
 declare const __RNN_MODULE_URL__: string | undefined;
@@ -31,12 +31,7 @@ async function readWasm(build: Build): Promise<Uint8Array> {
 export const nodePlatform: Platform = {
   name: 'node',
   readWasm,
-  async readUrl(url) {
-    if (url.protocol === 'file:') return readFile(url);
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`rnn-wasm: fetching ${url} failed with HTTP ${res.status}`);
-    return new Uint8Array(await res.arrayBuffer());
-  },
+  readUrl: (url) => (url.protocol === 'file:' ? readFile(url) : fetchBytes(url)),
   threads: () => (body, data) => {
     const source = `const { parentPort, workerData } = require('node:worker_threads'); const { module, memory, base } = workerData; const ready = () => parentPort.postMessage('ready'); ${body}`;
     // no inherited flags: the source is CommonJS (an ESM parent's --input-type would break it),

@@ -25,7 +25,8 @@ export interface Platform {
   readonly files: { write(path: string, bytes: Uint8Array): Promise<void>; read(path: string): Promise<Uint8Array> } | string;
 }
 
-async function fetchBytes(url: URL): Promise<Uint8Array> {
+/** The bytes at an http(s) URL. @internal */
+export async function fetchBytes(url: URL): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`rnn-wasm: fetching ${url} failed with HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());

@@ -392,8 +392,6 @@ export async function fit(model: Module, data: Dataset, options: FitOptions = {}
   checkData(data, 'fit: data');
   if (options.validationData) checkData(options.validationData, 'fit: validationData');
   const { epochs = 1, batchSize = 32, earlyStopping } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
   const history: History = {
     loss: [],
     metric: [],
