@@ -22,6 +22,11 @@ export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
+/** Whether two shapes are identical. @internal */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /** The most elements a tensor may hold: 2^30 float32 (4 GiB), the size of the whole wasm address space. */
 export const MAX_ELEMENTS = 2 ** 30;
 
@@ -102,7 +107,7 @@ export class Tensor {
   }
 
   set grad(g: Tensor | null) {
-    if (g !== null && !(g instanceof Tensor && g.shape.length === this.shape.length && g.shape.every((d, i) => d === this.shape[i]))) {
+    if (g !== null && !(g instanceof Tensor && sameShape(g.shape, this.shape))) {
       const got = g instanceof Tensor ? `a Tensor of shape ${fmtShape(g.shape)}` : g === undefined ? 'undefined' : typeof g;
       throw new Error(`grad: must be null or a Tensor of shape ${fmtShape(this.shape)} (the tensor's own), got ${got}`);
     }
@@ -177,7 +182,7 @@ export class Tensor {
       }
       g = new Float32Array([1]);
     } else if (grad instanceof Tensor) {
-      if (grad.size !== this.size || grad.shape.length !== this.shape.length || grad.shape.some((d, i) => d !== this.shape[i])) {
+      if (!sameShape(grad.shape, this.shape)) {
         throw new Error(`backward: grad must have shape ${fmtShape(this.shape)}, got ${fmtShape(grad.shape)}`);
       }
       g = grad.data;

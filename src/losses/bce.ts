@@ -1,6 +1,6 @@
 // Binary cross-entropy from logits, computed stably as max(x,0) - x·y + log(1 + e^{-|x|})
 // (PyTorch's BCEWithLogitsLoss); posWeight multiplies the positive term.
-import { Tensor, fmtShape } from '../tensor.js';
+import { Tensor, fmtShape, sameShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { checkTensor } from '../ops/util.js';
 import { REDUCTION, type Reduction } from './reduction.js';
@@ -10,7 +10,7 @@ import { num, readOptions } from '../options.js';
 export function bceWithLogits(logits: Tensor, targets: Tensor, options: { reduction?: Reduction; posWeight?: number } = {}): Tensor {
   checkTensor(logits, 'bceWithLogits', 'logits');
   checkTensor(targets, 'bceWithLogits', 'targets');
-  if (logits.shape.length !== targets.shape.length || logits.shape.some((d, i) => d !== targets.shape[i])) {
+  if (!sameShape(logits.shape, targets.shape)) {
     throw new Error(`bceWithLogits: logits ${fmtShape(logits.shape)} and targets ${fmtShape(targets.shape)} must have the same shape`);
   }
   const o = readOptions<{ reduction?: Reduction; posWeight?: number }>('bceWithLogits', 'options', options, {

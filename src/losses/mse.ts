@@ -1,5 +1,5 @@
 // Mean squared error: (pred - target)², reduced. Both operands may require grad.
-import { Tensor, fmtShape } from '../tensor.js';
+import { Tensor, fmtShape, sameShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
 import { readOptions } from '../options.js';
@@ -9,7 +9,7 @@ import { REDUCTION, type Reduction } from './reduction.js';
 export function mse(pred: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkTensor(pred, 'mse', 'pred');
   checkTensor(target, 'mse', 'target');
-  if (pred.shape.length !== target.shape.length || pred.shape.some((d, i) => d !== target.shape[i])) {
+  if (!sameShape(pred.shape, target.shape)) {
     throw new Error(`mse: pred ${fmtShape(pred.shape)} and target ${fmtShape(target.shape)} must have the same shape`);
   }
   const o = readOptions<{ reduction?: Reduction }>('mse', 'options', options, { reduction: REDUCTION });

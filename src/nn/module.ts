@@ -1,6 +1,6 @@
 // Module: parameters and sub-modules under PyTorch's names, stateDict / loadStateDict,
 // train / eval. Modules own parameters; ops own differentiation.
-import { type NestedArray, Tensor, fmtShape, tensor } from '../tensor.js';
+import { type NestedArray, Tensor, fmtShape, sameShape, tensor } from '../tensor.js';
 import { bool, readOptions } from '../options.js';
 
 /** A value accepted by loadStateDict: a Tensor or `{ shape, data }`. */
@@ -26,8 +26,7 @@ function stateValue(v: unknown, name: string): { shape: readonly number[]; data:
   if (!v || typeof v !== 'object') throw bad();
   const { shape, data } = v as { shape?: unknown; data?: unknown };
   if (!Array.isArray(shape)) throw bad();
-  if (Array.isArray(data) && data.some((x) => Array.isArray(x)))
-    return { shape, data: (data as unknown[]).flat(Number.POSITIVE_INFINITY) as number[] };
+  if (Array.isArray(data) && data.some((x) => Array.isArray(x))) return { shape, data: stateValue(data, name).data };
   if (!data || typeof (data as ArrayLike<number>).length !== 'number') throw bad();
   return { shape, data: data as ArrayLike<number> };
 }
@@ -122,7 +121,7 @@ export abstract class Module {
         continue;
       }
       const { shape, data } = stateValue(dict[name], name);
-      if (shape.length !== p.shape.length || shape.some((d, i) => d !== p.shape[i])) {
+      if (!sameShape(shape, p.shape)) {
         throw new Error(`loadStateDict: '${name}' has shape ${fmtShape(p.shape)} in the model but ${fmtShape(shape)} in the dict`);
       }
       if (data.length !== p.size) {

@@ -1,10 +1,10 @@
 // add, sub, mul, div with NumPy broadcasting (a number stands for a 0-d tensor). Operands of
 // different shapes are stretched to the common shape, the same-shape kernel runs, and backward
 // folds each gradient back onto its operand's shape. Kernels: assembly/elementwise.ts.
-import { Tensor, tensor } from '../tensor.js';
+import { Tensor, sameShape, tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import { broadcastShape, expandTo, sameShape, sumTo } from './broadcast.js';
+import { broadcastShape, expandTo, sumTo } from './broadcast.js';
 
 type Operand = Tensor | number;
 

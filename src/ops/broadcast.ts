@@ -67,8 +67,3 @@ export function sumTo(g: Float32Array, shape: readonly number[], target: readonl
   });
   return out;
 }
-
-/** Whether two shapes are identical. @internal */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
