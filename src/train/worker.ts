@@ -152,21 +152,10 @@ export function serveFit(scope: MessageTarget = globalThis as unknown as Message
     try {
       await init(m.init);
       const model = load(new Uint8Array(m.model));
-      const { type = 'Adam', ...hyper } = readOptions<OptimizerSpec>('fitInWorker', 'optimizer', m.optimizer ?? { type: 'Adam' }, {
-        type: oneOf(...Object.keys(OPTIMIZERS)),
-        lr: any,
-        momentum: any,
-        dampening: any,
-        nesterov: any,
-        weightDecay: any,
-        betas: any,
-        eps: any,
-        amsgrad: any,
-        alpha: any,
-        centered: any,
-        lrDecay: any,
-        initialAccumulatorValue: any,
-      }) as OptimizerSpec;
+      // the optimiser's own options schema checks the rest, naming the optimiser
+      const { type = 'Adam', ...hyper } = (m.optimizer ?? { type: 'Adam' }) as OptimizerSpec;
+      const bad = oneOf(...Object.keys(OPTIMIZERS))(type);
+      if (bad !== null) throw new Error(`optimizer.type ${bad}`);
       const optimizer = new OPTIMIZERS[type](model.parameters() as never, hyper as never);
       // biome-ignore lint/suspicious/noFocusedTests: rnn.fit, the training loop, not a focused test
       const history = await fit(model, m.data, {
