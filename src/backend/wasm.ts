@@ -154,30 +154,25 @@ export function init(options: InitOptions = {}): Promise<void> {
   if (initialised === null) initialised = key;
   if (backend) return Promise.resolve();
   if (pending) return pending;
-  options = given;
   pending = (async () => {
-    const simd = options.simd ?? simdSupported();
+    const simd = given.simd ?? simdSupported();
     if (simd && !simdSupported()) throw new Error('rnn-wasm: init({ simd: true }) but this engine has no WebAssembly SIMD');
-    const relaxed = simd && (options.relaxedSimd ?? (options.wasm === undefined && relaxedSimdSupported()));
+    const relaxed = simd && (given.relaxedSimd ?? (given.wasm === undefined && relaxedSimdSupported()));
     if (relaxed && !relaxedSimdSupported()) throw new Error('rnn-wasm: init({ relaxedSimd: true }) but this engine has no relaxed SIMD');
-    const threads = options.threads ?? 1;
-    const spawn = threads > 1 ? platform().threads() : 'one thread';
-    if (threads > 1) {
-      if (typeof spawn === 'string') throw new Error(`rnn-wasm: ${spawn}`);
-      if (!simd) throw new Error('rnn-wasm: init({ threads > 1 }) needs the SIMD build');
-    }
+    const threads = given.threads ?? 1;
+    // more than one thread: the host's way to start workers, or why it has none
+    const spawn = threads > 1 ? platform().threads() : null;
+    if (typeof spawn === 'string') throw new Error(`rnn-wasm: ${spawn}`);
+    if (spawn && !simd) throw new Error('rnn-wasm: init({ threads > 1 }) needs the SIMD build');
     const build = `${relaxed ? 'relaxed' : simd ? 'simd' : 'scalar'}${threads > 1 ? '-threads' : ''}` as Build;
-    const raw = options.wasm !== undefined ? await toBytesOrModule(options.wasm) : await platform().readWasm(build);
+    const raw = given.wasm !== undefined ? await toBytesOrModule(given.wasm) : await platform().readWasm(build);
     const bytes = raw instanceof Response ? new Uint8Array(await raw.arrayBuffer()) : raw;
     const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
     // the threaded builds import one shared memory that every worker instantiates the module on
-    const memory = threads > 1 ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : null;
+    const memory = spawn ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : null;
     const plain = await instantiateKernels(module, memory ? { env: { memory } } : {});
     const arena = new Arena(plain);
-    const pool =
-      memory && typeof spawn !== 'string'
-        ? await KernelPool.start(spawn, module, memory, arena.reserve(16 * (threads - 1)), threads - 1)
-        : null;
+    const pool = spawn && memory ? await KernelPool.start(spawn, module, memory, arena.reserve(16 * (threads - 1)), threads - 1) : null;
     const kernels = pool ? withThreads(plain, pool) : plain;
     backend = { kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();
