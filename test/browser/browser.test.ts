@@ -116,7 +116,9 @@ test('fitInWorker: a model trains in a Worker while the page keeps running, its 
   expect((r.before as { metric: number }).metric).toBeLessThan(0.5);
   expect(r.maxGap).toBeLessThan(250); // the page stays live (a loaded 2-core CI machine delays timers too)
   expect(r.abortedFlag).toBe(true);
-  expect(r.abortedEpochs).toBeLessThanOrEqual(1);
+  expect(r.abortedEpochs).toBeLessThan(100); // of 100,000: it stopped (how soon depends on the message round trip under load)
+  // an abort posted right after the start is read when the first batch yields: training stops in epoch 1
+  expect(r.early).toMatchObject({ aborted: true, epochs: 1 });
   expect(r.badOption).toContain("fitInWorker: unknown option 'onProgres' in options (did you mean 'onProgress'?)");
   report('fitInWorker: longest gap of a 5 ms page timer during training, ms', r.maxGap as number);
 }, 180_000);
