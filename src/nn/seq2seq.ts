@@ -92,8 +92,8 @@ function checkTokens(seqs: unknown, vocab: number, what: string, emptyOk = false
   });
 }
 
-function padIds(seqs: number[][], pad: number, vocab: number, what: string): { ids: Tensor; lengths: number[] } {
-  checkTokens(seqs, vocab, what);
+/** Token sequences (checked by checkTokens) padded into ids [B, Tmax], with their lengths. */
+function padIds(seqs: number[][], pad: number): { ids: Tensor; lengths: number[] } {
   const lengths = seqs.map((s) => s.length);
   const T = Math.max(...lengths);
   const d = new Float32Array(seqs.length * T).fill(pad);
@@ -189,7 +189,8 @@ export class Seq2Seq extends Module {
 
   /** The fixed-size code of each source sequence (the bridged encoder state) [B,H]: the seq2seq autoencoder's representation. */
   code(src: number[][]): Tensor {
-    const { ids, lengths } = padIds(src, this.options.pad, this.options.srcVocab, 'src');
+    checkTokens(src, this.options.srcVocab, 'src');
+    const { ids, lengths } = padIds(src, this.options.pad);
     return this.encode(ids, lengths).state.h;
   }
 
@@ -265,7 +266,8 @@ export class Seq2Seq extends Module {
         `Seq2Seq: tgt must hold one sequence per source (${src.length}), got ${Array.isArray(tgt) ? tgt.length : typeof tgt}`,
       );
     checkTokens(tgt, o.tgtVocab, 'tgt', true);
-    const { ids, lengths } = padIds(src, o.pad, o.srcVocab, 'src');
+    checkTokens(src, o.srcVocab, 'src');
+    const { ids, lengths } = padIds(src, o.pad);
     const Tt = Math.max(...tgt.map((t) => t.length)) + 1;
     const tin = new Float32Array(src.length * Tt).fill(o.pad);
     const tout: number[] = new Array(src.length * Tt).fill(-100);
@@ -291,7 +293,7 @@ export class Seq2Seq extends Module {
     checkTokens(src, o.srcVocab, 'src');
     const maxLength = opts.maxLength ?? 2 * Math.max(...src.map((s) => s.length)) + 5;
     return noGrad(() => {
-      const { ids, lengths } = padIds(src, o.pad, o.srcVocab, 'src');
+      const { ids, lengths } = padIds(src, o.pad);
       const enc = this.encode(ids, lengths);
       const B = src.length;
       const res: Decoded[] = src.map(() => ({ tokens: [], attention: [], logProb: 0 }));
@@ -338,7 +340,7 @@ export class Seq2Seq extends Module {
     return noGrad(() =>
       src.map((s) => {
         const maxLength = opts.maxLength ?? 2 * s.length + 5;
-        const { ids, lengths } = padIds([s], o.pad, o.srcVocab, 'src');
+        const { ids, lengths } = padIds([s], o.pad);
         const enc1 = this.encode(ids, lengths);
         const Ts = enc1.outputs.shape[1];
         const rep = (t: Tensor, n: number) =>
