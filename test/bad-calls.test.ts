@@ -265,6 +265,7 @@ for (const [src, want] of [
   add(`Seq2Seq.greedy src ${JSON.stringify(src)}`, () => s2s.greedy(src as never), `Seq2Seq: ${want}`);
 }
 add('Seq2Seq.loss tgt token', () => s2s.loss([[3], [4]], [[3], [4, 10]]), 'Seq2Seq: tgt[1][1] must be a token id in [0, 8], got 10');
+add('Seq2Seq.loss src null', () => s2s.loss(null as never, [[3]]), 'Seq2Seq: src must be a non-empty array of token arrays');
 add('Seq2Seq.loss tgt count', () => s2s.loss([[3], [4]], [[3]]), 'Seq2Seq: tgt must hold one sequence per source (2), got 1');
 
 // losses and decoders

@@ -261,12 +261,12 @@ export class Seq2Seq extends Module {
   loss(src: number[][], tgt: number[][], options: { teacherForcingRatio?: number } = {}): Tensor {
     const o = this.options;
     const opts = readOptions<{ teacherForcingRatio?: number }>('Seq2Seq.loss', 'options', options, { teacherForcingRatio: num(0, 1) });
+    checkTokens(src, o.srcVocab, 'src');
     if (!Array.isArray(tgt) || tgt.length !== src.length)
       throw new Error(
         `Seq2Seq: tgt must hold one sequence per source (${src.length}), got ${Array.isArray(tgt) ? tgt.length : typeof tgt}`,
       );
     checkTokens(tgt, o.tgtVocab, 'tgt', true);
-    checkTokens(src, o.srcVocab, 'src');
     const { ids, lengths } = padIds(src, o.pad);
     const Tt = Math.max(...tgt.map((t) => t.length)) + 1;
     const tin = new Float32Array(src.length * Tt).fill(o.pad);
