@@ -14,6 +14,7 @@ export { JordanRNN, type JordanRNNOptions } from './nn/jordan.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { Dropout } from './nn/dropout.js';
+export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax, type SoftmaxOptions } from './nn/activation.js';
 export { Sequential } from './nn/sequential.js';
 export { Bidirectional, type MergeMode } from './nn/bidirectional.js';
 export { crossEntropy, type CrossEntropyOptions } from './losses/cross-entropy.js';
@@ -41,6 +42,8 @@ export {
 export { saveFile, loadFile } from './io/file.js';
 export { registerModule, type ModuleSpec } from './io/registry.js';
 export { fromSafetensors, toSafetensors, type Safetensors, type ToSafetensorsOptions } from './io/safetensors.js';
+export { toOnnx, type ToOnnxOptions } from './io/onnx-export.js';
+export { fromOnnx, OnnxModule, type FromOnnxOptions, type OnnxForwardOptions } from './io/onnx-module.js';
 export { fit, evaluate, predict, type Dataset, type FitOptions, type History, type ProgressEvent, type LossSpec } from './train/fit.js';
 export type { Sample, Target, Batch } from './train/batch.js';
 export {

@@ -9,6 +9,7 @@
 import { Module } from '../nn/module.js';
 import { MAX_ELEMENTS, Tensor, fmtShape } from '../tensor.js';
 import { readOptions, strings } from '../options.js';
+import { bf16ToF32, f16ToF32 } from './half.js';
 
 const DTYPE_BYTES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
 const MAX_HEADER = 100 * 2 ** 20; // the reference refuses headers over 100 MB too
@@ -27,27 +28,13 @@ export interface ToSafetensorsOptions {
   metadata?: Record<string, string>;
 }
 
-/** IEEE half precision bits -> float. */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? Number.NaN : s * Number.POSITIVE_INFINITY;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
 function decode(dtype: string, bytes: Uint8Array, n: number): Float32Array {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(n);
   if (dtype === 'F32') for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, true);
   else if (dtype === 'F64') for (let i = 0; i < n; i++) out[i] = dv.getFloat64(8 * i, true);
-  else if (dtype === 'F16') for (let i = 0; i < n; i++) out[i] = halfToFloat(dv.getUint16(2 * i, true));
-  else {
-    // bfloat16: the upper half of a float32
-    const u = new Uint32Array(out.buffer);
-    for (let i = 0; i < n; i++) u[i] = dv.getUint16(2 * i, true) << 16;
-  }
+  else if (dtype === 'F16') for (let i = 0; i < n; i++) out[i] = f16ToF32(dv.getUint16(2 * i, true));
+  else for (let i = 0; i < n; i++) out[i] = bf16ToF32(dv.getUint16(2 * i, true));
   return out;
 }
 
