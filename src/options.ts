@@ -121,7 +121,7 @@ function distance(a: string, b: string): number {
 }
 
 // names other libraries use for an option of ours
-const ALIASES: Readonly<Record<string, string>> = { learningRate: 'lr', learning_rate: 'lr', keepdim: 'keepDim' };
+const ALIASES: Readonly<Record<string, string>> = { learningRate: 'lr', learning_rate: 'lr', keepdim: 'keepDim', axis: 'dim' };
 
 /** The known key closest to `key`, when it is close enough to be a slip. @internal */
 export function suggest(key: string, known: readonly string[]): string | null {

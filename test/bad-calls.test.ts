@@ -513,6 +513,72 @@ for (const n of [0, 3, 7]) add(`fromSafetensors ${n} bytes`, () => rnn.fromSafet
 options('toSafetensors', (o) => rnn.toSafetensors(lstm, o as never), {}, { metadata: [{ a: 1 }, 'x', [], null] }, { meta: 'metadata' });
 add('toSafetensors not a dict', () => rnn.toSafetensors({ w: [1, 2] } as never), "toSafetensors: 'w' must be a Tensor");
 options('save', (o) => rnn.save(lstm, o as never), {}, { metadata: [{ a: 1 }, 'x', null] }, { metaData: 'metadata' });
+// ONNX in and out
+const onnxModel = rnn.fromOnnx(
+  rnn.toOnnx(new rnn.Sequential(new rnn.GRU({ inputSize: 3, hiddenSize: 4 }), new rnn.Linear({ inFeatures: 4, outFeatures: 2 }))),
+);
+for (const v of [null, 'x', 3, {}, [1, 2]])
+  add(`fromOnnx ${show(v)}`, () => rnn.fromOnnx(v as never), 'fromOnnx: bytes must be a Uint8Array');
+add('fromOnnx 0 bytes', () => rnn.fromOnnx(new Uint8Array(0)), 'fromOnnx: bytes is empty');
+for (const n of [1, 5, 11])
+  add(`fromOnnx ${n} bytes of 0xff`, () => rnn.fromOnnx(new Uint8Array(n).fill(0xff)), 'fromOnnx: malformed protobuf');
+add('fromOnnx text', () => rnn.fromOnnx(new TextEncoder().encode('{"not": "onnx"}')), 'fromOnnx: ');
+options(
+  'fromOnnx',
+  (o) => rnn.fromOnnx(rnn.toOnnx(lstm), o as never),
+  {},
+  { maxParameters: [-1, 1.5, 'x', null] },
+  { maxParams: 'maxParameters' },
+);
+add(
+  'fromOnnx maxParameters too small',
+  () => rnn.fromOnnx(rnn.toOnnx(lstm), { maxParameters: 10 }),
+  'fromOnnx: tensor',
+  'exceed the remaining budget',
+);
+options(
+  'toOnnx',
+  (o) => rnn.toOnnx(lstm, o as never),
+  {},
+  {
+    opset: [12, 22, 1.5, '17', null],
+    dynamicBatch: 'bool',
+    dynamicTime: 'bool',
+    lengths: 'bool',
+    batchSize: 'size',
+    seqLen: 'size',
+    metadata: [{ a: 1 }, 'x', null],
+  },
+  { opSet: 'opset', dynamic_batch: 'dynamicBatch', seqLength: 'seqLen' },
+);
+for (const v of [null, 3, {}, rnn.zeros([2])])
+  add(`toOnnx model ${show(v)}`, () => rnn.toOnnx(v as never), 'toOnnx: model must be a Module');
+add(
+  'toOnnx JordanRNN',
+  () => rnn.toOnnx(new rnn.JordanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 2 })),
+  'toOnnx: model is a JordanRNN, which has no ONNX export',
+);
+add(
+  'toOnnx imported at another opset',
+  () => rnn.toOnnx(onnxModel, { opset: 13 }),
+  'toOnnx: an imported model is written back at its own opset 17',
+);
+options('OnnxModule.forward', (o) => onnxModel.forward(rnn.zeros([2, 3, 3]), o as never), {}, { inputs: [] }, { input: 'inputs' });
+add(
+  'OnnxModule.forward shape',
+  () => onnxModel.forward(rnn.zeros([2, 3, 5])),
+  'OnnxModule.forward: x must have shape [batch, time, 3], got [2,3,5]',
+);
+add(
+  'OnnxModule.forward NaN',
+  () => onnxModel.forward(rnn.full([1, 2, 3], Number.NaN)),
+  'OnnxModule.forward: x contains NaN at flat index 0',
+);
+for (const v of [null, 'x', 3])
+  add(`OnnxModule.forward x ${show(v)}`, () => onnxModel.forward(v as never), 'OnnxModule.forward: x must be a Tensor or an array');
+for (const M of [rnn.Softmax, rnn.LogSoftmax])
+  options(M.name, (o) => new M(o as never), {}, { dim: [1.5, 'x', null, 99] }, { axis: 'dim' });
+
 const fakeWorker = { postMessage() {}, addEventListener() {}, removeEventListener() {} };
 options(
   'fitInWorker',

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import * as rnn from '../src/node.js';
 import { expectClose, seeded } from './helpers.js';
+import { DT, decodeModel, encodeModel, type OnnxGraph } from '../src/io/onnx-proto.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -223,5 +224,177 @@ describe('fromOnnx: files from torch.onnx.export', () => {
       last = l.item();
     }
     expect(last).toBeLessThan(first * 0.5);
+  });
+});
+
+describe('fromOnnx: malformed files', () => {
+  const good = () =>
+    rnn.toOnnx(new rnn.Sequential(new rnn.LSTM({ inputSize: 3, hiddenSize: 4 }), new rnn.Linear({ inFeatures: 4, outFeatures: 2 })));
+  const graph = (over: Partial<OnnxGraph>): Uint8Array =>
+    encodeModel({
+      irVersion: 8,
+      producerName: 't',
+      producerVersion: '0',
+      opsets: [{ domain: '', version: 17 }],
+      metadata: {},
+      graph: {
+        name: 'g',
+        nodes: [{ name: 'n', opType: 'Relu', domain: '', inputs: ['input'], outputs: ['output'], attrs: new Map() }],
+        initializers: [],
+        inputs: [{ name: 'input', elemType: DT.FLOAT, dims: ['batch', 3] }],
+        outputs: [{ name: 'output', elemType: DT.FLOAT, dims: null }],
+        ...over,
+      },
+    });
+  const w = (dims: number[], floats: Float32Array | null, name = 'w') => ({ name, dataType: DT.FLOAT, dims, floats, ints: null });
+
+  test('a hand-built graph runs, so the malformed variants below fail for their own reason', () => {
+    const y = rnn.fromOnnx(graph({})).forward(rnn.tensor([-1, 2, -3], [1, 3]));
+    expect(Array.from(y.data)).toEqual([0, 2, 0]);
+  });
+
+  test('tensor sizes are checked against dims before anything is allocated', () => {
+    const huge = graph({ initializers: [w([1e6, 1e6], new Float32Array(3))] });
+    expect(() => rnn.fromOnnx(huge)).toThrow(
+      /fromOnnx: tensor 'w' \(at byte \d+\): 1000000000000 elements exceed the remaining budget of \d+ \(maxParameters\)/,
+    );
+    const short = graph({ initializers: [w([2, 5], new Float32Array(3))] });
+    expect(() => rnn.fromOnnx(short)).toThrow(
+      /fromOnnx: tensor 'w' \(at byte \d+\): raw data of 12 bytes, expected 40 for dims \[2,5\] of FLOAT/,
+    );
+    const overBudget = graph({ initializers: [w([2000, 2000], new Float32Array(2000 * 2000))] });
+    expect(() => rnn.fromOnnx(overBudget, { maxParameters: 1000 })).toThrow(/4000000 elements exceed the remaining budget of 1000/);
+    expect(() => rnn.fromOnnx(graph({ initializers: [w([-2, 3], new Float32Array(0))] }))).toThrow(
+      /dims must be non-negative integers, got \[-2,3\]/,
+    );
+    expect(() => rnn.fromOnnx(graph({ initializers: [{ name: 's', dataType: 8, dims: [1], floats: null, ints: null }] }))).toThrow(
+      /tensor 's' .*STRING tensors are not supported/,
+    );
+  });
+
+  test('an unsupported operator is named; so are undefined inputs, a missing opset and a missing graph', () => {
+    const conv = graph({ nodes: [{ name: 'c', opType: 'Conv', domain: '', inputs: ['input'], outputs: ['output'], attrs: new Map() }] });
+    expect(() => rnn.fromOnnx(conv)).toThrow(/fromOnnx: unsupported operator Conv \(supported: LSTM, GRU, RNN, /);
+    const custom = graph({
+      nodes: [{ name: 'c', opType: 'Relu', domain: 'com.example', inputs: ['input'], outputs: ['output'], attrs: new Map() }],
+    });
+    expect(() => rnn.fromOnnx(custom)).toThrow('fromOnnx: unsupported operator com.example.Relu');
+    const dangling = graph({
+      nodes: [{ name: 'r', opType: 'Relu', domain: '', inputs: ['nowhere'], outputs: ['output'], attrs: new Map() }],
+    });
+    expect(() => rnn.fromOnnx(dangling)).toThrow("fromOnnx: node 'r' reads 'nowhere', which no earlier node, input or initializer defines");
+    const noOut = graph({ outputs: [{ name: 'missing', elemType: DT.FLOAT, dims: null }] });
+    expect(() => rnn.fromOnnx(noOut)).toThrow("fromOnnx: graph output 'missing' is not produced by any node");
+    const bytes = graph({});
+    const m = decodeModel(bytes, 1e9);
+    expect(() => rnn.fromOnnx(encodeModel({ ...m, opsets: [{ domain: 'ai.onnx.ml', version: 3 }] }))).toThrow(
+      'fromOnnx: the model imports no default-domain (ai.onnx) opset',
+    );
+    expect(() => rnn.fromOnnx(encodeModel({ ...m, opsets: [{ domain: '', version: 9 }] }))).toThrow(
+      'fromOnnx: opset 9 is not supported (11 to 23)',
+    );
+    expect(() => rnn.fromOnnx(new Uint8Array([8, 7]))).toThrow('fromOnnx: bytes: not an ONNX model (no graph; got 2 bytes)');
+  });
+
+  test('recurrent nodes with attributes we do not run are named errors', () => {
+    const bytes = rnn.toOnnx(new rnn.LSTM({ inputSize: 3, hiddenSize: 4 }));
+    const m = decodeModel(bytes, 1e9);
+    const lstmNode = m.graph.nodes.find((n) => n.opType === 'LSTM');
+    if (!lstmNode) throw new Error('no LSTM node');
+    lstmNode.attrs.set('clip', { name: 'clip', type: 1, f: 3 });
+    const x = randomInput([2, 3, 3], 1);
+    expect(() => rnn.fromOnnx(encodeModel(m)).forward(x)).toThrow(/\(LSTM\): the clip attribute \(cell clipping\) is not supported/);
+    lstmNode.attrs.delete('clip');
+    lstmNode.attrs.set('activations', { name: 'activations', type: 8, strings: ['HardSigmoid', 'Tanh', 'Tanh'] });
+    expect(() => rnn.fromOnnx(encodeModel(m)).forward(x)).toThrow(/activations \[HardSigmoid,Tanh,Tanh\] are not supported/);
+  });
+
+  test('every truncation and 300 random corruptions of a valid file: a clear error or a model, never a raw one', () => {
+    const bytes = good();
+    const x = randomInput([2, 3, 3], 3);
+    const check = (b: Uint8Array) => {
+      let m: rnn.OnnxModule;
+      try {
+        m = rnn.fromOnnx(b);
+      } catch (e) {
+        expect(e).toBeInstanceOf(Error);
+        expect((e as Error).constructor).toBe(Error);
+        expect((e as Error).message).toMatch(/^fromOnnx: /);
+        return;
+      }
+      try {
+        rnn.noGrad(() => m.forward(x));
+      } catch (e) {
+        // a corrupted but well-formed graph may compute wrong shapes: a plain Error that says so
+        expect((e as Error).constructor, (e as Error).message).toBe(Error);
+      }
+    };
+    for (let n = 0; n < bytes.length; n += 7) check(bytes.subarray(0, n));
+    const r = seeded(99);
+    for (let k = 0; k < 300; k++) {
+      const b = bytes.slice();
+      for (let j = 0; j < 1 + Math.floor(r() * 4); j++) b[Math.floor(r() * b.length)] = Math.floor(r() * 256);
+      check(b);
+    }
+  });
+});
+
+describe('round trips', () => {
+  test('fromOnnx(toOnnx(model)) gives the model’s outputs, and toOnnx of the imported model runs in onnxruntime after fine-tuning', async () => {
+    rnn.manualSeed(8);
+    const model = new rnn.Sequential(
+      new rnn.GRU({ inputSize: 4, hiddenSize: 6, bidirectional: true }),
+      new rnn.Linear({ inFeatures: 12, outFeatures: 2 }),
+    );
+    const imported = rnn.fromOnnx(rnn.toOnnx(model));
+    const x = randomInput([3, 5, 4], 4);
+    expectClose(rnn.noGrad(() => imported.forward(x)).data, rnn.noGrad(() => model.forward(x)).data, { rtol: 1e-5, atol: 1e-6 });
+    const target = randomInput([3, 5, 2], 5);
+    const opt = new rnn.Adam(imported.parameters(), 0.02);
+    const before = rnn
+      .mse(
+        rnn.noGrad(() => imported.forward(x)),
+        target,
+      )
+      .item();
+    for (let i = 0; i < 40; i++) {
+      opt.zeroGrad();
+      rnn.mse(imported.forward(x), target).backward();
+      opt.step();
+    }
+    const tuned = rnn.noGrad(() => imported.forward(x));
+    expect(rnn.mse(tuned, target).item()).toBeLessThan(before * 0.7);
+    const got = await runOrt(rnn.toOnnx(imported), { input: floatFeed(x) });
+    expectClose(got.output.data, tuned.data, { rtol: 1e-4, atol: 1e-5 });
+  });
+
+  test('PyTorch -> safetensors -> rnn-wasm -> ONNX -> onnxruntime-node gives PyTorch’s output', async () => {
+    const dir = new URL('./fixtures/safetensors/', import.meta.url);
+    const index = JSON.parse(readFileSync(new URL('index.json', dir), 'utf8'));
+    for (const name of ['lstm_2l_bi_f32', 'gru_f32']) {
+      const fx = index[name];
+      const m = new (fx.kind === 'LSTM' ? rnn.LSTM : rnn.GRU)(fx.options);
+      m.loadStateDict(rnn.fromSafetensors(new Uint8Array(readFileSync(new URL(fx.file, dir)))).tensors);
+      const x = rnn.tensor(fx.x.data, fx.x.shape);
+      const got = await runOrt(rnn.toOnnx(m), { input: floatFeed(x) });
+      expectClose(got.output.data, fx.output.data, { rtol: 1e-4, atol: 1e-5 });
+    }
+  });
+
+  test('torch.onnx.export -> fromOnnx -> toOnnx -> onnxruntime-node gives PyTorch’s outputs', async () => {
+    for (const name of ['embed_lm', 'gru_classifier', 'lstm_bare_bi']) {
+      const f = fixtures[name];
+      const bytes = rnn.toOnnx(rnn.fromOnnx(fileOf(f)));
+      const run = f.runs[1];
+      const feed: Feed =
+        f.kind === 'ids'
+          ? { data: BigInt64Array.from(run.input.data.map(BigInt)), dims: run.input.shape, type: 'int64' }
+          : { data: Float32Array.from(run.input.data), dims: run.input.shape, type: 'float32' };
+      const got = await runOrt(bytes, { input: feed });
+      const names = Object.keys(got);
+      run.outputs.forEach((want, k) =>
+        expectClose(got[['output', 'hN', 'cN'][k]]?.data ?? got[names[k]].data, want.data, { rtol: 1e-4, atol: 1e-5 }),
+      );
+    }
   });
 });

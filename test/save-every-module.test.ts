@@ -35,6 +35,11 @@ const CASES: Record<string, [() => rnn.Module, Run]> = {
     ],
   ],
   Dropout: [() => new rnn.Dropout({ p: 0.25 }), (m) => [(m as rnn.Dropout).forward(x3())]],
+  ReLU: [() => new rnn.ReLU(), (m) => [(m as rnn.ReLU).forward(x3())]],
+  Tanh: [() => new rnn.Tanh(), (m) => [(m as rnn.Tanh).forward(x3())]],
+  Sigmoid: [() => new rnn.Sigmoid(), (m) => [(m as rnn.Sigmoid).forward(x3())]],
+  Softmax: [() => new rnn.Softmax({ dim: 1 }), (m) => [(m as rnn.Softmax).forward(x3())]],
+  LogSoftmax: [() => new rnn.LogSoftmax({ dim: 0 }), (m) => [(m as rnn.LogSoftmax).forward(x3())]],
   Sequential: [
     () =>
       new rnn.Sequential(
