@@ -5,10 +5,10 @@
 //   reset before (Cho et al. 2014): n = tanh(xw_n + hw_n), where hw_n = (r⊙h)·W_hnᵀ + b_hn is
 //     computed by the op between gru_rz_forward and gru_n_forward from rh = r⊙h.
 //   h' = (1 - z)⊙n + z⊙h
-import { sigmoidf, tanhf, vsigmoid, vtanh } from './vmath';
+import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,3H] out (r,z written; n by gru_n_forward); rh [rows,H] out = r⊙hPrev (0: skip)
-export function gru_rz_forward(gates: usize, rh: usize, xw: usize, hw: usize, hPrev: usize, rows: i32, H: i32): void {
+export function gru_rz_forward(gates: usize, rh: usize, xw: usize, hw: usize, hPrev: usize, rows: i32, H: i32, hard: bool): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const g3 = <usize>r * 3 * hb;
@@ -17,8 +17,8 @@ export function gru_rz_forward(gates: usize, rh: usize, xw: usize, hw: usize, hP
     if (ASC_FEATURE_SIMD) {
       for (; j + 4 <= H; j += 4) {
         const o = <usize>j << 2;
-        const rv = vsigmoid(f32x4.add(v128.load(xw + g3 + o), v128.load(hw + g3 + o)));
-        const zv = vsigmoid(f32x4.add(v128.load(xw + g3 + hb + o), v128.load(hw + g3 + hb + o)));
+        const rv = vgate(f32x4.add(v128.load(xw + g3 + o), v128.load(hw + g3 + o)), hard);
+        const zv = vgate(f32x4.add(v128.load(xw + g3 + hb + o), v128.load(hw + g3 + hb + o)), hard);
         v128.store(gates + g3 + o, rv);
         v128.store(gates + g3 + hb + o, zv);
         if (rh) v128.store(rh + g1 + o, f32x4.mul(rv, v128.load(hPrev + g1 + o)));
@@ -26,8 +26,8 @@ export function gru_rz_forward(gates: usize, rh: usize, xw: usize, hw: usize, hP
     }
     for (; j < H; j++) {
       const o = <usize>j << 2;
-      const rv = sigmoidf(load<f32>(xw + g3 + o) + load<f32>(hw + g3 + o));
-      const zv = sigmoidf(load<f32>(xw + g3 + hb + o) + load<f32>(hw + g3 + hb + o));
+      const rv = gatef(load<f32>(xw + g3 + o) + load<f32>(hw + g3 + o), hard);
+      const zv = gatef(load<f32>(xw + g3 + hb + o) + load<f32>(hw + g3 + hb + o), hard);
       store<f32>(gates + g3 + o, rv);
       store<f32>(gates + g3 + hb + o, zv);
       if (rh) store<f32>(rh + g1 + o, rv * load<f32>(hPrev + g1 + o));
@@ -70,7 +70,7 @@ export function gru_n_forward(h: usize, gates: usize, xw: usize, hw: usize, hPre
 // of xw and hw), dhPrev [rows,H] = dh⊙z (the direct path; the op adds dhw·W_hh). With
 // resetAfter = false the r block is left for gru_reset_backward, which needs d(r⊙h) from a GEMM.
 export function gru_step_backward(
-  dxw: usize, dhw: usize, dhPrev: usize, dh: usize, gates: usize, hw: usize, hPrev: usize, rows: i32, H: i32, resetAfter: bool,
+  dxw: usize, dhw: usize, dhPrev: usize, dh: usize, gates: usize, hw: usize, hPrev: usize, rows: i32, H: i32, resetAfter: bool, hard: bool,
 ): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
@@ -87,14 +87,14 @@ export function gru_step_backward(
         const dhv = v128.load(dh + g1 + o);
         const hp = v128.load(hPrev + g1 + o);
         const dnp = f32x4.mul(f32x4.mul(dhv, f32x4.sub(one, zv)), f32x4.sub(one, f32x4.mul(nv, nv)));
-        const dzp = f32x4.mul(f32x4.mul(dhv, f32x4.sub(hp, nv)), f32x4.mul(zv, f32x4.sub(one, zv)));
+        const dzp = f32x4.mul(f32x4.mul(dhv, f32x4.sub(hp, nv)), vgateGrad(zv, hard));
         v128.store(dhPrev + g1 + o, f32x4.mul(dhv, zv));
         v128.store(dxw + g3 + hb + o, dzp);
         v128.store(dhw + g3 + hb + o, dzp);
         v128.store(dxw + g3 + 2 * hb + o, dnp);
         if (resetAfter) {
           const hn = v128.load(hw + g3 + 2 * hb + o);
-          const drp = f32x4.mul(f32x4.mul(dnp, hn), f32x4.mul(rv, f32x4.sub(one, rv)));
+          const drp = f32x4.mul(f32x4.mul(dnp, hn), vgateGrad(rv, hard));
           v128.store(dxw + g3 + o, drp);
           v128.store(dhw + g3 + o, drp);
           v128.store(dhw + g3 + 2 * hb + o, f32x4.mul(dnp, rv));
@@ -111,14 +111,14 @@ export function gru_step_backward(
       const dhv = load<f32>(dh + g1 + o);
       const hp = load<f32>(hPrev + g1 + o);
       const dnp = dhv * (1 - zv) * (1 - nv * nv);
-      const dzp = dhv * (hp - nv) * zv * (1 - zv);
+      const dzp = dhv * (hp - nv) * gateGradf(zv, hard);
       store<f32>(dhPrev + g1 + o, dhv * zv);
       store<f32>(dxw + g3 + hb + o, dzp);
       store<f32>(dhw + g3 + hb + o, dzp);
       store<f32>(dxw + g3 + 2 * hb + o, dnp);
       if (resetAfter) {
         const hn = load<f32>(hw + g3 + 2 * hb + o);
-        const drp = dnp * hn * rv * (1 - rv);
+        const drp = dnp * hn * gateGradf(rv, hard);
         store<f32>(dxw + g3 + o, drp);
         store<f32>(dhw + g3 + o, drp);
         store<f32>(dhw + g3 + 2 * hb + o, dnp * rv);
@@ -131,7 +131,9 @@ export function gru_step_backward(
 
 // Reset-before form: drh [rows,H] = d(r⊙h) = dhw_n·W_hn. Writes the r block of dxw and dhw and
 // adds drh⊙r to dhPrev.
-export function gru_reset_backward(dxw: usize, dhw: usize, dhPrev: usize, drh: usize, gates: usize, hPrev: usize, rows: i32, H: i32): void {
+export function gru_reset_backward(
+  dxw: usize, dhw: usize, dhPrev: usize, drh: usize, gates: usize, hPrev: usize, rows: i32, H: i32, hard: bool,
+): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const g3 = <usize>r * 3 * hb;
@@ -140,7 +142,7 @@ export function gru_reset_backward(dxw: usize, dhw: usize, dhPrev: usize, drh: u
       const o = <usize>j << 2;
       const rv = load<f32>(gates + g3 + o);
       const d = load<f32>(drh + g1 + o);
-      const drp = d * load<f32>(hPrev + g1 + o) * rv * (1 - rv);
+      const drp = d * load<f32>(hPrev + g1 + o) * gateGradf(rv, hard);
       store<f32>(dxw + g3 + o, drp);
       store<f32>(dhw + g3 + o, drp);
       store<f32>(dhPrev + g1 + o, load<f32>(dhPrev + g1 + o) + d * rv);

@@ -3,11 +3,14 @@
 //   i = σ(z_i + w_ci⊙c_prev)  f = σ(z_f + w_cf⊙c_prev)  g = tanh(z_g)
 //   c = f⊙c_prev + i⊙g        o = σ(z_o + w_co⊙c)       h = o⊙tanh(c)
 // The peephole terms (Gers & Schmidhuber) are present when peep ≠ 0 (peep [3H] = w_ci,w_cf,w_co).
+// hard: the gates use Keras 2 / tfjs's hard sigmoid instead of σ.
 // Forward overwrites `gates` with the activations, which is what backward needs.
-import { sigmoidf, tanhf, vsigmoid, vtanh } from './vmath';
+import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,4H] (z in, activations out); h, c, tc (= tanh c) [rows,H] out; cPrev [rows,H]
-export function lstm_step_forward(gates: usize, h: usize, c: usize, tc: usize, cPrev: usize, peep: usize, rows: i32, H: i32): void {
+export function lstm_step_forward(
+  gates: usize, h: usize, c: usize, tc: usize, cPrev: usize, peep: usize, rows: i32, H: i32, hard: bool,
+): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const gr = gates + <usize>r * 4 * hb;
@@ -25,12 +28,12 @@ export function lstm_step_forward(gates: usize, h: usize, c: usize, tc: usize, c
           zi = f32x4.add(zi, f32x4.mul(v128.load(peep + o), cp));
           zf = f32x4.add(zf, f32x4.mul(v128.load(peep + hb + o), cp));
         }
-        const ig = vsigmoid(zi);
-        const fg = vsigmoid(zf);
+        const ig = vgate(zi, hard);
+        const fg = vgate(zf, hard);
         const gg = vtanh(zg);
         const cv = f32x4.add(f32x4.mul(fg, cp), f32x4.mul(ig, gg));
         if (peep) zo = f32x4.add(zo, f32x4.mul(v128.load(peep + 2 * hb + o), cv));
-        const og = vsigmoid(zo);
+        const og = vgate(zo, hard);
         const tcv = vtanh(cv);
         v128.store(gr + o, ig);
         v128.store(gr + hb + o, fg);
@@ -52,12 +55,12 @@ export function lstm_step_forward(gates: usize, h: usize, c: usize, tc: usize, c
         zi += load<f32>(peep + o) * cp;
         zf += load<f32>(peep + hb + o) * cp;
       }
-      const ig = sigmoidf(zi);
-      const fg = sigmoidf(zf);
+      const ig = gatef(zi, hard);
+      const fg = gatef(zf, hard);
       const gg = tanhf(zg);
       const cv = fg * cp + ig * gg;
       if (peep) zo += load<f32>(peep + 2 * hb + o) * cv;
-      const og = sigmoidf(zo);
+      const og = gatef(zo, hard);
       const tcv = tanhf(cv);
       store<f32>(gr + o, ig);
       store<f32>(gr + hb + o, fg);
@@ -75,7 +78,7 @@ export function lstm_step_forward(gates: usize, h: usize, c: usize, tc: usize, c
 // gradients of the pre-activations z (i,f,g,o). dpeep [3H] accumulates the peephole gradients.
 export function lstm_step_backward(
   dgates: usize, dc: usize, dpeep: usize, dh: usize, gates: usize, cPrev: usize, c: usize, tc: usize, peep: usize,
-  rows: i32, H: i32,
+  rows: i32, H: i32, hard: bool,
 ): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
@@ -94,12 +97,12 @@ export function lstm_step_backward(
         const tcv = v128.load(tc + rowOff + o);
         const dhv = v128.load(dh + rowOff + o);
         const cp = v128.load(cPrev + rowOff + o);
-        const dzo = f32x4.mul(f32x4.mul(dhv, tcv), f32x4.mul(og, f32x4.sub(one, og)));
+        const dzo = f32x4.mul(f32x4.mul(dhv, tcv), vgateGrad(og, hard));
         let dct = f32x4.add(v128.load(dc + rowOff + o), f32x4.mul(f32x4.mul(dhv, og), f32x4.sub(one, f32x4.mul(tcv, tcv))));
         if (peep) dct = f32x4.add(dct, f32x4.mul(dzo, v128.load(peep + 2 * hb + o)));
-        const dzi = f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig)));
+        const dzi = f32x4.mul(f32x4.mul(dct, gg), vgateGrad(ig, hard));
         const dzg = f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg)));
-        const dzf = f32x4.mul(f32x4.mul(dct, cp), f32x4.mul(fg, f32x4.sub(one, fg)));
+        const dzf = f32x4.mul(f32x4.mul(dct, cp), vgateGrad(fg, hard));
         let dcp = f32x4.mul(dct, fg);
         if (peep) {
           dcp = f32x4.add(dcp, f32x4.add(f32x4.mul(dzi, v128.load(peep + o)), f32x4.mul(dzf, v128.load(peep + hb + o))));
@@ -125,12 +128,12 @@ export function lstm_step_backward(
       const tcv = load<f32>(tc + rowOff + o);
       const dhv = load<f32>(dh + rowOff + o);
       const cp = load<f32>(cPrev + rowOff + o);
-      const dzo = dhv * tcv * og * (1 - og);
+      const dzo = dhv * tcv * gateGradf(og, hard);
       let dct = load<f32>(dc + rowOff + o) + dhv * og * (1 - tcv * tcv);
       if (peep) dct += dzo * load<f32>(peep + 2 * hb + o);
-      const dzi = dct * gg * ig * (1 - ig);
+      const dzi = dct * gg * gateGradf(ig, hard);
       const dzg = dct * ig * (1 - gg * gg);
-      const dzf = dct * cp * fg * (1 - fg);
+      const dzf = dct * cp * gateGradf(fg, hard);
       let dcp = dct * fg;
       if (peep) dcp += dzi * load<f32>(peep + o) + dzf * load<f32>(peep + hb + o);
       if (dpeep) {

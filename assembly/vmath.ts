@@ -186,6 +186,32 @@
   return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
 }
 
+// Gate activations of the recurrent cells: the logistic sigmoid, or (hard) Keras 2 / tfjs's hard
+// sigmoid clip(0.2x + 0.5, 0, 1). Their derivatives from the activation a alone: a(1 - a), or
+// 0.2 where 0 < a < 1 and 0 where the hard sigmoid is clipped.
+// @ts-ignore: decorator
+@inline export function gatef(x: f32, hard: bool): f32 {
+  return hard ? min<f32>(max<f32>(<f32>0.2 * x + <f32>0.5, 0), 1) : sigmoidf(x);
+}
+
+// @ts-ignore: decorator
+@inline export function vgate(x: v128, hard: bool): v128 {
+  if (!hard) return vsigmoid(x);
+  const y = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
+  return f32x4.min(f32x4.max(y, f32x4.splat(0)), f32x4.splat(1));
+}
+
+// @ts-ignore: decorator
+@inline export function gateGradf(a: f32, hard: bool): f32 {
+  return hard ? (a > 0 && a < 1 ? <f32>0.2 : 0) : a * (1 - a);
+}
+
+// @ts-ignore: decorator
+@inline export function vgateGrad(a: v128, hard: bool): v128 {
+  if (!hard) return f32x4.mul(a, f32x4.sub(f32x4.splat(1.0), a));
+  return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(a, f32x4.splat(0)), f32x4.lt(a, f32x4.splat(1))));
+}
+
 // tanh: for |x| < 0.625 the odd polynomial of Cephes' tanhf (relative error ~1e-7, so tiny inputs
 // keep their digits); beyond, 1 - 2 / (e^{2|x|} + 1) with the sign restored. Absolute error vs
 // Math.tanh <= 2.5e-7 over the whole line; saturates to exactly +-1 with no NaN at +-100.

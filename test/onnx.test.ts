@@ -58,6 +58,14 @@ function recurrentCases(): [string, () => rnn.Module][] {
       () => new rnn.RNN({ inputSize: 5, hiddenSize: 4, nonlinearity: 'relu', bidirectional: true, bias: false }),
     ],
     ['LSTM time-major', () => new rnn.LSTM({ inputSize: 5, hiddenSize: 7, batchFirst: false })],
+    [
+      'LSTM hard-sigmoid gates, bidirectional',
+      () => new rnn.LSTM({ inputSize: 5, hiddenSize: 7, recurrentActivation: 'hardSigmoid', bidirectional: true }),
+    ],
+    [
+      'GRU hard-sigmoid gates, reset first',
+      () => new rnn.GRU({ inputSize: 5, hiddenSize: 6, recurrentActivation: 'hardSigmoid', resetAfter: false }),
+    ],
   ];
 }
 
@@ -306,7 +314,8 @@ describe('fromOnnx: malformed files', () => {
     expect(() => rnn.fromOnnx(encodeModel(m)).forward(x)).toThrow(/\(LSTM\): the clip attribute \(cell clipping\) is not supported/);
     lstmNode.attrs.delete('clip');
     lstmNode.attrs.set('activations', { name: 'activations', type: 8, strings: ['HardSigmoid', 'Tanh', 'Tanh'] });
-    expect(() => rnn.fromOnnx(encodeModel(m)).forward(x)).toThrow(/activations \[HardSigmoid,Tanh,Tanh\] are not supported/);
+    lstmNode.attrs.set('activations', { name: 'activations', type: 8, strings: ['Relu', 'Tanh', 'Tanh'] });
+    expect(() => rnn.fromOnnx(encodeModel(m)).forward(x)).toThrow(/activations \[Relu,Tanh,Tanh\] are not supported/);
   });
 
   test('every truncation and 300 random corruptions of a valid file: a clear error or a model, never a raw one', () => {
@@ -349,6 +358,17 @@ describe('round trips', () => {
     const imported = rnn.fromOnnx(rnn.toOnnx(model));
     const x = randomInput([3, 5, 4], 4);
     expectClose(rnn.noGrad(() => imported.forward(x)).data, rnn.noGrad(() => model.forward(x)).data, { rtol: 1e-5, atol: 1e-6 });
+    for (const hard of [
+      new rnn.LSTM({ inputSize: 4, hiddenSize: 3, recurrentActivation: 'hardSigmoid' }),
+      new rnn.GRU({ inputSize: 4, hiddenSize: 3, recurrentActivation: 'hardSigmoid' }),
+    ]) {
+      const back = rnn.noGrad(() => rnn.fromOnnx(rnn.toOnnx(hard)).forward(x));
+      expectClose(back.data, rnn.noGrad(() => hard.forward(x)).output.data, { rtol: 1e-5, atol: 1e-6 });
+      // and the gates really are hard: σ gates give other numbers
+      const soft = hard instanceof rnn.LSTM ? new rnn.LSTM({ inputSize: 4, hiddenSize: 3 }) : new rnn.GRU({ inputSize: 4, hiddenSize: 3 });
+      soft.loadStateDict(hard.stateDict());
+      expect(Math.max(...rnn.noGrad(() => soft.forward(x)).output.data.map((v, i) => Math.abs(v - back.data[i])))).toBeGreaterThan(1e-3);
+    }
     const target = randomInput([3, 5, 2], 5);
     const opt = new rnn.Adam(imported.parameters(), 0.02);
     const before = rnn

@@ -83,17 +83,17 @@ export const KERNEL_TABLE = {
 
   // assembly/lstm.ts: gates [rows,4H] i,f,g,o; the states [rows,H]
   lstm_step_forward: {
-    args: ['gates', 'h', 'c', 'tc', 'cPrev', 'peep', 'rows', 'H'],
+    args: ['gates', 'h', 'c', 'tc', 'cPrev', 'peep', 'rows', 'H', 'hard'],
     split: rows({ gates: 4, h: 1, c: 1, tc: 1, cPrev: 1 }),
   },
   lstm_step_backward: {
-    args: ['dgates', 'dc', 'dpeep', 'dh', 'gates', 'cPrev', 'c', 'tc', 'peep', 'rows', 'H'],
+    args: ['dgates', 'dc', 'dpeep', 'dh', 'gates', 'cPrev', 'c', 'tc', 'peep', 'rows', 'H', 'hard'],
     split: rows({ dgates: 4, dc: 1, dh: 1, gates: 4, cPrev: 1, c: 1, tc: 1 }, 'dpeep'),
   },
 
   // assembly/gru.ts: gates and hw [rows,3H] r,z,n; the states [rows,H]
   gru_rz_forward: {
-    args: ['gates', 'rh', 'xw', 'hw', 'hPrev', 'rows', 'H'],
+    args: ['gates', 'rh', 'xw', 'hw', 'hPrev', 'rows', 'H', 'hard'],
     split: rows({ gates: 3, rh: 1, xw: 3, hw: 3, hPrev: 1 }),
   },
   gru_n_forward: {
@@ -101,10 +101,10 @@ export const KERNEL_TABLE = {
     split: rows({ h: 1, gates: 3, xw: 3, hw: 3, hPrev: 1 }),
   },
   gru_step_backward: {
-    args: ['dxw', 'dhw', 'dhPrev', 'dh', 'gates', 'hw', 'hPrev', 'rows', 'H', 'resetAfter'],
+    args: ['dxw', 'dhw', 'dhPrev', 'dh', 'gates', 'hw', 'hPrev', 'rows', 'H', 'resetAfter', 'hard'],
     split: rows({ dxw: 3, dhw: 3, dhPrev: 1, dh: 1, gates: 3, hw: 3, hPrev: 1 }),
   },
-  gru_reset_backward: { args: ['dxw', 'dhw', 'dhPrev', 'drh', 'gates', 'hPrev', 'rows', 'H'] },
+  gru_reset_backward: { args: ['dxw', 'dhw', 'dhPrev', 'drh', 'gates', 'hPrev', 'rows', 'H', 'hard'] },
 
   // assembly/ctc.ts
   ctc_work_size: { args: ['T', 'C', 'L'], returns: true },

@@ -183,6 +183,16 @@ function recurrentNode(
       ),
     );
   if (m instanceof GRU && m.resetAfter) attrs.push(aInt('linear_before_reset', 1));
+  if ((m instanceof LSTM || m instanceof GRU) && m.recurrentActivation === 'hardSigmoid') {
+    // ONNX's HardSigmoid defaults (alpha 0.2, beta 0.5) are Keras 2 / tfjs's
+    const perDir = m instanceof LSTM ? ['HardSigmoid', 'Tanh', 'Tanh'] : ['HardSigmoid', 'Tanh'];
+    attrs.push(
+      aStrs(
+        'activations',
+        dirs.flatMap(() => perDir),
+      ),
+    );
+  }
   const inputs = [x, w.W, w.R, w.B, g.lengths ?? '', '', ''];
   if (w.kind === 'LSTM') inputs.push(w.P);
   while (inputs[inputs.length - 1] === '') inputs.pop();

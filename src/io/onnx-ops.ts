@@ -193,6 +193,7 @@ function ourGates(t: Tensor, G: number, order: number[], H: number): Tensor {
   );
 }
 
+/** Checks what the node asks of its cell; returns the RNN activation, or for LSTM/GRU whether the gates are hard sigmoids. */
 function checkRecurrentAttrs(c: OpContext, kind: string, D: number): string {
   if (attrInt(c, 'layout', 0) !== 0) throw new Error(`${where(c)}: layout = 1 (batch-major) is not supported; torch.onnx.export writes 0`);
   if (attr(c, 'clip')) throw new Error(`${where(c)}: the clip attribute (cell clipping) is not supported`);
@@ -205,12 +206,17 @@ function checkRecurrentAttrs(c: OpContext, kind: string, D: number): string {
       throw new Error(`${where(c)}: activations [${a}] are not supported (Tanh or Relu, the same in both directions)`);
     return a[0];
   }
-  for (let d = 0; d < acts.length; d++) {
-    if (acts[d].toLowerCase() !== dflt[d % dflt.length].toLowerCase())
-      throw new Error(`${where(c)}: activations [${acts}] are not supported (only the defaults [${dflt}] per direction)`);
-  }
-  if (acts.length && acts.length !== dflt.length * D) throw new Error(`${where(c)}: ${acts.length} activations for ${D} direction(s)`);
-  return '';
+  if (!acts.length) return 'sigmoid';
+  if (acts.length !== dflt.length * D) throw new Error(`${where(c)}: ${acts.length} activations for ${D} direction(s)`);
+  const gate = acts[0];
+  const ok = acts.every((a, i) =>
+    i % dflt.length === 0 ? a === gate && (a === 'Sigmoid' || a === 'HardSigmoid') : a === dflt[i % dflt.length],
+  );
+  if (!ok)
+    throw new Error(`${where(c)}: activations [${acts}] are not supported ([${dflt}] or HardSigmoid gates, the same in every direction)`);
+  if (attr(c, 'activation_alpha') || attr(c, 'activation_beta'))
+    throw new Error(`${where(c)}: activation_alpha / activation_beta are not supported (HardSigmoid with its defaults 0.2, 0.5 is)`);
+  return gate === 'HardSigmoid' ? 'hardSigmoid' : 'sigmoid';
 }
 
 function recurrent(kind: 'LSTM' | 'GRU' | 'RNN'): OpFn {
@@ -262,8 +268,9 @@ function recurrent(kind: 'LSTM' | 'GRU' | 'RNN'): OpFn {
     const x = reverse ? reverseSequences(X, lens, false) : X;
     const base = { hiddenSize: H, batchFirst: false, layout };
     let res: RecurrentResult;
-    if (kind === 'LSTM') res = lstmLayer(x, h0, c0, dirs, { ...base, projSize: 0 });
-    else if (kind === 'GRU') res = gruLayer(x, h0, dirs, { ...base, resetAfter: attrInt(c, 'linear_before_reset', 0) === 1 });
+    const hardGates = act === 'hardSigmoid';
+    if (kind === 'LSTM') res = lstmLayer(x, h0, c0, dirs, { ...base, projSize: 0, hardGates });
+    else if (kind === 'GRU') res = gruLayer(x, h0, dirs, { ...base, resetAfter: attrInt(c, 'linear_before_reset', 0) === 1, hardGates });
     else res = elmanLayer(x, h0, dirs, { ...base, activation: ELMAN_ACTIVATIONS[act === 'Relu' ? 'relu' : 'tanh'] });
     const out = reverse ? reverseSequences(res.output, lens, false) : res.output;
     const Y = permute(reshape(out, [T, B, D, H]), [0, 2, 1, 3]);

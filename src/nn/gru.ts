@@ -4,22 +4,26 @@ import type { Tensor } from '../tensor.js';
 import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { gruLayer, type GruWeights } from '../ops/gru.js';
 import type { SeqLayout } from '../ops/sequence.js';
-import { bool } from '../options.js';
+import { bool, oneOf } from '../options.js';
 
 /** Options of {@link GRU}. */
 export interface GRUOptions extends RecurrentOptions {
   /** true (default): n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)); false: W_hn (r⊙h). */
   resetAfter?: boolean;
+  /** The r and z gates' activation: 'sigmoid' (default) or 'hardSigmoid', clip(0.2x + 0.5, 0, 1) as Keras 2 / tfjs. */
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
 }
 
 /** Gated recurrent unit (gates r, z, n). */
 export class GRU extends RecurrentBase<GruWeights> {
   protected readonly opName = 'GRU';
   readonly resetAfter: boolean;
+  readonly recurrentActivation: 'sigmoid' | 'hardSigmoid';
 
   constructor(options: GRUOptions) {
-    super('GRU', options, { resetAfter: bool });
+    super('GRU', options, { resetAfter: bool, recurrentActivation: oneOf('sigmoid', 'hardSigmoid') });
     this.resetAfter = (this.opts as Partial<GRUOptions>).resetAfter ?? true;
+    this.recurrentActivation = (this.opts as Partial<GRUOptions>).recurrentActivation ?? 'sigmoid';
     const H = this.hiddenSize;
     for (let l = 0; l < this.numLayers; l++) {
       const dirs: GruWeights[] = [];
@@ -36,10 +40,16 @@ export class GRU extends RecurrentBase<GruWeights> {
   }
 
   protected override extraConfig(): Record<string, unknown> {
-    return { resetAfter: this.resetAfter };
+    return { resetAfter: this.resetAfter, recurrentActivation: this.recurrentActivation };
   }
 
   protected runLayer(x: Tensor, h0: Tensor | null, _c0: Tensor | null, weights: GruWeights[], layout: SeqLayout) {
-    return gruLayer(x, h0, weights, { hiddenSize: this.hiddenSize, batchFirst: this.batchFirst, layout, resetAfter: this.resetAfter });
+    return gruLayer(x, h0, weights, {
+      hiddenSize: this.hiddenSize,
+      batchFirst: this.batchFirst,
+      layout,
+      resetAfter: this.resetAfter,
+      hardGates: this.recurrentActivation === 'hardSigmoid',
+    });
   }
 }

@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { lstmLayer, type LstmWeights } from '../ops/lstm.js';
 import type { SeqLayout } from '../ops/sequence.js';
-import { bool, int, num } from '../options.js';
+import { bool, int, num, oneOf } from '../options.js';
 
 /** Options of {@link LSTM}. */
 export interface LSTMOptions extends RecurrentOptions {
@@ -18,6 +18,11 @@ export interface LSTMOptions extends RecurrentOptions {
    * (Jozefowicz et al. 2015): the cell keeps its content from the start, so gradients reach far back.
    */
   forgetBias?: number;
+  /**
+   * The gates' activation: 'sigmoid' (default, PyTorch) or 'hardSigmoid', Keras 2 / tfjs's
+   * clip(0.2x + 0.5, 0, 1) (tfjs's default, so models imported with fromKeras keep it).
+   */
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
 }
 
 /**
@@ -34,13 +39,20 @@ export class LSTM extends RecurrentBase<LstmWeights> {
   readonly peephole: boolean;
   readonly projSize: number;
   readonly forgetBias: number | undefined;
+  readonly recurrentActivation: 'sigmoid' | 'hardSigmoid';
 
   constructor(options: LSTMOptions) {
-    super('LSTM', options, { peephole: bool, projSize: int(0, 1 << 24), forgetBias: num() });
+    super('LSTM', options, {
+      peephole: bool,
+      projSize: int(0, 1 << 24),
+      forgetBias: num(),
+      recurrentActivation: oneOf('sigmoid', 'hardSigmoid'),
+    });
     const o = this.opts as Partial<LSTMOptions>;
     this.peephole = o.peephole ?? false;
     this.projSize = o.projSize ?? 0;
     this.forgetBias = o.forgetBias;
+    this.recurrentActivation = o.recurrentActivation ?? 'sigmoid';
     if (this.projSize >= this.hiddenSize) throw new Error(`LSTM: projSize must be an integer in [0, hiddenSize), got ${o.projSize}`);
     const H = this.hiddenSize;
     const P = this.stateSize;
@@ -75,10 +87,16 @@ export class LSTM extends RecurrentBase<LstmWeights> {
   }
 
   protected override extraConfig(): Record<string, unknown> {
-    return { peephole: this.peephole, projSize: this.projSize, forgetBias: this.forgetBias };
+    return { peephole: this.peephole, projSize: this.projSize, forgetBias: this.forgetBias, recurrentActivation: this.recurrentActivation };
   }
 
   protected runLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, weights: LstmWeights[], layout: SeqLayout) {
-    return lstmLayer(x, h0, c0, weights, { hiddenSize: this.hiddenSize, projSize: this.projSize, batchFirst: this.batchFirst, layout });
+    return lstmLayer(x, h0, c0, weights, {
+      hiddenSize: this.hiddenSize,
+      projSize: this.projSize,
+      batchFirst: this.batchFirst,
+      layout,
+      hardGates: this.recurrentActivation === 'hardSigmoid',
+    });
   }
 }

@@ -26,6 +26,8 @@ export interface GruWeights {
 export interface GruLayerConfig extends LayerCall {
   hiddenSize: number;
   resetAfter: boolean;
+  /** Gates r, z use Keras 2 / tfjs's hard sigmoid clip(0.2x + 0.5, 0, 1) instead of σ (default false). */
+  hardGates?: boolean;
 }
 
 interface GruKept {
@@ -35,7 +37,7 @@ interface GruKept {
   rh: Block; // [T,B,H] r⊙h, reset-before form only (else 0-sized)
 }
 
-function gruCell(H: number, after: boolean): Cell<GruWeights, GruKept> {
+function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, GruKept> {
   const G = 3 * H;
   return {
     name: 'gru',
@@ -58,7 +60,7 @@ function gruCell(H: number, after: boolean): Cell<GruWeights, GruKept> {
       const rh = after ? ar.block(0) : ar.zeroBlock(T, B, H);
       const step = (t: number, rows: number) => {
         gemmPacked(k, hw.at(t), h, H, 1, packed, bhh ? bhh.ptr : 0, rows, H, after ? G : 2 * H, false, G);
-        k.gru_rz_forward(gates.at(t), after ? 0 : rh.at(t), xw.at(t), hw.at(t), h, rows, H);
+        k.gru_rz_forward(gates.at(t), after ? 0 : rh.at(t), xw.at(t), hw.at(t), h, rows, H, hard ? 1 : 0);
         if (!after) gemmPacked(k, hw.at(t, 0, 2 * H), rh.at(t), H, 1, packedN, bhh ? bhh.at(2 * H) : 0, rows, H, H, false, G);
         k.gru_n_forward(y.at(t), gates.at(t), xw.at(t), hw.at(t), h, rows, H, after ? 1 : 0);
       };
@@ -76,10 +78,10 @@ function gruCell(H: number, after: boolean): Cell<GruWeights, GruKept> {
       const drh = after ? 0 : ar.block(B, H).ptr;
       const dHW = ar.zeroBlock(T, B, G);
       const step = (t: number, rows: number, dht: number) => {
-        k.gru_step_backward(dXW.at(t), dHW.at(t), dh, dht, gates.at(t), hw.at(t), hPrev.at(t), rows, H, after ? 1 : 0);
+        k.gru_step_backward(dXW.at(t), dHW.at(t), dh, dht, gates.at(t), hw.at(t), hPrev.at(t), rows, H, after ? 1 : 0, hard ? 1 : 0);
         if (!after) {
           gemmPacked(k, drh, dHW.at(t, 0, 2 * H), G, 1, packedNT, 0, rows, H, H, false, H);
-          k.gru_reset_backward(dXW.at(t), dHW.at(t), dh, drh, gates.at(t), hPrev.at(t), rows, H);
+          k.gru_reset_backward(dXW.at(t), dHW.at(t), dh, drh, gates.at(t), hPrev.at(t), rows, H, hard ? 1 : 0);
         }
         gemmPacked(k, dh, dHW.at(t), G, 1, packedT, 0, rows, after ? G : 2 * H, H, true, H);
       };
@@ -104,6 +106,6 @@ function gruCell(H: number, after: boolean): Cell<GruWeights, GruKept> {
 
 /** Runs one GRU layer (one or two directions); see the file comment. @internal */
 export function gruLayer(x: Tensor, h0: Tensor | null, dirs: GruWeights[], cfg: GruLayerConfig): RecurrentResult {
-  const { output, states } = runLayer(gruCell(cfg.hiddenSize, cfg.resetAfter), x, [h0], dirs, cfg);
+  const { output, states } = runLayer(gruCell(cfg.hiddenSize, cfg.resetAfter, cfg.hardGates ?? false), x, [h0], dirs, cfg);
   return { output, hN: states[0], cN: null };
 }

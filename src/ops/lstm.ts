@@ -28,6 +28,8 @@ export interface LstmWeights {
 export interface LstmLayerConfig extends LayerCall {
   hiddenSize: number;
   projSize: number; // 0: none
+  /** Gates use Keras 2 / tfjs's hard sigmoid clip(0.2x + 0.5, 0, 1) instead of σ (default false). */
+  hardGates?: boolean;
 }
 
 /** What one recurrent layer returns. @internal */
@@ -54,7 +56,7 @@ function putPeepholes(ar: Arena, w: LstmWeights, data: (t: Tensor) => Float32Arr
   return p.ptr;
 }
 
-function lstmCell(H: number, P: number, proj: boolean): Cell<LstmWeights, LstmKept> {
+function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<LstmWeights, LstmKept> {
   const G = 4 * H;
   return {
     name: 'lstm',
@@ -74,7 +76,7 @@ function lstmCell(H: number, P: number, proj: boolean): Cell<LstmWeights, LstmKe
       const hraw = proj ? ar.zeroBlock(T, B, H) : ar.block(0);
       const step = (t: number, rows: number) => {
         gemmPacked(k, xw.at(t), h, P, 1, packed, 0, rows, P, G, true, G);
-        k.lstm_step_forward(xw.at(t), proj ? hraw.at(t) : out.at(t), c.at(t), tc.at(t), cPrev, peep, rows, H);
+        k.lstm_step_forward(xw.at(t), proj ? hraw.at(t) : out.at(t), c.at(t), tc.at(t), cPrev, peep, rows, H, hard ? 1 : 0);
         if (proj) gemmPacked(k, out.at(t), hraw.at(t), H, 1, packedR, 0, rows, H, P, false, P);
       };
       return { step, keep: { gates: xw, tc, hraw } };
@@ -96,7 +98,20 @@ function lstmCell(H: number, P: number, proj: boolean): Cell<LstmWeights, LstmKe
           gemmPacked(k, dhraw, dht, P, 1, packedRT, 0, rows, P, H, false, H);
         }
         const dIn = proj ? dhraw : dht;
-        k.lstm_step_backward(dXW.at(t), dc, peep ? dpeep.ptr : 0, dIn, gates.at(t), cPrev.at(t), c.at(t), tc.at(t), peep, rows, H);
+        k.lstm_step_backward(
+          dXW.at(t),
+          dc,
+          peep ? dpeep.ptr : 0,
+          dIn,
+          gates.at(t),
+          cPrev.at(t),
+          c.at(t),
+          tc.at(t),
+          peep,
+          rows,
+          H,
+          hard ? 1 : 0,
+        );
         gemmPacked(k, dh, dXW.at(t), G, 1, packedT, 0, rows, G, P, false, P);
       };
       const grads = () => {
@@ -111,7 +126,7 @@ function lstmCell(H: number, P: number, proj: boolean): Cell<LstmWeights, LstmKe
 
 /** Runs one LSTM layer (one or two directions); see the file comment. @internal */
 export function lstmLayer(x: Tensor, h0: Tensor | null, c0: Tensor | null, dirs: LstmWeights[], cfg: LstmLayerConfig): RecurrentResult {
-  const cell = lstmCell(cfg.hiddenSize, cfg.projSize || cfg.hiddenSize, cfg.projSize > 0);
+  const cell = lstmCell(cfg.hiddenSize, cfg.projSize || cfg.hiddenSize, cfg.projSize > 0, cfg.hardGates ?? false);
   const { output, states } = runLayer(cell, x, [h0, c0], dirs, cfg);
   return { output, hN: states[0], cN: states[1] };
 }

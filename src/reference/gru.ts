@@ -1,15 +1,25 @@
 // Plain-loop twins of assembly/gru.ts, plus a whole-sequence GRU from the equations (one
 // direction, no lengths) for Cho et al.'s reset-before form, which PyTorch lacks.
 import type { Floats } from './types.js';
+import { gate, gateGrad } from './gate.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
-export function gru_rz_forward(gates: Floats, rh: Floats | null, xw: Floats, hw: Floats, hPrev: Floats, rows: number, H: number): void {
+export function gru_rz_forward(
+  gates: Floats,
+  rh: Floats | null,
+  xw: Floats,
+  hw: Floats,
+  hPrev: Floats,
+  rows: number,
+  H: number,
+  hard = false,
+): void {
   for (let r = 0; r < rows; r++)
     for (let j = 0; j < H; j++) {
       const g = r * 3 * H;
-      gates[g + j] = sig(xw[g + j] + hw[g + j]);
-      gates[g + H + j] = sig(xw[g + H + j] + hw[g + H + j]);
+      gates[g + j] = gate(xw[g + j] + hw[g + j], hard);
+      gates[g + H + j] = gate(xw[g + H + j] + hw[g + H + j], hard);
       if (rh) rh[r * H + j] = gates[g + j] * hPrev[r * H + j];
     }
 }
@@ -46,6 +56,7 @@ export function gru_step_backward(
   rows: number,
   H: number,
   resetAfter: boolean,
+  hard = false,
 ): void {
   for (let r = 0; r < rows; r++)
     for (let j = 0; j < H; j++) {
@@ -53,12 +64,12 @@ export function gru_step_backward(
       const q = r * H + j;
       const [rv, z, n] = [gates[g + j], gates[g + H + j], gates[g + 2 * H + j]];
       const dnp = dh[q] * (1 - z) * (1 - n * n);
-      const dzp = dh[q] * (hPrev[q] - n) * z * (1 - z);
+      const dzp = dh[q] * (hPrev[q] - n) * gateGrad(z, hard);
       dhPrev[q] = dh[q] * z;
       dxw[g + H + j] = dhw[g + H + j] = dzp;
       dxw[g + 2 * H + j] = dnp;
       if (resetAfter) {
-        const drp = dnp * hw[g + 2 * H + j] * rv * (1 - rv);
+        const drp = dnp * hw[g + 2 * H + j] * gateGrad(rv, hard);
         dxw[g + j] = dhw[g + j] = drp;
         dhw[g + 2 * H + j] = dnp * rv;
       } else {
@@ -76,13 +87,14 @@ export function gru_reset_backward(
   hPrev: Floats,
   rows: number,
   H: number,
+  hard = false,
 ): void {
   for (let r = 0; r < rows; r++)
     for (let j = 0; j < H; j++) {
       const g = r * 3 * H;
       const q = r * H + j;
       const rv = gates[g + j];
-      const drp = drh[q] * hPrev[q] * rv * (1 - rv);
+      const drp = drh[q] * hPrev[q] * gateGrad(rv, hard);
       dxw[g + j] = dhw[g + j] = drp;
       dhPrev[q] += drh[q] * rv;
     }

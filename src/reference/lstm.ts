@@ -1,6 +1,7 @@
 // Plain-loop twins of assembly/lstm.ts, plus a whole-sequence LSTM (one direction, no
 // lengths) written from the equations, for the forms PyTorch lacks (peepholes).
 import type { Floats } from './types.js';
+import { gate, gateGrad } from './gate.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -13,16 +14,17 @@ export function lstm_step_forward(
   peep: Floats | null,
   rows: number,
   H: number,
+  hard = false,
 ): void {
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < H; j++) {
       const g = r * 4 * H;
       const cp = cPrev[r * H + j];
-      const i = sig(gates[g + j] + (peep ? peep[j] * cp : 0));
-      const f = sig(gates[g + H + j] + (peep ? peep[H + j] * cp : 0));
+      const i = gate(gates[g + j] + (peep ? peep[j] * cp : 0), hard);
+      const f = gate(gates[g + H + j] + (peep ? peep[H + j] * cp : 0), hard);
       const gg = Math.tanh(gates[g + 2 * H + j]);
       const cv = f * cp + i * gg;
-      const o = sig(gates[g + 3 * H + j] + (peep ? peep[2 * H + j] * cv : 0));
+      const o = gate(gates[g + 3 * H + j] + (peep ? peep[2 * H + j] * cv : 0), hard);
       gates[g + j] = i;
       gates[g + H + j] = f;
       gates[g + 2 * H + j] = gg;
@@ -46,18 +48,19 @@ export function lstm_step_backward(
   peep: Floats | null,
   rows: number,
   H: number,
+  hard = false,
 ): void {
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < H; j++) {
       const g = r * 4 * H;
       const q = r * H + j;
       const [i, f, gg, o] = [gates[g + j], gates[g + H + j], gates[g + 2 * H + j], gates[g + 3 * H + j]];
-      const dzo = dh[q] * tc[q] * o * (1 - o);
+      const dzo = dh[q] * tc[q] * gateGrad(o, hard);
       let dct = dc[q] + dh[q] * o * (1 - tc[q] * tc[q]);
       if (peep) dct += dzo * peep[2 * H + j];
-      const dzi = dct * gg * i * (1 - i);
+      const dzi = dct * gg * gateGrad(i, hard);
       const dzg = dct * i * (1 - gg * gg);
-      const dzf = dct * cPrev[q] * f * (1 - f);
+      const dzf = dct * cPrev[q] * gateGrad(f, hard);
       let dcp = dct * f;
       if (peep) dcp += dzi * peep[j] + dzf * peep[H + j];
       if (dpeep) {

@@ -21,52 +21,66 @@ const tol = { rtol: 1e-5, atol: 1e-6 };
 describe.each(['simd', 'scalar'])('%s build', (buildName) => {
   const k = () => builds.find((b) => b.name === buildName)!.k;
 
-  test.each(CASES)('lstm_step_forward/backward match the reference with and without peepholes, rows=%i H=%i', (rows, H) => {
-    for (const withPeep of [false, true]) {
-      const rng = seeded(rows * 100 + H + (withPeep ? 7 : 0));
-      const [z] = randomFloats(rng, rows * 4 * H, 1, 2);
-      const [cPrev, dh, dc] = randomFloats(rng, rows * H, 3);
-      const [peep, dpeep0] = randomFloats(rng, 3 * H, 2);
-      const p = withPeep ? peep : null;
-      const want = { gates: z.slice(), h: new Float32Array(rows * H), c: new Float32Array(rows * H), tc: new Float32Array(rows * H) };
-      refL.lstm_step_forward(want.gates, want.h, want.c, want.tc, cPrev, p, rows, H);
-      const f = runKernel(
-        k(),
-        'lstm_step_forward',
-        [z, new Float32Array(rows * H), new Float32Array(rows * H), new Float32Array(rows * H), cPrev, p],
-        [rows, H],
-      ).out;
-      expectClose(f[0], want.gates, tol);
-      expectClose(f[1], want.h, tol);
-      expectClose(f[2], want.c, tol);
-      expectClose(f[3], want.tc, tol);
-      const wd = { dg: new Float32Array(rows * 4 * H), dc: dc.slice(), dpeep: dpeep0.slice() };
-      refL.lstm_step_backward(wd.dg, wd.dc, withPeep ? wd.dpeep : null, dh, want.gates, cPrev, want.c, want.tc, p, rows, H);
-      const b = runKernel(
-        k(),
-        'lstm_step_backward',
-        [new Float32Array(rows * 4 * H), dc, withPeep ? dpeep0 : null, dh, want.gates, cPrev, want.c, want.tc, p],
-        [rows, H],
-      ).out;
-      expectClose(b[0], wd.dg, tol);
-      expectClose(b[1], wd.dc, tol);
-      if (withPeep) expectClose(b[2], wd.dpeep, tol);
-    }
-  });
+  test.each(CASES)(
+    'lstm_step_forward/backward match the reference with and without peepholes, σ and hard gates, rows=%i H=%i',
+    (rows, H) => {
+      for (const [withPeep, hard] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ]) {
+        const rng = seeded(rows * 100 + H + (withPeep ? 7 : 0) + (hard ? 3 : 0));
+        // scale 4 reaches the hard sigmoid's clipped ranges (|z| > 2.5)
+        const [z] = randomFloats(rng, rows * 4 * H, 1, 4);
+        const [cPrev, dh, dc] = randomFloats(rng, rows * H, 3);
+        const [peep, dpeep0] = randomFloats(rng, 3 * H, 2);
+        const p = withPeep ? peep : null;
+        const want = { gates: z.slice(), h: new Float32Array(rows * H), c: new Float32Array(rows * H), tc: new Float32Array(rows * H) };
+        refL.lstm_step_forward(want.gates, want.h, want.c, want.tc, cPrev, p, rows, H, hard);
+        const f = runKernel(
+          k(),
+          'lstm_step_forward',
+          [z, new Float32Array(rows * H), new Float32Array(rows * H), new Float32Array(rows * H), cPrev, p],
+          [rows, H, hard],
+        ).out;
+        expectClose(f[0], want.gates, tol);
+        expectClose(f[1], want.h, tol);
+        expectClose(f[2], want.c, tol);
+        expectClose(f[3], want.tc, tol);
+        const wd = { dg: new Float32Array(rows * 4 * H), dc: dc.slice(), dpeep: dpeep0.slice() };
+        refL.lstm_step_backward(wd.dg, wd.dc, withPeep ? wd.dpeep : null, dh, want.gates, cPrev, want.c, want.tc, p, rows, H, hard);
+        const b = runKernel(
+          k(),
+          'lstm_step_backward',
+          [new Float32Array(rows * 4 * H), dc, withPeep ? dpeep0 : null, dh, want.gates, cPrev, want.c, want.tc, p],
+          [rows, H, hard],
+        ).out;
+        expectClose(b[0], wd.dg, tol);
+        expectClose(b[1], wd.dc, tol);
+        if (withPeep) expectClose(b[2], wd.dpeep, tol);
+      }
+    },
+  );
 
-  test.each(CASES)('gru kernels match the reference in both reset forms, rows=%i H=%i', (rows, H) => {
-    for (const after of [true, false]) {
-      const rng = seeded(rows * 31 + H + (after ? 1 : 0));
-      const [xw, hw] = randomFloats(rng, rows * 3 * H, 2, 2);
+  test.each(CASES)('gru kernels match the reference in both reset forms, σ and hard gates, rows=%i H=%i', (rows, H) => {
+    for (const [after, hard] of [
+      [true, false],
+      [false, false],
+      [true, true],
+      [false, true],
+    ]) {
+      const rng = seeded(rows * 31 + H + (after ? 1 : 0) + (hard ? 5 : 0));
+      const [xw, hw] = randomFloats(rng, rows * 3 * H, 2, 2.5);
       const [hPrev, dh, drh] = randomFloats(rng, rows * H, 3);
       const wg = new Float32Array(rows * 3 * H);
       const wrh = new Float32Array(rows * H);
-      refG.gru_rz_forward(wg, wrh, xw, hw, hPrev, rows, H);
+      refG.gru_rz_forward(wg, wrh, xw, hw, hPrev, rows, H, hard);
       const rz = runKernel(
         k(),
         'gru_rz_forward',
         [new Float32Array(rows * 3 * H), new Float32Array(rows * H), xw, hw, hPrev],
-        [rows, H],
+        [rows, H, hard],
       ).out;
       expectClose(rz[0], wg, tol);
       expectClose(rz[1], wrh, tol);
@@ -76,19 +90,19 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
       expectClose(n[0], wh, tol);
       expectClose(n[1], wg, tol);
       const w = { dxw: new Float32Array(rows * 3 * H), dhw: new Float32Array(rows * 3 * H), dhp: new Float32Array(rows * H) };
-      refG.gru_step_backward(w.dxw, w.dhw, w.dhp, dh, wg, hw, hPrev, rows, H, after);
+      refG.gru_step_backward(w.dxw, w.dhw, w.dhp, dh, wg, hw, hPrev, rows, H, after, hard);
       const bk = runKernel(
         k(),
         'gru_step_backward',
         [new Float32Array(rows * 3 * H), new Float32Array(rows * 3 * H), new Float32Array(rows * H), dh, wg, hw, hPrev],
-        [rows, H, after],
+        [rows, H, after, hard],
       ).out;
       expectClose(bk[0], w.dxw, tol);
       expectClose(bk[1], w.dhw, tol);
       expectClose(bk[2], w.dhp, tol);
       if (!after) {
-        refG.gru_reset_backward(w.dxw, w.dhw, w.dhp, drh, wg, hPrev, rows, H);
-        const rb = runKernel(k(), 'gru_reset_backward', [bk[0], bk[1], bk[2], drh, wg, hPrev], [rows, H]).out;
+        refG.gru_reset_backward(w.dxw, w.dhw, w.dhp, drh, wg, hPrev, rows, H, hard);
+        const rb = runKernel(k(), 'gru_reset_backward', [bk[0], bk[1], bk[2], drh, wg, hPrev], [rows, H, hard]).out;
         expectClose(rb[0], w.dxw, tol);
         expectClose(rb[1], w.dhw, tol);
         expectClose(rb[2], w.dhp, tol);

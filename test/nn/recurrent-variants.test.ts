@@ -100,6 +100,15 @@ describe('finite differences on the PyTorch-twinned forms too', () => {
     ['RNN relu', () => new rnn.RNN({ inputSize: 3, hiddenSize: 5, nonlinearity: 'relu' })],
     ['LSTM proj', () => new rnn.LSTM({ inputSize: 3, hiddenSize: 5, projSize: 3, bidirectional: true })],
     ['GRU', () => new rnn.GRU({ inputSize: 3, hiddenSize: 5, bidirectional: true })],
+    [
+      'LSTM hard-sigmoid gates, peepholes',
+      () => new rnn.LSTM({ inputSize: 3, hiddenSize: 5, recurrentActivation: 'hardSigmoid', peephole: true }),
+    ],
+    ['GRU hard-sigmoid gates', () => new rnn.GRU({ inputSize: 3, hiddenSize: 5, recurrentActivation: 'hardSigmoid', bidirectional: true })],
+    [
+      'GRU hard-sigmoid gates, reset first',
+      () => new rnn.GRU({ inputSize: 3, hiddenSize: 5, recurrentActivation: 'hardSigmoid', resetAfter: false }),
+    ],
   ])('%s', (_name, make) => {
     rnn.manualSeed(6);
     const m = make();
