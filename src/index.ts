@@ -44,6 +44,8 @@ export { registerModule, type ModuleSpec } from './io/registry.js';
 export { fromSafetensors, toSafetensors, type Safetensors, type ToSafetensorsOptions } from './io/safetensors.js';
 export { toOnnx, type ToOnnxOptions } from './io/onnx-export.js';
 export { fromOnnx, OnnxModule, type FromOnnxOptions, type OnnxForwardOptions } from './io/onnx-module.js';
+export { fromKeras } from './io/keras.js';
+export { KerasModel } from './io/keras-model.js';
 export { fit, evaluate, predict, type Dataset, type FitOptions, type History, type ProgressEvent, type LossSpec } from './train/fit.js';
 export type { Sample, Target, Batch } from './train/batch.js';
 export {

@@ -576,6 +576,31 @@ add(
 );
 for (const v of [null, 'x', 3])
   add(`OnnxModule.forward x ${show(v)}`, () => onnxModel.forward(v as never), 'OnnxModule.forward: x must be a Tensor or an array');
+for (const v of [null, 3, [], '{', '{}']) add(`fromKeras modelJson ${show(v)}`, () => rnn.fromKeras(v, new Uint8Array(0)), 'fromKeras: ');
+add(
+  'fromKeras Conv1D',
+  () =>
+    rnn.fromKeras(
+      {
+        modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Conv1D', config: { name: 'c' } }] } },
+        weightsManifest: [],
+      },
+      new Uint8Array(0),
+    ),
+  "fromKeras: layer 'c' is a Conv1D, which is not supported",
+);
+add(
+  'fromKeras weight bytes',
+  () =>
+    rnn.fromKeras(
+      {
+        modelTopology: { class_name: 'Sequential', config: { layers: [] } },
+        weightsManifest: [{ paths: [], weights: [{ name: 'd/kernel', shape: [2, 2], dtype: 'float32' }] }],
+      },
+      new Uint8Array(3),
+    ),
+  'fromKeras: the manifest describes 16 bytes of weights, but weightData holds 3',
+);
 for (const M of [rnn.Softmax, rnn.LogSoftmax])
   options(M.name, (o) => new M(o as never), {}, { dim: [1.5, 'x', null, 99] }, { axis: 'dim' });
 

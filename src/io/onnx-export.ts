@@ -19,6 +19,7 @@ import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
 import type { Tensor } from '../tensor.js';
 import { AT, DT, encodeModel, type OnnxAttr, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.js';
 import { OnnxModule } from './onnx-module.js';
+import { KerasModel } from './keras-model.js';
 import { SIZE, any, bool, int, readOptions } from '../options.js';
 import { VERSION } from '../backend/wasm.js';
 
@@ -49,6 +50,8 @@ const IR_OF_OPSET: Record<number, number> = { 13: 7, 14: 7, 15: 8, 16: 8, 17: 8,
 interface Value {
   name: string;
   features: number;
+  /** 2 for a last state [batch, F]; 3 (the default) for a sequence. */
+  rank?: number;
 }
 
 /** Nodes and initializers of the graph being written; names are unique. */
@@ -230,22 +233,49 @@ function emitRecurrent(g: GraphBuilder, m: RecurrentBase<unknown>, x: Value, pre
   return { output: { name: out, features: m.numDirections * m.hiddenSize }, hN: cat(hs), cN: cs.length ? cat(cs) : null };
 }
 
+/** The two directions merged as Bidirectional's mergeMode says. */
+function mergeValues(g: GraphBuilder, mode: string, f: string, b: string, H: number, prefix: string, rank = 3): Value {
+  if (mode === 'concat') return { name: g.one('Concat', [f, b], [aInt('axis', -1)]), features: 2 * H, rank };
+  if (mode === 'sum') return { name: g.one('Add', [f, b]), features: H, rank };
+  if (mode === 'mul') return { name: g.one('Mul', [f, b]), features: H, rank };
+  const half = g.floats(`${prefix}${prefix ? '.' : ''}half`, [], new Float32Array([0.5]));
+  return { name: g.one('Mul', [g.one('Add', [f, b]), half]), features: H, rank };
+}
+
 function emitBidirectional(g: GraphBuilder, m: Bidirectional, x: Value, prefix: string): RecurrentValues {
   const p = (s: string) => `${prefix}${prefix ? '.' : ''}${s}`;
   const f = emitRecurrent(g, m.forwardLayer, x, p('forward_layer'));
   const b = emitRecurrent(g, m.backwardLayer, x, p('backward_layer'), true);
-  const H = m.forwardLayer.hiddenSize;
-  let out: Value;
-  if (m.mergeMode === 'concat') out = { name: g.one('Concat', [f.output.name, b.output.name], [aInt('axis', -1)]), features: 2 * H };
-  else if (m.mergeMode === 'sum') out = { name: g.one('Add', [f.output.name, b.output.name]), features: H };
-  else if (m.mergeMode === 'mul') out = { name: g.one('Mul', [f.output.name, b.output.name]), features: H };
-  else {
-    const half = g.floats(p('half'), [], new Float32Array([0.5]));
-    out = { name: g.one('Mul', [g.one('Add', [f.output.name, b.output.name]), half]), features: H };
-  }
+  const out = mergeValues(g, m.mergeMode, f.output.name, b.output.name, m.forwardLayer.hiddenSize, prefix);
   const hN = g.one('Concat', [f.hN, b.hN], [aInt('axis', 0)]);
   const cN = f.cN && b.cN ? g.one('Concat', [f.cN, b.cN], [aInt('axis', 0)]) : null;
   return { output: out, hN, cN };
+}
+
+/** A model imported with fromKeras: its stages, a recurrent layer without return_sequences as its last state. */
+function emitKeras(g: GraphBuilder, m: KerasModel, x: Value): Value {
+  let cur = x;
+  const last = (hN: string, features: number) => ({ name: g.one('Squeeze', [hN, g.int64([0])]), features, rank: 2 });
+  for (const s of m.stages) {
+    if (s.kind === 'mask' || (s.kind === 'embedding' && s.maskZero))
+      throw new Error(
+        `toOnnx: layer '${s.name}' masks its input; masked Keras models have no ONNX export (export one without Masking / mask_zero)`,
+      );
+    if (s.kind === 'recurrent') {
+      const r = emitRecurrent(g, s.module, cur, s.name);
+      cur = s.returnSequences ? r.output : last(r.hN, s.module.hiddenSize);
+    } else if (s.kind === 'bidirectional' && !s.returnSequences) {
+      const f = emitRecurrent(g, s.module.forwardLayer, cur, `${s.name}.forward_layer`);
+      const b = emitRecurrent(g, s.module.backwardLayer, cur, `${s.name}.backward_layer`, true);
+      const H = s.module.forwardLayer.hiddenSize;
+      const [fo, bo] = [last(f.hN, H).name, last(b.hN, H).name];
+      cur = mergeValues(g, s.module.mergeMode, fo, bo, H, s.name, 2);
+    } else {
+      const r = emit(g, s.module, cur, s.name);
+      cur = 'output' in r ? r.output : r;
+    }
+  }
+  return cur;
 }
 
 /** Emits module `m` applied to `x`; a recurrent layer also returns its states. */
@@ -260,12 +290,13 @@ function emit(g: GraphBuilder, m: Module, x: Value, prefix: string): RecurrentVa
     return cur;
   }
   if (m instanceof RecurrentBase) return emitRecurrent(g, m, x, prefix);
+  if (m instanceof KerasModel) return emitKeras(g, m, x);
   if (m instanceof Bidirectional) return emitBidirectional(g, m, x, prefix);
   if (m instanceof Linear) {
     const wt = g.one('Transpose', [g.floats(p('weight'), m.weight.shape.slice(), m.weight.data.slice())], [aInts('perm', [1, 0])]);
     const y = g.one('MatMul', [x.name, wt]);
     const out = m.bias ? g.one('Add', [y, g.floats(p('bias'), m.bias.shape.slice(), m.bias.data.slice())]) : y;
-    return { name: out, features: m.outFeatures };
+    return { name: out, features: m.outFeatures, rank: x.rank };
   }
   if (m instanceof Embedding) {
     const w = g.floats(p('weight'), m.weight.shape.slice(), m.weight.data.slice());
@@ -273,15 +304,23 @@ function emit(g: GraphBuilder, m: Module, x: Value, prefix: string): RecurrentVa
   }
   if (m instanceof Dropout) return x;
   const unary = m instanceof ReLU ? 'Relu' : m instanceof Tanh ? 'Tanh' : m instanceof Sigmoid ? 'Sigmoid' : null;
-  if (unary) return { name: g.one(unary, [x.name]), features: x.features };
+  if (unary) return { name: g.one(unary, [x.name]), features: x.features, rank: x.rank };
   if (m instanceof Softmax || m instanceof LogSoftmax) {
-    return { name: g.one(m instanceof Softmax ? 'Softmax' : 'LogSoftmax', [x.name], [aInt('axis', m.dim)]), features: x.features };
+    return {
+      name: g.one(m instanceof Softmax ? 'Softmax' : 'LogSoftmax', [x.name], [aInt('axis', m.dim)]),
+      features: x.features,
+      rank: x.rank,
+    };
   }
   throw new Error(`toOnnx: ${prefix || 'model'} is a ${m.constructor.name}, which has no ONNX export (supported: ${SUPPORTED})`);
 }
 
 /** The first module that reads the graph input (through Sequential and Bidirectional). */
 function firstLeaf(m: Module): Module {
+  if (m instanceof KerasModel) {
+    const s = m.stages[0];
+    return s.kind === 'mask' ? m : firstLeaf(s.kind === 'bidirectional' ? s.module.forwardLayer : s.module);
+  }
   if (m instanceof Sequential && m.layers.length) return firstLeaf(m.layers[0]);
   if (m instanceof Bidirectional) return m.forwardLayer;
   return m;
@@ -335,7 +374,7 @@ export function toOnnx(model: Module, options: ToOnnxOptions = {}): Uint8Array {
   };
   const out = 'output' in r ? r.output : r;
   const lead = input.dims ? input.dims.slice(0, 2) : [batch, time];
-  named(out.name, 'output', [...lead, out.features || null]);
+  named(out.name, 'output', out.rank === 2 ? [batch, out.features || null] : [...lead, out.features || null]);
   if ('output' in r) {
     named(r.hN, 'hN', [null, batch, null]);
     if (r.cN) named(r.cN, 'cN', [null, batch, null]);
