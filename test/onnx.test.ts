@@ -418,3 +418,17 @@ describe('round trips', () => {
     }
   });
 });
+
+describe('fromOnnx: what becomes a parameter', () => {
+  test('float initializers with an axis are parameters by name; a 0-d scale stays a constant; summary lists them', () => {
+    rnn.manualSeed(12);
+    const bi = new rnn.Bidirectional(new rnn.GRU({ inputSize: 3, hiddenSize: 2 }), { mergeMode: 'ave' });
+    const m = rnn.fromOnnx(rnn.toOnnx(bi));
+    const names = m.namedParameters().map(([n]) => n);
+    expect(names).toContain('forward_layer.l0.W');
+    expect(names).toContain('backward_layer.l0.W');
+    expect(names).not.toContain('half');
+    expect(m.numParameters()).toBe(bi.numParameters());
+    expect(m.summary()).toContain(String(bi.numParameters()));
+  });
+});

@@ -1,7 +1,7 @@
 // fromOnnx: an ONNX graph as a trainable Module. The file is decoded and validated whole first
 // (protobuf structure, tensor sizes against dims, a budget on elements, a default-domain opset,
 // every operator supported, every node input defined before use); then each float initializer
-// becomes a parameter under its own name, and forward runs the nodes in order with our
+// with at least one axis becomes a parameter under its own name, and forward runs the nodes in order with our
 // differentiable ops (see onnx-ops.ts). Written back by toOnnx with the current weights.
 import { Module } from '../nn/module.js';
 import { MAX_ELEMENTS, Tensor, fmtShape } from '../tensor.js';
@@ -43,7 +43,8 @@ export class OnnxModule extends Module {
     this.opset = checkOpset(model);
     const g = model.graph;
     for (const t of g.initializers) {
-      if (t.floats) this.params.set(t.name, this.registerParameter(t.name, new Tensor(t.floats.slice(), t.dims)));
+      // weights are tensors with at least one axis; a 0-d float (a scale such as 0.5) stays a constant
+      if (t.floats && t.dims.length > 0) this.params.set(t.name, this.registerParameter(t.name, new Tensor(t.floats.slice(), t.dims)));
       else this.constants.set(t.name, constantValue(t));
     }
     this.inputInfo = g.inputs.filter((v) => !this.params.has(v.name) && !this.constants.has(v.name));
@@ -181,7 +182,7 @@ function toValue(v: unknown, info: OnnxValueInfo, arg: string): Value {
 
 /**
  * Builds a trainable Module from an ONNX model (the bytes of a `.onnx` file), e.g. one written by
- * `torch.onnx.export` for RNN / LSTM / GRU models. Every float initializer becomes a parameter
+ * `torch.onnx.export` for RNN / LSTM / GRU models. Every float initializer with an axis becomes a parameter
  * named as in the file; `forward(x)` takes the first graph input and returns the first output,
  * `run(x)` returns all outputs. An operator outside the supported set is an error naming it.
  * @example
