@@ -1,8 +1,11 @@
 // The recurrent workloads of BENCHMARKS.md (W1-W5) for rnn-wasm and TensorFlow.js (cpu and wasm
 // backends, one thread), measured side by side in this process. Prints medians in ms and the
 // speed-up of rnn-wasm over each peer.
+// With --threads=N (N > 1) a column gives the speed-up of N threads over one, timed in alternation
+// in this process (the machine's speed drifts over minutes: separate runs do not compare).
 //   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu|none] [--reps=5] [--threads=2]
 import * as rnn from '../src/node.js';
+import { shareWork } from '../src/backend/wasm.js';
 import { fmt, printTable, randomArray, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
 
@@ -10,6 +13,7 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const only = args.only ? String(args.only).split(',') : ['W1', 'W2', 'W3', 'W4', 'W5'];
 const peers = args.peers === 'none' ? [] : args.peers ? String(args.peers).split(',') : ['wasm', 'cpu'];
 const reps = Number(args.reps ?? 5);
+const threads = Number(args.threads ?? 1);
 
 type Kind = 'LSTM' | 'GRU' | 'RNN';
 interface Workload {
@@ -91,16 +95,37 @@ async function peer(w: Workload, backend: 'cpu' | 'wasm'): Promise<{ run: () => 
   } as never;
 }
 
+/** Median ms of `fn` on one thread and shared out, alternating call by call. */
+function alternate(fn: () => void, rounds: number): { one: number; all: number } {
+  const t = { one: [] as number[], all: [] as number[] };
+  for (let r = 0; r < rounds + 2; r++) {
+    for (const key of ['one', 'all'] as const) {
+      shareWork(key === 'all');
+      const t0 = performance.now();
+      fn();
+      if (r >= 2) t[key].push(performance.now() - t0);
+    }
+  }
+  shareWork(true);
+  const med = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  return { one: med(t.one), all: med(t.all) };
+}
+
 async function main() {
-  await rnn.init({ threads: Number(args.threads ?? 1) });
+  await rnn.init({ threads });
   const info = rnn.backendInfo();
   console.log(
     `rnn-wasm ${info.version}, SIMD ${info.simd}, relaxed SIMD ${info.relaxedSimd}, ${info.threads} thread(s), Node ${process.version}\n`,
   );
   const rows: string[][] = [];
   for (const w of WORKLOADS.filter((x) => only.includes(x.id))) {
-    const t = await timeIt(ours(w), { warmup: 2, reps, minMs: 500 });
+    const fn = ours(w);
+    const t = await timeIt(fn, { warmup: 2, reps, minMs: 500 });
     const row = [w.id, w.what, fmt(t)];
+    if (threads > 1) {
+      const a = alternate(fn, Math.max(reps, 9));
+      row.push(`${fmt(a.one)} / ${fmt(a.all)} = ${fmt(a.one / a.all, 2)}×`);
+    }
     for (const p of ['wasm', 'cpu']) {
       if (!peers.includes(p)) {
         row.push('—', '—');
@@ -115,7 +140,8 @@ async function main() {
     rows.push(row);
     console.error(`${w.id} done`);
   }
-  printTable(['id', 'workload', 'rnn-wasm ms', 'tfjs-wasm ms', 'speed-up', 'tfjs-cpu ms', 'speed-up'], rows);
+  const threadCol = threads > 1 ? [`1 thread / ${threads} ms (alternating)`] : [];
+  printTable(['id', 'workload', 'rnn-wasm ms', ...threadCol, 'tfjs-wasm ms', 'speed-up', 'tfjs-cpu ms', 'speed-up'], rows);
 }
 
 await main();

@@ -79,6 +79,9 @@ export function simdSupported(): boolean {
 
 interface Backend {
   kernels: Kernels;
+  /** The calling thread's kernels, and the shared-out set (the same object without threads). */
+  plain: Kernels;
+  threaded: Kernels;
   arena: Arena;
   info: BackendInfo;
 }
@@ -174,7 +177,7 @@ export function init(options: InitOptions = {}): Promise<void> {
     const arena = new Arena(plain);
     const pool = spawn && memory ? await KernelPool.start(spawn, module, memory, arena.reserve(16 * (threads - 1)), threads - 1) : null;
     const kernels = pool ? withThreads(plain, pool) : plain;
-    backend = { kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
+    backend = { kernels, plain, threaded: kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();
   pending.catch(() => {
     pending = null;
@@ -196,6 +199,15 @@ export function backendInfo(): BackendInfo {
 /** The loaded kernels (shared out between threads where init({ threads }) started some). @internal */
 export function kernels(): Kernels {
   return ready().kernels;
+}
+
+/**
+ * Benchmarks only: run the next calls on the calling thread alone (false) or shared out again
+ * (true), so one process can time both in alternation. @internal
+ */
+export function shareWork(on: boolean): void {
+  const b = ready();
+  b.kernels = on ? b.threaded : b.plain;
 }
 
 /** The arena of the loaded core. @internal */
