@@ -76,8 +76,9 @@ export class Tensor {
   readonly shape: readonly number[];
   /** Number of elements. */
   readonly size: number;
-  /** Row-major data. Shared with views (reshape, detach); mutate only through an optimiser. @internal */
-  data: Float32Array;
+  private _data: Float32Array;
+  /** Shared with views (reshape, detach): counts reads and writes of the data through any of them. */
+  private _store: { version: number };
   /** Whether backward() computes a gradient for this tensor. */
   requiresGrad: boolean;
   private _grad: Tensor | null = null;
@@ -94,8 +95,51 @@ export class Tensor {
     }
     this.shape = Object.freeze(shape.slice());
     this.size = size;
-    this.data = data;
+    this._data = data;
+    this._store = { version: 0 };
     this.requiresGrad = requiresGrad;
+  }
+
+  /**
+   * The row-major data, shared with views (reshape, detach). Reading it counts as a possible
+   * edit: caches derived from a tensor (the packed weight panels of the recurrent layers) are
+   * rebuilt after it, so `p.data[i] = v` or `p.data.set(...)` is always seen. An array kept from
+   * an earlier read and edited later is not: read `data` again, or call {@link Tensor.markChanged}.
+   */
+  get data(): Float32Array {
+    this._store.version++;
+    return this._data;
+  }
+
+  set data(d: Float32Array) {
+    if (!(d instanceof Float32Array) || d.length !== this.size)
+      throw new Error(
+        `data: must be a Float32Array of ${this.size} elements (the tensor's size), got ${d instanceof Float32Array ? `${d.length} elements` : typeof d}`,
+      );
+    this._data = d;
+    this._store.version++;
+  }
+
+  /** Says that the data was changed through an array kept from an earlier read of `data`. */
+  markChanged(): void {
+    this._store.version++;
+  }
+
+  /** The data without counting a read: for code that only reads (caches, copies). @internal */
+  peek(): Float32Array {
+    return this._data;
+  }
+
+  /** Changes whenever the data may have changed (shared with views). @internal */
+  get version(): number {
+    return this._store.version;
+  }
+
+  /** A view: the same data and the same version counter. */
+  private view(shape: readonly number[]): Tensor {
+    const out = new Tensor(this._data, shape);
+    out._store = this._store;
+    return out;
   }
 
   /**
@@ -142,7 +186,7 @@ export class Tensor {
 
   /** Same data, cut from the tape: no gradient flows through the result. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, false);
+    return this.view(this.shape);
   }
 
   /** The same data with another shape (one dimension may be -1, inferred). Differentiable. */
@@ -160,7 +204,7 @@ export class Tensor {
     }
     const n = shapeSize(s, 'reshape: shape');
     if (n !== this.size) throw new Error(`reshape: cannot reshape ${fmtShape(this.shape)} (${this.size} elements) into ${fmtShape(shape)}`);
-    const out = new Tensor(this.data, s);
+    const out = this.view(s);
     if (needsGrad(this)) record('reshape', [this], [out], ([g]) => [g]);
     return out;
   }

@@ -76,10 +76,12 @@ export function gradCheckTensors(loss: () => Tensor, tensors: [string, Tensor][]
     const g = t.grad!.data.slice();
     const d = t.data;
     const at = (shift: (i: number) => number): number => {
+      t.markChanged(); // d is kept across calls: say that it was edited (caches of t are rebuilt)
       const orig = d.slice();
       for (let i = 0; i < d.length; i++) d[i] += shift(i);
       const v = f();
       d.set(orig);
+      t.markChanged();
       return v;
     };
     const n = Math.min(d.length, elementwiseUpTo);

@@ -79,6 +79,56 @@ export class Arena {
     return ptr;
   }
 
+  /** Freed persistent blocks [ptr, bytes], sorted by address, adjacent ones merged. */
+  private spare: [number, number][] = [];
+  private persistentBytes = 0;
+
+  /**
+   * A block of n floats that outlives every scope (for caches), or 0 when none can be had now:
+   * from a freed one, or below the scoped region when that region is empty (between ops).
+   */
+  persist(n: number): number {
+    const bytes = Math.ceil(n / 4) * 16;
+    const i = this.spare.findIndex(([, b]) => b >= bytes);
+    if (i >= 0) {
+      const [ptr, b] = this.spare[i];
+      if (b === bytes) this.spare.splice(i, 1);
+      else this.spare[i] = [ptr + bytes, b - bytes];
+      this.persistentBytes += bytes;
+      return ptr;
+    }
+    if (this.top !== this.base) return 0;
+    const ptr = this.alloc(n);
+    this.base = this.top;
+    this.persistentBytes += bytes;
+    return ptr;
+  }
+
+  /** Returns a block from persist(); the topmost free space goes back to the scoped region. */
+  unpersist(ptr: number, n: number): void {
+    const bytes = Math.ceil(n / 4) * 16;
+    this.persistentBytes -= bytes;
+    const s = this.spare;
+    s.push([ptr, bytes]);
+    s.sort((a, b) => a[0] - b[0]);
+    for (let i = s.length - 1; i > 0; i--) {
+      if (s[i - 1][0] + s[i - 1][1] === s[i][0]) {
+        s[i - 1][1] += s[i][1];
+        s.splice(i, 1);
+      }
+    }
+    const last = s[s.length - 1];
+    if (last && last[0] + last[1] === this.base && this.top === this.base) {
+      this.base = this.top = last[0];
+      s.pop();
+    }
+  }
+
+  /** Bytes held by persist() blocks now. */
+  get cachedBytes(): number {
+    return this.persistentBytes;
+  }
+
   /** Reserves n floats for the life of the arena (below everything release() can free). */
   reserve(n: number): number {
     const ptr = this.zeros(n);

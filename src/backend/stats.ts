@@ -6,10 +6,12 @@ export interface MemoryStats {
   liveBytes: number;
   /** Size of WebAssembly.Memory in bytes (grows to the largest op's working set, then stays). */
   wasmMemoryBytes: number;
+  /** Bytes of packed weight panels kept between calls (one set per live recurrent weight). */
+  cachedBytes: number;
 }
 
 /** Current wasm memory figures (see {@link MemoryStats}). */
 export function memoryStats(): MemoryStats {
   const a = arena();
-  return { liveBytes: a.liveBytes, wasmMemoryBytes: a.memoryBytes };
+  return { liveBytes: a.liveBytes, wasmMemoryBytes: a.memoryBytes, cachedBytes: a.cachedBytes };
 }

@@ -44,9 +44,8 @@ function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<s
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, xw, state: [h], next: [y], data }, w) {
-      const packed = ar.alloc(packedSize(H, H));
-      k.gemm_pack(packed, ar.put(data(w.wHh)), H, H, 1);
+    forward({ k, xw, state: [h], next: [y], packed: pack }, w) {
+      const packed = pack(w.wHh, H, H);
       const step = (t: number, rows: number) => {
         gemmPacked(k, xw.at(t), h, H, 1, packed, 0, rows, H, H, true, H);
         act.forward(k, y.at(t), xw.at(t), rows * H);

@@ -46,15 +46,20 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh],
 
-    forward({ ar, k, B, xw, state: [h], next: [y], data }, w) {
+    forward({ ar, k, B, xw, state: [h], next: [y], data, packed: pack }, w) {
       const T = xw.dims[0];
-      const whh = ar.blockOf(data(w.wHh), G, H);
       const bhh = w.bHh ? ar.blockOf(data(w.bHh), G) : null;
-      // resetAfter: one packed W_hh [3H rows]; reset before: the r,z rows and the n rows apart
-      const packed = ar.alloc(packedSize(H, after ? G : 2 * H));
-      k.gemm_pack(packed, whh.ptr, H, after ? G : 2 * H, 1);
-      const packedN = after ? 0 : ar.alloc(packedSize(H, H));
-      if (!after) k.gemm_pack(packedN, whh.at(2 * H), H, H, 1);
+      // resetAfter: one packed W_hh [3H rows] (cached); reset before: the r,z rows and the n rows apart
+      let packed: number;
+      let packedN = 0;
+      if (after) packed = pack(w.wHh, H, G);
+      else {
+        const whh = ar.blockOf(data(w.wHh), G, H);
+        packed = ar.alloc(packedSize(H, 2 * H));
+        k.gemm_pack(packed, whh.ptr, H, 2 * H, 1);
+        packedN = ar.alloc(packedSize(H, H));
+        k.gemm_pack(packedN, whh.at(2 * H), H, H, 1);
+      }
       const gates = ar.zeroBlock(T, B, G);
       const hw = ar.zeroBlock(T, B, G);
       const rh = after ? ar.block(0) : ar.zeroBlock(T, B, H);

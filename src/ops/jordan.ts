@@ -64,11 +64,9 @@ function jordanCell(H: number, O: number, act: ElmanActivation, outAct: OutputAc
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh, w.wHo, w.bHo],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, B, xw, state: [yPrev], next: [y], data }, w) {
-      const packedFb = ar.alloc(packedSize(O, H));
-      k.gemm_pack(packedFb, ar.put(data(w.wHh)), O, H, 1);
-      const packedOut = ar.alloc(packedSize(H, O));
-      k.gemm_pack(packedOut, ar.put(data(w.wHo)), H, O, 1);
+    forward({ ar, k, B, xw, state: [yPrev], next: [y], data, packed: pack }, w) {
+      const packedFb = pack(w.wHh, O, H);
+      const packedOut = pack(w.wHo, H, O);
       const bo = w.bHo ? ar.put(data(w.bHo)) : 0;
       const h = ar.zeroBlock(xw.dims[0], B, H);
       const o = ar.block(B, O); // h·W_hoᵀ + b_ho before the output activation

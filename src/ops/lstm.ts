@@ -65,12 +65,10 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh, w.wHr, w.wCi, w.wCf, w.wCo],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, B, xw, state: [h, cPrev], next: [out, c], data }, w) {
+    forward({ ar, k, B, xw, state: [h, cPrev], next: [out, c], data, packed: pack }, w) {
       const T = xw.dims[0];
-      const packed = ar.alloc(packedSize(P, G));
-      k.gemm_pack(packed, ar.put(data(w.wHh)), P, G, 1);
-      const packedR = proj ? ar.alloc(packedSize(H, P)) : 0;
-      if (proj) k.gemm_pack(packedR, ar.put(data(w.wHr!)), H, P, 1);
+      const packed = pack(w.wHh, P, G);
+      const packedR = proj ? pack(w.wHr!, H, P) : 0;
       const peep = putPeepholes(ar, w, data, H);
       const tc = ar.block(T, B, H);
       const hraw = proj ? ar.zeroBlock(T, B, H) : ar.block(0);

@@ -22,7 +22,8 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Arena, Block, SavedBlock } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
-import { gemmNN, gemmNT } from '../backend/gemm.js';
+import { gemmNN, gemmPacked } from '../backend/gemm.js';
+import { packedWeight, settlePacks } from '../backend/pack-cache.js';
 import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 
 /** Blocks a cell keeps from forward for its backward, by name. @internal */
@@ -45,6 +46,8 @@ export interface ForwardContext extends DirectionContext {
   readonly state: readonly number[];
   /** Each state's sequence [T,B,n]: a step writes state i after step t into next[i].at(t). */
   readonly next: readonly Block[];
+  /** w [n, k] packed for products A·wᵀ (k rows, n columns), cached while w is unchanged. */
+  packed(w: Tensor, k: number, n: number): number;
 }
 
 /** What a cell's backward gets for one direction. @internal */
@@ -154,7 +157,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const out = new Float32Array(B * T * D * F);
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
-  const frozen = saving ? new Map(params.map((p) => [p, p.data.slice()])) : null;
+  const frozen = saving ? new Map(params.map((p) => [p, p.peek().slice()])) : null;
   const saved: Saved[] = [];
 
   arena().scoped((ar) => {
@@ -166,6 +169,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
       if (saving) saved.push(s.save());
     }
   });
+  settlePacks(arena());
 
   const output = new Tensor(out, call.batchFirst ? [B, T, D * F] : [T, B, D * F]);
   const states = finals.map((f, i) => new Tensor(f, [D, B, cell.stateSizes[i]]));
@@ -213,14 +217,16 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   const { B, T, active } = L;
   const G = cell.gates;
   const sizes = cell.stateSizes;
-  const data = (t: Tensor) => t.data;
+  const data = (t: Tensor) => t.peek();
+  const packed = (t: Tensor, kk: number, n: number) => packedWeight(ar, k, t, kk, n);
   const xw = ar.block(T, B, G);
   const bias = biasSum(cell.inputBiases(w), G, data);
-  gemmNT(k, ar, xw.ptr, px.ptr, ar.put(w.wIh.data), bias ? ar.put(bias) : 0, T * B, px.dims[2], G, false);
+  const I = px.dims[2];
+  gemmPacked(k, xw.ptr, px.ptr, I, 1, packed(w.wIh, I, G), bias ? ar.put(bias) : 0, T * B, I, G, false, G);
   const state = sizes.map((n, i) => putState(ar, L, a.init[i] ? a.init[i]!.data : null, a.d, n));
   const next = sizes.map((n) => ar.zeroBlock(T, B, n));
   const history = a.saving ? sizes.map((n) => ar.zeroBlock(T, B, n)) : [];
-  const pass = cell.forward({ ar, k, B, xw, state, next, data }, w);
+  const pass = cell.forward({ ar, k, B, xw, state, next, data, packed }, w);
   for (let s = 0; s < T; s++) {
     const t = a.reverse ? T - 1 - s : s;
     const rows = active[t];

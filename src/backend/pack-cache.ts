@@ -1,0 +1,74 @@
+// Packed weight panels kept between calls. The forward pass of a recurrent layer multiplies by
+// W_ih and W_hh (and W_hr, Jordan's W_ho) packed into GEMM panels; repacking them on every call is
+// most of the cost of a cell step at batch 1. Here each weight's panels live in a persistent block
+// of the arena, tagged with the tensor's version (bumped by every read of `data`, so optimiser
+// steps, loadStateDict and in-place edits all invalidate it) and repacked only when it changed.
+// A first use packs into scoped space and asks for a block; settle() hands blocks out between ops
+// (when the scoped region is empty). A tensor that is collected gives its blocks back.
+import type { Tensor } from '../tensor.js';
+import type { Arena } from './heap.js';
+import type { Kernels } from './kernels.js';
+import { packedSize } from './gemm.js';
+
+interface Entry {
+  ptr: number; // 0 until settle() gives it a block
+  floats: number;
+  version: number;
+}
+
+const entries = new WeakMap<Tensor, Map<string, Entry>>();
+let pending: [Tensor, Entry][] = [];
+let owner: Arena | null = null;
+const registry = new FinalizationRegistry<{ ar: Arena; blocks: [number, number][] }>(({ ar, blocks }) => {
+  for (const [ptr, n] of blocks) ar.unpersist(ptr, n);
+});
+const blocksOf = new WeakMap<Tensor, [number, number][]>();
+
+/**
+ * The panels of w [n, k] (PyTorch's [out, in] layout) packed for C = A·wᵀ (k rows, n columns):
+ * from the cache when w is unchanged, else packed now. @internal
+ */
+export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: number): number {
+  if (owner !== ar) {
+    // a new arena (a fresh init in tests): nothing of the old one's blocks is valid here
+    owner = ar;
+    pending = [];
+  }
+  const key = `${k}x${n}`;
+  let byShape = entries.get(w);
+  if (!byShape) {
+    byShape = new Map();
+    entries.set(w, byShape);
+  }
+  let e = byShape.get(key);
+  if (!e) {
+    e = { ptr: 0, floats: packedSize(k, n), version: -1 };
+    byShape.set(key, e);
+    pending.push([w, e]);
+  }
+  if (e.ptr && e.version === w.version) return e.ptr;
+  const dst = e.ptr || ar.alloc(e.floats);
+  kern.gemm_pack(dst, ar.put(w.peek()), k, n, 1);
+  if (e.ptr) e.version = w.version;
+  return dst;
+}
+
+/** Gives the weights first packed since the last call their persistent blocks (call between ops). @internal */
+export function settlePacks(ar: Arena): void {
+  if (owner !== ar || !pending.length) return;
+  for (const [w, e] of pending) {
+    if (e.ptr) continue;
+    const ptr = ar.persist(e.floats);
+    if (!ptr) return; // the scoped region is busy: try again after the next op
+    e.ptr = ptr;
+    e.version = -1;
+    let blocks = blocksOf.get(w);
+    if (!blocks) {
+      blocks = [];
+      blocksOf.set(w, blocks);
+      registry.register(w, { ar, blocks });
+    }
+    blocks.push([ptr, e.floats]);
+  }
+  pending = [];
+}

@@ -1,0 +1,91 @@
+// The packed weight panels kept between calls (src/backend/pack-cache.ts): every way a weight can
+// change — an optimiser step, loadStateDict, an in-place edit through `data`, a view's `data`, an
+// array kept from an earlier read plus markChanged() — gives the output of a fresh layer with the
+// new weights, bit for bit; and the cache holds one set of panels per weight however many calls.
+import { describe, test, expect, beforeAll } from 'vitest';
+import * as rnn from '../src/node.js';
+
+beforeAll(async () => {
+  await rnn.init();
+});
+
+const x = () => {
+  rnn.manualSeed(5);
+  return rnn.randn([2, 4, 3]);
+};
+
+/** The output of a fresh copy of `m` with its current weights: what the cached layer must give. */
+function fresh(m: rnn.LSTM | rnn.GRU | rnn.RNN, input: rnn.Tensor): Float32Array {
+  const Ctor = m.constructor as new (o: unknown) => typeof m;
+  const copy = new Ctor(m.config());
+  copy.loadStateDict(m.stateDict());
+  return rnn.noGrad(() => copy.forward(input).output).data;
+}
+
+const layers = [
+  ['LSTM', () => new rnn.LSTM({ inputSize: 3, hiddenSize: 5, bidirectional: true })],
+  ['LSTM with projection', () => new rnn.LSTM({ inputSize: 3, hiddenSize: 5, projSize: 2 })],
+  ['GRU', () => new rnn.GRU({ inputSize: 3, hiddenSize: 5 })],
+  ['GRU reset first', () => new rnn.GRU({ inputSize: 3, hiddenSize: 5, resetAfter: false })],
+  ['RNN', () => new rnn.RNN({ inputSize: 3, hiddenSize: 5, numLayers: 2 })],
+] as const;
+
+describe.each(layers)('%s', (_name, make) => {
+  test('every kind of weight change is seen by the next call', () => {
+    const m = make();
+    const input = x();
+    const run = () => rnn.noGrad(() => m.forward(input).output).data;
+    const first = run();
+    expect(Array.from(run())).toEqual(Array.from(first)); // a cached call: the same numbers
+    const w = m.namedParameters()[1][1]; // weight_hh_l0: packed and cached
+    // in place through data
+    w.data[0] += 0.5;
+    const edited = run();
+    expect(Array.from(edited)).toEqual(Array.from(fresh(m, input)));
+    expect(Array.from(edited)).not.toEqual(Array.from(first));
+    // through a view
+    w.detach().data[1] -= 0.25;
+    expect(Array.from(run())).toEqual(Array.from(fresh(m, input)));
+    // through an array kept from an earlier read, then markChanged()
+    const kept = w.data;
+    run();
+    kept[2] += 0.75;
+    w.markChanged();
+    expect(Array.from(run())).toEqual(Array.from(fresh(m, input)));
+    // loadStateDict
+    const other = make();
+    m.loadStateDict(other.stateDict());
+    expect(Array.from(run())).toEqual(Array.from(fresh(other, input)));
+    // an optimiser step
+    const opt = new rnn.Adam(m.parameters(), 0.1);
+    rnn.ops.sum(m.forward(input).output).backward();
+    opt.step();
+    expect(Array.from(run())).toEqual(Array.from(fresh(m, input)));
+  });
+});
+
+test('one set of panels per weight: 300 calls and 100 training steps keep the cache and the arena flat', () => {
+  const cell = new rnn.LSTMCell({ inputSize: 8, hiddenSize: 16 });
+  const input = rnn.randn([1, 8]);
+  let s = { h: rnn.zeros([1, 16]), c: rnn.zeros([1, 16]) };
+  rnn.noGrad(() => {
+    s = cell.forward(input, s);
+    s = cell.forward(input, s);
+  });
+  const cached = rnn.memoryStats().cachedBytes;
+  expect(cached).toBeGreaterThan(0);
+  const memory = rnn.memoryStats().wasmMemoryBytes;
+  rnn.noGrad(() => {
+    for (let i = 0; i < 300; i++) s = cell.forward(input, s);
+  });
+  const opt = new rnn.SGD(cell.parameters(), 0.01);
+  for (let i = 0; i < 100; i++) {
+    opt.zeroGrad();
+    const r = cell.forward(input, { h: rnn.zeros([1, 16]), c: rnn.zeros([1, 16]) });
+    rnn.ops.sum(r.h).backward();
+    opt.step();
+  }
+  expect(rnn.memoryStats().cachedBytes).toBe(cached);
+  expect(rnn.memoryStats().liveBytes).toBe(0);
+  expect(rnn.memoryStats().wasmMemoryBytes).toBe(memory);
+});
