@@ -52,6 +52,12 @@ describe.each(layers)('%s', (_name, make) => {
     kept[2] += 0.75;
     w.markChanged();
     expect(Array.from(run())).toEqual(Array.from(fresh(m, input)));
+    // a bias (the input-side biases are summed once and kept while both are unchanged)
+    const bias = m.namedParameters().find(([n]) => n.startsWith('bias_hh'))?.[1];
+    if (bias) {
+      bias.data[3] += 1;
+      expect(Array.from(run())).toEqual(Array.from(fresh(m, input)));
+    }
     // loadStateDict
     const other = make();
     m.loadStateDict(other.stateDict());
