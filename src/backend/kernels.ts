@@ -35,6 +35,8 @@ export const KERNEL_TABLE = {
   // assembly/matmul.ts: C [M,N] (+)= A·packedB (+ bias); A read through strides (ars, acs)
   gemm_pack: { args: ['packed', 'b', 'k', 'n', 'transposed'] },
   gemm_packed: { args: GEMM, split: { kind: 'panels', worker: 'gemm_packed_panels' } },
+  // assembly/bmm.ts: C[b] = A[b]·B[b] for small row-major matrices, B read in place
+  bmm: { args: ['c', 'a', 'b', 'batch', 'n', 'k', 'm'] },
   gemm_packed_panels: { args: [...GEMM, 'p0', 'p1'] },
 
   // assembly/activations.ts

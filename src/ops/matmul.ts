@@ -1,11 +1,16 @@
 // Matrix product. a [..., n, k] · b [..., k, m] -> [..., n, m], batched over equal leading
 // axes; a 2-D b is shared by every batch (one GEMM over all rows of a). Backward:
-// dA = dC·Bᵀ (gemmNT), dB = Aᵀ·dC (gemmTN, summed over the batch when b is shared).
+// dA = dC·Bᵀ (gemmNT), dB = Aᵀ·dC (gemmTN, summed over the batch when b is shared). Batches of
+// small products (attention over a few keys, the NTM's memory) go to the bmm kernel instead, which
+// reads B in place: packing B per batch element would cost more than the product.
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmNT, gemmTN } from '../backend/gemm.js';
 import { checkTensor, prod } from './util.js';
+
+// per batch element, up to this many multiply-adds the unpacked kernel is the faster one
+const BMM_MAX = 1 << 16;
 
 /** Matrix product with batching over leading axes (see the file comment). */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -32,6 +37,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batch = prod(batchShape);
   const kern = kernels();
   const outShape = [...batchShape, n, m];
+  const small = !shared && n * k * m <= BMM_MAX;
   // backward reads the operands as forward saw them (a weight may be stepped in between)
   const saving = needsGrad(a, b);
   const aData = saving && b.requiresGrad ? a.data.slice() : a.data;
@@ -42,6 +48,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const pb = ar.blockOf(bData, shared ? 1 : batch, k, m);
     const pc = ar.block(batch, n, m);
     if (shared) gemmNN(kern, ar, pc.ptr, pa.ptr, pb.ptr, 0, batch * n, k, m, false);
+    else if (small) kern.bmm(pc.ptr, pa.ptr, pb.ptr, batch, n, k, m);
     else for (let i = 0; i < batch; i++) gemmNN(kern, ar, pc.at(i), pa.at(i), pb.at(i), 0, n, k, m, false);
     return ar.read(pc.ptr, pc.size);
   });
@@ -56,14 +63,22 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
           const pb = ar.blockOf(bData, shared ? 1 : batch, k, m);
           const pd = ar.block(batch, n, k);
           if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb.ptr, 0, batch * n, m, k, false);
-          else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb.at(i), 0, n, m, k, false);
+          else if (small) {
+            const bt = ar.alloc(batch * k * m);
+            kern.transpose_forward(bt, pb.ptr, batch, k, m);
+            kern.bmm(pd.ptr, pg.ptr, bt, batch, n, m, k);
+          } else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb.at(i), 0, n, m, k, false);
           da = ar.read(pd.ptr, pd.size);
         }
         if (b.requiresGrad) {
           const pa = ar.blockOf(aData, batch, n, k);
           const pd = ar.block(shared ? 1 : batch, k, m);
           if (shared) gemmTN(kern, ar, pd.ptr, pa.ptr, pg.ptr, 0, k, batch * n, m, false);
-          else for (let i = 0; i < batch; i++) gemmTN(kern, ar, pd.at(i), pa.at(i), pg.at(i), 0, k, n, m, false);
+          else if (small) {
+            const at = ar.alloc(batch * n * k);
+            kern.transpose_forward(at, pa.ptr, batch, n, k);
+            kern.bmm(pd.ptr, at, pg.ptr, batch, k, n, m);
+          } else for (let i = 0; i < batch; i++) gemmTN(kern, ar, pd.at(i), pa.at(i), pg.at(i), 0, k, n, m, false);
           db = ar.read(pd.ptr, pd.size);
         }
         return [da, db];

@@ -62,3 +62,14 @@ export function gemm_tn(c: Floats, a: Floats, b: Floats, bias: Floats | null, m:
     (kk, j) => b[kk * n + j],
   );
 }
+
+/** C[b] = A[b]·B[b] for b < batch: A [n,k], B [k,m], C [n,m], row-major (assembly/bmm.ts). */
+export function bmm(c: Floats, a: Floats, b: Floats, batch: number, n: number, k: number, m: number): void {
+  for (let q = 0; q < batch; q++)
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[q * n * k + i * k + p] * b[q * k * m + p * m + j];
+        c[q * n * m + i * m + j] = s;
+      }
+}

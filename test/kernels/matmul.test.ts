@@ -30,6 +30,23 @@ beforeAll(async () => {
 
 describe.each(BUILDS)('%s build', (buildName) => {
   const k = () => builds.find((b) => b.name === buildName)!.k;
+
+  test.each([
+    [1, 1, 1, 1],
+    [3, 1, 5, 7],
+    [16, 1, 128, 30],
+    [2, 5, 17, 33],
+    [4, 32, 16, 1],
+    [3, 7, 3, 19],
+  ])('bmm matches the reference, batch=%i n=%i k=%i m=%i (odd widths: 16-, 4- and 1-column paths)', (batch, n, kk, m) => {
+    const rng = seeded(batch * 1000 + n * 100 + kk + m);
+    const [a] = randomFloats(rng, batch * n * kk);
+    const [b] = randomFloats(rng, batch * kk * m);
+    const want = new Float32Array(batch * n * m);
+    ref.bmm(want, a, b, batch, n, kk, m);
+    const { out } = runKernel(k(), 'bmm', [new Float32Array(batch * n * m), a, b], [batch, n, kk, m]);
+    expectClose(out[0], want, { rtol: 1e-5, atol: 1e-5 });
+  });
   for (const form of ['nn', 'nt', 'tn'] as const) {
     test.each(SHAPES)(`gemm_${form} matches reference, M=%i K=%i N=%i, with bias and accumulate`, (m, kk, n) => {
       const rng = seeded(m * 1000 + kk * 10 + n);
