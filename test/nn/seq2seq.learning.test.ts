@@ -22,7 +22,9 @@ describe('Seq2Seq reversal', () => {
     });
     const opt = new rnn.Adam(model.parameters(), { lr: 5e-3 });
     const rng = seeded(2);
-    for (let step = 0; step < 300; step++) {
+    // 450 steps: at 300 the model is still on the steep part of its learning curve, where the last
+    // bits of a float sum (a kernel's order of additions) move the held-out score from 0.74 to 0.97
+    for (let step = 0; step < 450; step++) {
       const src = seqs(32, Math.floor(rng() * 1e9));
       const loss = model.loss(
         src,
