@@ -171,7 +171,7 @@ export class Tensor {
   /** The data as nested arrays of numbers (for printing and tests). */
   toNested(): NestedArray {
     const build = (offset: number, dim: number): NestedArray => {
-      if (dim === this.shape.length) return this.data[offset];
+      if (dim === this.shape.length) return this._data[offset];
       const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
       return Array.from({ length: this.shape[dim] }, (_, i) => build(offset + i * stride, dim + 1));
     };

@@ -167,7 +167,7 @@ describe('toOnnx -> onnxruntime-node', () => {
     );
     expect(() => rnn.toOnnx(m, { opSet: 17 } as never)).toThrow(/did you mean 'opset'/);
     expect(() => rnn.toOnnx(null as never)).toThrow('toOnnx: model must be a Module, got null');
-    expect(() => rnn.toOnnx(m, { metadata: { a: 1 } } as never)).toThrow('toOnnx: options.metadata.a must be a string, got number');
+    expect(() => rnn.toOnnx(m, { metadata: { a: 1 } } as never)).toThrow('toOnnx: metadata has a = number, not a string');
   });
 });
 

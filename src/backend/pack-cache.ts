@@ -14,61 +14,50 @@ interface Entry {
   ptr: number; // 0 until settle() gives it a block
   floats: number;
   version: number;
+  ar: Arena | null; // the arena the block belongs to
 }
 
+// per tensor, its packed forms by shape; a collected tensor's map comes back to free its blocks
 const entries = new WeakMap<Tensor, Map<string, Entry>>();
-let pending: [Tensor, Entry][] = [];
-let owner: Arena | null = null;
-const registry = new FinalizationRegistry<{ ar: Arena; blocks: [number, number][] }>(({ ar, blocks }) => {
-  for (const [ptr, n] of blocks) ar.unpersist(ptr, n);
+// held with their tensor until settle() (the end of the same call), so none is collected blockless
+const pending: [Tensor, Entry][] = [];
+const registry = new FinalizationRegistry<Map<string, Entry>>((byShape) => {
+  for (const e of byShape.values()) if (e.ar) e.ar.unpersist(e.ptr, e.floats);
 });
-const blocksOf = new WeakMap<Tensor, [number, number][]>();
 
 /**
  * The panels of w [n, k] (PyTorch's [out, in] layout) packed for C = A·wᵀ (k rows, n columns):
  * from the cache when w is unchanged, else packed now. @internal
  */
 export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: number): number {
-  if (owner !== ar) {
-    // a new arena (a fresh init in tests): nothing of the old one's blocks is valid here
-    owner = ar;
-    pending = [];
-  }
   const key = `${k}x${n}`;
   let byShape = entries.get(w);
   if (!byShape) {
     byShape = new Map();
     entries.set(w, byShape);
+    registry.register(w, byShape);
   }
   let e = byShape.get(key);
   if (!e) {
-    e = { ptr: 0, floats: packedSize(k, n), version: -1 };
+    e = { ptr: 0, floats: packedSize(k, n), version: -1, ar: null };
     byShape.set(key, e);
     pending.push([w, e]);
   }
-  if (e.ptr && e.version === w.version) return e.ptr;
-  const dst = e.ptr || ar.alloc(e.floats);
+  const cached = e.ar === ar;
+  if (cached && e.version === w.version) return e.ptr;
+  const dst = cached ? e.ptr : ar.alloc(e.floats);
   kern.gemm_pack(dst, ar.put(w.peek()), k, n, 1);
-  if (e.ptr) e.version = w.version;
+  if (cached) e.version = w.version;
   return dst;
 }
 
 /** Gives the weights first packed since the last call their persistent blocks (call between ops). @internal */
 export function settlePacks(ar: Arena): void {
-  if (owner !== ar || !pending.length) return;
-  for (const [w, e] of pending) {
-    if (e.ptr) continue;
+  while (pending.length) {
+    const [, e] = pending[pending.length - 1];
     const ptr = ar.persist(e.floats);
     if (!ptr) return; // the scoped region is busy: try again after the next op
-    e.ptr = ptr;
-    e.version = -1;
-    let blocks = blocksOf.get(w);
-    if (!blocks) {
-      blocks = [];
-      blocksOf.set(w, blocks);
-      registry.register(w, { ar, blocks });
-    }
-    blocks.push([ptr, e.floats]);
+    Object.assign(e, { ptr, ar, version: -1 });
+    pending.pop();
   }
-  pending = [];
 }

@@ -12,7 +12,7 @@ import type { Embedding } from '../nn/embedding.js';
 import { add, mul, sub } from '../ops/arithmetic.js';
 import { concat, reshape, select } from '../ops/shape.js';
 import { reverseSequences } from '../ops/reverse.js';
-import type { Ids } from '../ops/embedding.js';
+import { flattenIds, type Ids } from '../ops/embedding.js';
 
 /** One layer of the stack and how Keras applies it. @internal */
 export type KerasStage =
@@ -86,7 +86,8 @@ export class KerasModel extends Module {
         const y: Tensor = s.module.forward(cur as Ids, Array.isArray(shape) ? shape : undefined);
         if (s.maskZero) {
           const [B, T] = y.shape;
-          const ids = idsOf(cur as Ids, B * T);
+          // the ids the Embedding just accepted (so they are in range)
+          const ids = flattenIds(cur as Ids, s.module.numEmbeddings, 'KerasModel.forward', 'x').flat;
           lengths = lengthsOf(
             Array.from(ids, (v) => (v !== 0 ? 1 : 0)),
             B,
@@ -102,8 +103,9 @@ export class KerasModel extends Module {
       if (s.kind === 'mask') {
         if (t.ndim !== 3) throw new Error(`KerasModel.forward: '${s.name}' (Masking) needs x [B, T, F], got ${fmtShape(t.shape)}`);
         const [B, T, F] = t.shape;
+        const d = t.data;
         const keep = Array.from({ length: B * T }, (_, i) => {
-          for (let f = 0; f < F; f++) if (t.data[i * F + f] !== s.maskValue) return 1;
+          for (let f = 0; f < F; f++) if (d[i * F + f] !== s.maskValue) return 1;
           return 0;
         });
         lengths = lengthsOf(keep, B, T, s.name);
@@ -124,7 +126,7 @@ export class KerasModel extends Module {
 
   private recurrent(m: RecurrentBase<unknown>, x: Tensor, lengths: number[] | null, seq: boolean): Tensor {
     const r: RecurrentOutput = m.forward(x, { lengths });
-    const last = finalState(r.hN, 0, 1);
+    const last = finalState(r.hN);
     if (!seq) return last;
     return lengths ? carryLast(r.output, last, validSteps(lengths, x.shape[1])) : r.output;
   }
@@ -135,11 +137,11 @@ export class KerasModel extends Module {
     let fo: Tensor;
     let bo: Tensor;
     if (seq) {
-      fo = lengths ? carryLast(f.output, finalState(f.hN, 0, 1), validSteps(lengths, x.shape[1])) : f.output;
+      fo = lengths ? carryLast(f.output, finalState(f.hN), validSteps(lengths, x.shape[1])) : f.output;
       bo = reverseSequences(b.output, lengths, true);
     } else {
-      fo = finalState(f.hN, 0, 1);
-      bo = finalState(b.hN, 0, 1);
+      fo = finalState(f.hN);
+      bo = finalState(b.hN);
     }
     switch (m.mergeMode) {
       case 'concat':
@@ -154,16 +156,8 @@ export class KerasModel extends Module {
   }
 }
 
-/** The last layer's final state of direction `dir` as [B, H] (differentiable). */
-function finalState(hN: Tensor, dir: number, dirs: number): Tensor {
+/** The last layer's final state as [B, H] (differentiable); a Keras layer has one layer, one direction. */
+function finalState(hN: Tensor): Tensor {
   const [LD, B, H] = hN.shape;
-  const k = LD - dirs + dir;
-  return LD === 1 ? reshape(hN, [B, H]) : select(hN, 0, k);
-}
-
-function idsOf(ids: Ids, n: number): ArrayLike<number> {
-  if (ids instanceof Tensor) return ids.data;
-  if (ids instanceof Int32Array) return ids;
-  const flat = (ids as unknown[]).flat() as number[];
-  return flat.length === n ? flat : flat.slice(0, n);
+  return LD === 1 ? reshape(hN, [B, H]) : select(hN, 0, LD - 1);
 }

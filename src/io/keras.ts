@@ -8,6 +8,7 @@
 // recurrent layers, regularisers, constraints) are not carried over.
 import type { Module } from '../nn/module.js';
 import { Tensor } from '../tensor.js';
+import { prod } from '../ops/util.js';
 import { RNN } from '../nn/rnn.js';
 import { LSTM } from '../nn/lstm.js';
 import { GRU } from '../nn/gru.js';
@@ -19,6 +20,7 @@ import { ReLU, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
 import { Sequential } from '../nn/sequential.js';
 import type { RecurrentBase } from '../nn/recurrent.js';
 import { KerasModel, type KerasStage } from './keras-model.js';
+import { OURS_FROM_KERAS, reorderGates } from './gates.js';
 
 type Json = Record<string, unknown>;
 const W = 'fromKeras';
@@ -99,7 +101,7 @@ function readWeights(manifest: Json[], weightData: unknown): Map<string, Weight>
     if (s.quantization) throw new Error(`${W}: weight '${s.name}' is quantized; only float32 weights are supported`);
     const size = DTYPE_BYTES[String(s.dtype ?? 'float32')];
     if (!size) throw new Error(`${W}: weight '${s.name}' has dtype ${String(s.dtype)}; only float32 is supported`);
-    need += (shape as number[]).reduce((a, b) => a * b, 1) * size;
+    need += prod(shape as number[]) * size;
   }
   if (need !== total) throw new Error(`${W}: the manifest describes ${need} bytes of weights, but weightData holds ${total}`);
   const all = new Uint8Array(total);
@@ -113,7 +115,7 @@ function readWeights(manifest: Json[], weightData: unknown): Map<string, Weight>
   o = 0;
   for (const s of specs) {
     const shape = s.shape as number[];
-    const n = shape.reduce((a, b) => a * b, 1);
+    const n = prod(shape);
     const data = new Float32Array(n);
     for (let i = 0; i < n; i++) data[i] = dv.getFloat32(o + 4 * i, true);
     o += 4 * n;
@@ -141,16 +143,6 @@ function transposed(w: Weight): Float32Array {
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = w.data[i * c + j];
   return out;
 }
-
-/** Gate blocks of a [G·H, ...] array (or [G·H]) from Keras' order to ours. */
-function regate(data: Float32Array, order: number[]): Float32Array {
-  const block = data.length / order.length;
-  const out = new Float32Array(data.length);
-  order.forEach((src, dst) => out.set(data.subarray(src * block, (src + 1) * block), dst * block));
-  return out;
-}
-
-const GRU_ORDER = [1, 0, 2]; // our r,z,n from Keras z,r,h
 
 function str(cfg: Json, key: string, dflt: string): string {
   const v = cfg[key];
@@ -200,16 +192,16 @@ function recurrentLayer(
         ? new LSTM({ ...base, recurrentActivation })
         : new GRU({ ...base, recurrentActivation, resetAfter: cfg.reset_after === true });
   }
-  const order = cls === 'GRU' ? GRU_ORDER : Array.from({ length: G }, (_, i) => i);
-  sd.weight_ih_l0 = new Tensor(regate(transposed(kernel), order), [G * H, I]);
-  sd.weight_hh_l0 = new Tensor(regate(transposed(rec), order), [G * H, H]);
+  const order = OURS_FROM_KERAS[cls as 'LSTM' | 'GRU' | 'SimpleRNN'];
+  sd.weight_ih_l0 = new Tensor(reorderGates(transposed(kernel), order), [G * H, I]);
+  sd.weight_hh_l0 = new Tensor(reorderGates(transposed(rec), order), [G * H, H]);
   if (bias) {
     const two = cls === 'GRU' && cfg.reset_after === true;
     const want = two ? [2, G * H] : [G * H];
     if (bias.shape.length !== want.length || bias.shape.some((d, i) => d !== want[i]))
       throw new Error(`${W}: layer '${layer}' (${cls}) bias must be [${want}], got [${bias.shape}]`);
-    sd.bias_ih_l0 = new Tensor(regate(bias.data.slice(0, G * H), order), [G * H]);
-    sd.bias_hh_l0 = new Tensor(two ? regate(bias.data.slice(G * H), order) : new Float32Array(G * H), [G * H]);
+    sd.bias_ih_l0 = new Tensor(reorderGates(bias.data.slice(0, G * H), order), [G * H]);
+    sd.bias_hh_l0 = new Tensor(two ? reorderGates(bias.data.slice(G * H), order) : new Float32Array(G * H), [G * H]);
   }
   m.loadStateDict(sd);
   return m;

@@ -19,8 +19,9 @@ import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
 import type { Tensor } from '../tensor.js';
 import { AT, DT, encodeModel, type OnnxAttr, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.js';
 import { OnnxModule } from './onnx-module.js';
+import { ONNX_FROM_OURS, reorderGates } from './gates.js';
 import { KerasModel } from './keras-model.js';
-import { SIZE, any, bool, int, readOptions } from '../options.js';
+import { SIZE, bool, int, readOptions, strings } from '../options.js';
 import { VERSION } from '../backend/wasm.js';
 
 /** Options of {@link toOnnx}. */
@@ -104,17 +105,6 @@ const aInts = (name: string, ints: number[]): OnnxAttr => ({ name, type: AT.INTS
 const aStr = (name: string, s: string): OnnxAttr => ({ name, type: AT.STRING, s });
 const aStrs = (name: string, strings: string[]): OnnxAttr => ({ name, type: AT.STRINGS, strings });
 
-/** Rows of `w` ([G·H, ...]) with its G gate blocks in the order `order`. */
-function reorderGates(w: Float32Array, G: number, order: number[]): Float32Array {
-  const block = w.length / G;
-  const out = new Float32Array(w.length);
-  order.forEach((src, dst) => out.set(w.subarray(src * block, (src + 1) * block), dst * block));
-  return out;
-}
-
-const LSTM_ORDER = [0, 3, 1, 2]; // ONNX i,o,f,c from i,f,g,o
-const GRU_ORDER = [1, 0, 2]; // ONNX z,r,h from r,z,n
-
 /** The weights of one layer (its directions stacked) in ONNX's layout, as initializers. */
 function recurrentWeights(
   g: GraphBuilder,
@@ -126,7 +116,7 @@ function recurrentWeights(
 ) {
   const kind = m instanceof LSTM ? 'LSTM' : m instanceof GRU ? 'GRU' : 'RNN';
   const G = kind === 'LSTM' ? 4 : kind === 'GRU' ? 3 : 1;
-  const order = kind === 'LSTM' ? LSTM_ORDER : kind === 'GRU' ? GRU_ORDER : [0];
+  const order = ONNX_FROM_OURS[kind];
   const H = m.hiddenSize;
   const I = layer === 0 ? m.inputSize : m.numDirections * H;
   const suffix = (d: number) => `_l${layer}${d === 1 ? '_reverse' : ''}`;
@@ -142,11 +132,11 @@ function recurrentWeights(
   let P: Float32Array | null = null;
   dirs.forEach((d, k) => {
     const s = suffix(d);
-    W.set(reorderGates(get(`weight_ih${s}`).data, G, order), k * G * H * I);
-    R.set(reorderGates(get(`weight_hh${s}`).data, G, order), k * G * H * H);
+    W.set(reorderGates(get(`weight_ih${s}`).peek(), order), k * G * H * I);
+    R.set(reorderGates(get(`weight_hh${s}`).peek(), order), k * G * H * H);
     if (m.bias) {
-      B.set(reorderGates(get(`bias_ih${s}`).data, G, order), k * 2 * G * H);
-      B.set(reorderGates(get(`bias_hh${s}`).data, G, order), k * 2 * G * H + G * H);
+      B.set(reorderGates(get(`bias_ih${s}`).peek(), order), k * 2 * G * H);
+      B.set(reorderGates(get(`bias_hh${s}`).peek(), order), k * 2 * G * H + G * H);
     }
     if (m instanceof LSTM && m.peephole) {
       P ??= new Float32Array(D * 3 * H);
@@ -355,7 +345,7 @@ export function toOnnx(model: Module, options: ToOnnxOptions = {}): Uint8Array {
     batchSize: SIZE,
     seqLen: SIZE,
     lengths: bool,
-    metadata: any,
+    metadata: strings,
   });
   const opset = o.opset ?? 17;
   if (model instanceof OnnxModule) return model.toBytes(opset);
@@ -387,7 +377,7 @@ export function toOnnx(model: Module, options: ToOnnxOptions = {}): Uint8Array {
     producerVersion: VERSION,
     opsets: [{ domain: '', version: opset }],
     graph: { name: 'rnn-wasm', nodes: g.nodes, initializers: g.initializers, inputs, outputs },
-    metadata: checkMetadata(o.metadata),
+    metadata: { ...(o.metadata ?? {}) },
   });
 }
 
@@ -395,14 +385,4 @@ function dimOf(dynamic: boolean, size: number | undefined, sym: string, key: str
   if (dynamic) return sym;
   if (size === undefined) throw new Error(`toOnnx: options.${key} is required when options.${flag} is false`);
   return size;
-}
-
-function checkMetadata(m: unknown): Record<string, string> {
-  if (m === undefined) return {};
-  if (!m || typeof m !== 'object' || Array.isArray(m))
-    throw new Error(`toOnnx: options.metadata must be an object of strings, got ${typeof m}`);
-  for (const [k, v] of Object.entries(m)) {
-    if (typeof v !== 'string') throw new Error(`toOnnx: options.metadata.${k} must be a string, got ${typeof v}`);
-  }
-  return { ...(m as Record<string, string>) };
 }

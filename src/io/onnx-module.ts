@@ -6,6 +6,7 @@
 import { Module } from '../nn/module.js';
 import { MAX_ELEMENTS, Tensor, fmtShape } from '../tensor.js';
 import { int, readOptions, any } from '../options.js';
+import { checkFinite } from '../ops/util.js';
 import { DT, decodeModel, dtypeName, encodeModel, type OnnxModel, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.js';
 import { IntTensor, ONNX_OPS, constantValue, type Value } from './onnx-ops.js';
 
@@ -174,9 +175,7 @@ function toValue(v: unknown, info: OnnxValueInfo, arg: string): Value {
   if (info.elemType !== DT.FLOAT && info.elemType !== DT.DOUBLE && info.elemType !== DT.FLOAT16 && info.elemType !== 0)
     throw new Error(`OnnxModule.forward: graph input '${info.name}' has type ${dtypeName(info.elemType)}, which is not supported`);
   const f = v instanceof Tensor ? v : new Tensor(Float32Array.from(data), shape);
-  for (let i = 0; i < f.data.length; i++) {
-    if (!Number.isFinite(f.data[i])) throw new Error(`OnnxModule.forward: ${arg} contains ${f.data[i]} at flat index ${i}`);
-  }
+  checkFinite(f.data, 'OnnxModule.forward', arg);
   return f;
 }
 

@@ -14,10 +14,12 @@ import { matmul } from '../ops/matmul.js';
 import { embedding } from '../ops/embedding.js';
 import { broadcastShape } from '../ops/broadcast.js';
 import { seqLayout } from '../ops/sequence.js';
+import { prod } from '../ops/util.js';
 import { lstmLayer, type RecurrentResult } from '../ops/lstm.js';
 import { gruLayer } from '../ops/gru.js';
 import { ELMAN_ACTIVATIONS, elmanLayer } from '../ops/elman.js';
 import { reverseSequences } from '../ops/reverse.js';
+import { OURS_FROM_ONNX } from './gates.js';
 import { DT, type OnnxAttr, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 
 /** An integer (or boolean) tensor of the graph, held on the host. @internal */
@@ -39,8 +41,6 @@ export interface OpContext {
 }
 
 type OpFn = (c: OpContext) => Value[];
-
-const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 function where(c: OpContext): string {
   return `fromOnnx: node '${c.node.name || c.node.outputs[0]}' (${c.node.opType})`;
@@ -176,17 +176,11 @@ function sliceRanges(c: OpContext, shape: readonly number[]) {
 
 // ------------------------------------------------------------- recurrent nodes
 
-const GATES: Record<string, { G: number; order: number[] }> = {
-  LSTM: { G: 4, order: [0, 2, 3, 1] }, // our i,f,g,o from ONNX i,o,f,c
-  GRU: { G: 3, order: [1, 0, 2] }, // our r,z,n from ONNX z,r,h
-  RNN: { G: 1, order: [0] },
-};
-
 const DEFAULT_ACTS: Record<string, string[]> = { LSTM: ['Sigmoid', 'Tanh', 'Tanh'], GRU: ['Sigmoid', 'Tanh'], RNN: ['Tanh'] };
 
 /** Rows [G·H, ...] of one direction, gate blocks in our order. */
-function ourGates(t: Tensor, G: number, order: number[], H: number): Tensor {
-  if (G === 1) return t;
+function ourGates(t: Tensor, order: readonly number[], H: number): Tensor {
+  if (order.length === 1) return t;
   return concat(
     order.map((src) => slice(t, 0, src * H, (src + 1) * H)),
     0,
@@ -228,7 +222,8 @@ function recurrent(kind: 'LSTM' | 'GRU' | 'RNN'): OpFn {
     if (!['forward', 'reverse', 'bidirectional'].includes(direction)) throw new Error(`${where(c)}: direction '${direction}'`);
     const D = direction === 'bidirectional' ? 2 : 1;
     const act = checkRecurrentAttrs(c, kind, D);
-    const { G, order } = GATES[kind];
+    const order = OURS_FROM_ONNX[kind];
+    const G = order.length;
     if (X.ndim !== 3) throw new Error(`${where(c)}: X must be [T, B, I], got ${fmtShape(X.shape)}`);
     const [T, B, I] = X.shape;
     const H = attrInt(c, 'hidden_size', W.shape[1] / G);
@@ -254,10 +249,10 @@ function recurrent(kind: 'LSTM' | 'GRU' | 'RNN'): OpFn {
       const b = Bv ? (D === 1 ? reshape(Bv, [2 * G * H]) : select(Bv, 0, d)) : null;
       const p = P ? (D === 1 ? reshape(P, [3 * H]) : select(P, 0, d)) : null;
       return {
-        wIh: ourGates(w, G, order, H),
-        wHh: ourGates(r, G, order, H),
-        bIh: b ? ourGates(slice(b, 0, 0, G * H), G, order, H) : null,
-        bHh: b ? ourGates(slice(b, 0, G * H, 2 * G * H), G, order, H) : null,
+        wIh: ourGates(w, order, H),
+        wHh: ourGates(r, order, H),
+        bIh: b ? ourGates(slice(b, 0, 0, G * H), order, H) : null,
+        bHh: b ? ourGates(slice(b, 0, G * H, 2 * G * H), order, H) : null,
         wHr: null,
         wCi: p ? slice(p, 0, 0, H) : null,
         wCo: p ? slice(p, 0, H, 2 * H) : null,

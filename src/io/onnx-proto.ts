@@ -5,6 +5,7 @@
 // its data is read, so a malformed file fails before anything large is allocated.
 import { ProtoWriter, Wire, expectWire, readFields, readPackedFloats, readPackedInts, readString, type ProtoField } from './protobuf.js';
 import { f16ToF32, bf16ToF32 } from './half.js';
+import { prod } from '../ops/util.js';
 
 /** ONNX TensorProto.DataType values used here. @internal */
 export const DT = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11, BFLOAT16: 16 } as const;
@@ -291,7 +292,7 @@ function decodeTensor(f: ProtoField, budget: { left: number }): OnnxTensor {
   const label = `tensor '${t.name}' (at byte ${f.at})`;
   for (const d of t.dims)
     if (!Number.isSafeInteger(d) || d < 0) throw new Error(`${WHAT}: ${label}: dims must be non-negative integers, got [${t.dims}]`);
-  const n = t.dims.reduce((a, b) => a * b, 1);
+  const n = prod(t.dims);
   const size = ELEM_BYTES[t.dataType];
   if (size === undefined || t.dataType === 8) throw new Error(`${WHAT}: ${label}: ${dtypeName(t.dataType)} tensors are not supported`);
   if (n > budget.left) throw new Error(`${WHAT}: ${label}: ${n} elements exceed the remaining budget of ${budget.left} (maxParameters)`);

@@ -21,9 +21,11 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, options: { reduct
   const pw = o.posWeight ?? 1;
   const n = logits.size;
   const per = new Float32Array(n);
+  const ld = logits.data;
+  const td = targets.data;
   for (let i = 0; i < n; i++) {
-    const x = logits.data[i],
-      y = targets.data[i];
+    const x = ld[i],
+      y = td[i];
     if (!(y >= 0 && y <= 1)) throw new Error(`bceWithLogits: targets[${i}] must be in [0, 1], got ${y}`);
     // -[pw·y·log σ(x) + (1-y)·log(1-σ(x))], with log σ(x) = -softplus(-x)
     const spNeg = Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
@@ -41,8 +43,8 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, options: { reduct
       const d = new Float32Array(n);
       const scale = reduction === 'mean' ? 1 / Math.max(n, 1) : 1;
       for (let i = 0; i < n; i++) {
-        const x = logits.data[i],
-          y = targets.data[i];
+        const x = ld[i],
+          y = td[i];
         const s = 1 / (1 + Math.exp(-x));
         // d/dx = (1-y)·σ(x) - pw·y·(1-σ(x))
         d[i] = ((1 - y) * s - pw * y * (1 - s)) * scale * (reduction === 'none' ? g![i] : g![0]);

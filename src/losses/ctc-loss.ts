@@ -105,8 +105,9 @@ export function ctcLoss(
   const reduction: Reduction = o.reduction ?? 'mean';
   if (!Number.isInteger(blank) || blank < 0 || blank >= C)
     throw new Error(`${op}: blank must be an integer in [0, ${C - 1}], got ${blank}`);
-  for (let i = 0; i < logProbs.size; i++) {
-    const v = logProbs.data[i];
+  const lpd = logProbs.data;
+  for (let i = 0; i < lpd.length; i++) {
+    const v = lpd[i];
     if (Number.isNaN(v) || v === Infinity) throw new Error(`${op}: logProbs contains ${v} at flat index ${i}`);
   }
   const il = intLengths(inputLengths, B, T, op, 'inputLengths');

@@ -17,7 +17,9 @@ export function mse(pred: Tensor, target: Tensor, options: { reduction?: Reducti
   checkFinite(target.data, 'mse', 'target');
   const n = pred.size;
   const diff = new Float32Array(n);
-  for (let i = 0; i < n; i++) diff[i] = pred.data[i] - target.data[i];
+  const pd = pred.data;
+  const td = target.data;
+  for (let i = 0; i < n; i++) diff[i] = pd[i] - td[i];
   let out: Tensor;
   if (reduction === 'none') {
     out = new Tensor(

@@ -9,6 +9,7 @@ export function uniformParam(shape: number[], bound: number): Tensor {
 /** An identity matrix [n, n] (IRNN's recurrent weights). @internal */
 export function identity(n: number): Tensor {
   const t = zeros([n, n]);
-  for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
+  const d = t.data;
+  for (let i = 0; i < n; i++) d[i * n + i] = 1;
   return t;
 }

@@ -343,11 +343,13 @@ export class Seq2Seq extends Module {
         const { ids, lengths } = padIds([s], o.pad);
         const enc1 = this.encode(ids, lengths);
         const Ts = enc1.outputs.shape[1];
-        const rep = (t: Tensor, n: number) =>
-          tensor(
-            new Float32Array(n * t.size).map((_, i) => t.data[i % t.size]),
+        const rep = (t: Tensor, n: number) => {
+          const d = t.data;
+          return tensor(
+            new Float32Array(n * t.size).map((_, i) => d[i % t.size]),
             [n, ...t.shape.slice(1)],
           );
+        };
         type Hyp = { tokens: number[]; attention: number[][]; logProb: number; row: number };
         let hyps: Hyp[] = [{ tokens: [], attention: [], logProb: 0, row: 0 }];
         let state = enc1.state;
@@ -406,7 +408,8 @@ function argmaxRows(logits: Tensor): number[] {
   const [B, V] = logits.shape;
   return Array.from({ length: B }, (_, b) => {
     let best = 0;
-    for (let v = 1; v < V; v++) if (logits.data[b * V + v] > logits.data[b * V + best]) best = v;
+    const d = logits.data;
+    for (let v = 1; v < V; v++) if (d[b * V + v] > d[b * V + best]) best = v;
     return best;
   });
 }

@@ -16,10 +16,12 @@ export function circularConv(w: Tensor, s: Tensor): Tensor {
   const S = (K - 1) / 2;
   const idx = (i: number, k: number) => (((i - k + S) % N) + N) % N;
   const y = new Float32Array(B * N);
+  const wd = w.data;
+  const sd = s.data;
   for (let b = 0; b < B; b++)
     for (let i = 0; i < N; i++) {
       let acc = 0;
-      for (let k = 0; k < K; k++) acc += w.data[b * N + idx(i, k)] * s.data[b * K + k];
+      for (let k = 0; k < K; k++) acc += wd[b * N + idx(i, k)] * sd[b * K + k];
       y[b * N + i] = acc;
     }
   const out = new Tensor(y, [B, N]);
@@ -32,8 +34,8 @@ export function circularConv(w: Tensor, s: Tensor): Tensor {
           const gi = g![b * N + i];
           for (let k = 0; k < K; k++) {
             const j = idx(i, k);
-            dw[b * N + j] += gi * s.data[b * K + k];
-            ds[b * K + k] += gi * w.data[b * N + j];
+            dw[b * N + j] += gi * sd[b * K + k];
+            ds[b * K + k] += gi * wd[b * N + j];
           }
         }
       return [dw, ds];

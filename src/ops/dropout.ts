@@ -14,7 +14,8 @@ export function dropout(x: Tensor, p: number, training = true): Tensor {
   const mask = new Float32Array(x.size);
   for (let i = 0; i < mask.length; i++) mask[i] = random() < p ? 0 : scale;
   const y = new Float32Array(x.size);
-  for (let i = 0; i < y.length; i++) y[i] = x.data[i] * mask[i];
+  const xd = x.data;
+  for (let i = 0; i < y.length; i++) y[i] = xd[i] * mask[i];
   const out = new Tensor(y, x.shape);
   if (needsGrad(x)) {
     record('dropout', [x], [out], ([g]) => {
