@@ -6,37 +6,30 @@ import { relu, sigmoid, tanh } from '../ops/activations.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { int, readOptions } from '../options.js';
 
-/** Elementwise max(x, 0). */
-export class ReLU extends Module {
+/** What the activation modules share: no parameters, and the input's shape out. */
+abstract class Pointwise extends Module {
   /** @internal */
   override outputShape(): string {
     return 'as input';
   }
+}
 
+/** Elementwise max(x, 0). */
+export class ReLU extends Pointwise {
   forward(x: Tensor, _options?: unknown): Tensor {
     return relu(x);
   }
 }
 
 /** Elementwise tanh. */
-export class Tanh extends Module {
-  /** @internal */
-  override outputShape(): string {
-    return 'as input';
-  }
-
+export class Tanh extends Pointwise {
   forward(x: Tensor, _options?: unknown): Tensor {
     return tanh(x);
   }
 }
 
 /** Elementwise logistic sigmoid 1 / (1 + e^-x). */
-export class Sigmoid extends Module {
-  /** @internal */
-  override outputShape(): string {
-    return 'as input';
-  }
-
+export class Sigmoid extends Pointwise {
   forward(x: Tensor, _options?: unknown): Tensor {
     return sigmoid(x);
   }
@@ -48,26 +41,24 @@ export interface SoftmaxOptions {
   dim?: number;
 }
 
-function readDim(op: string, options: SoftmaxOptions): number {
-  return readOptions<SoftmaxOptions>(op, 'options', options, { dim: int(-64, 63) }).dim ?? -1;
-}
-
-/** Softmax over one axis. */
-export class Softmax extends Module {
+/** A normalisation over one axis, `dim`, saved with the module. */
+abstract class AlongAxis extends Pointwise {
   readonly dim: number;
 
-  constructor(options: SoftmaxOptions = {}) {
+  constructor(op: string, options: SoftmaxOptions) {
     super();
-    this.dim = readDim('Softmax', options);
+    this.dim = readOptions<SoftmaxOptions>(op, 'options', options, { dim: int(-64, 63) }).dim ?? -1;
   }
 
   override config(): Record<string, unknown> {
     return { dim: this.dim };
   }
+}
 
-  /** @internal */
-  override outputShape(): string {
-    return 'as input';
+/** Softmax over one axis. */
+export class Softmax extends AlongAxis {
+  constructor(options: SoftmaxOptions = {}) {
+    super('Softmax', options);
   }
 
   forward(x: Tensor, _options?: unknown): Tensor {
@@ -76,21 +67,9 @@ export class Softmax extends Module {
 }
 
 /** Log-softmax over one axis (numerically stable). */
-export class LogSoftmax extends Module {
-  readonly dim: number;
-
+export class LogSoftmax extends AlongAxis {
   constructor(options: SoftmaxOptions = {}) {
-    super();
-    this.dim = readDim('LogSoftmax', options);
-  }
-
-  override config(): Record<string, unknown> {
-    return { dim: this.dim };
-  }
-
-  /** @internal */
-  override outputShape(): string {
-    return 'as input';
+    super('LogSoftmax', options);
   }
 
   forward(x: Tensor, _options?: unknown): Tensor {
