@@ -3,7 +3,8 @@
 // prefix beam search, reporting the label error rate.
 //   npm run example:ctc
 import * as rnn from 'rnn-wasm';
-import { ctcSample, editDistance, padFrames, type CtcSample } from './ctc-data.js';
+import { ctcSample, editDistance } from './ctc-data.js';
+import { ctcReader } from './ctc-model.js';
 
 await rnn.init();
 rnn.manualSeed(1);
@@ -13,32 +14,13 @@ const rng = () => {
   return seed / 4294967296;
 };
 
-const gru = new rnn.GRU({ inputSize: 6, hiddenSize: 48, bidirectional: true });
-const head = new rnn.Linear({ inFeatures: 96, outFeatures: 5 });
-const params = [...gru.parameters(), ...head.parameters()];
-const opt = new rnn.Adam(params, { lr: 1e-2 });
-
-function run(samples: CtcSample[]) {
-  const { x, shape, lengths } = padFrames(samples);
-  const logits = head.forward(gru.forward(rnn.tensor(x, shape), { lengths }).output);
-  return { lp: rnn.ops.logSoftmax(rnn.ops.transpose(logits, 0, 1), 2), lengths };
-}
+const { run, trainStep } = ctcReader();
 
 const t0 = performance.now();
 for (let step = 1; step <= 300; step++) {
   const samples = Array.from({ length: 16 }, () => ctcSample(rng));
-  const { lp, lengths } = run(samples);
-  const loss = rnn.ctcLoss(
-    lp,
-    samples.map((s) => s.labels),
-    lengths,
-    samples.map((s) => s.labels.length),
-  );
-  opt.zeroGrad();
-  loss.backward();
-  rnn.clipGradNorm(params, 5);
-  opt.step();
-  if (step % 50 === 0) console.log(`step ${step}: CTC loss ${loss.item().toFixed(3)}`);
+  const loss = trainStep(samples);
+  if (step % 50 === 0) console.log(`step ${step}: CTC loss ${loss.toFixed(3)}`);
 }
 console.log(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 

@@ -2,6 +2,7 @@
 // attention of a decoded example as a text heatmap (each output letter reads its mirror).
 //   npm run example:reverse
 import * as rnn from 'rnn-wasm';
+import { REVERSE_MODEL, randomWord, toIds, toText } from './reverse-data.js';
 
 await rnn.init();
 rnn.manualSeed(1);
@@ -10,24 +11,13 @@ const random = () => {
   seed = (seed * 1103515245 + 12345) >>> 0;
   return seed / 4294967296;
 }; // seeded data, reproducible figures
-const letters = 'abcdefgh';
-const toIds = (s: string) => [...s].map((c) => 3 + letters.indexOf(c)); // 0 pad, 1 bos, 2 eos
-const toText = (ids: number[]) => ids.map((i) => letters[i - 3] ?? '?').join('');
-const randomWord = () => Array.from({ length: 3 + Math.floor(random() * 6) }, () => letters[Math.floor(random() * 8)]).join('');
+const newWord = () => randomWord(random);
 
-const model = new rnn.Seq2Seq({
-  srcVocab: 11,
-  tgtVocab: 11,
-  embeddingDim: 16,
-  hiddenSize: 64,
-  encoder: 'gru',
-  bidirectional: true,
-  attention: 'general',
-});
+const model = new rnn.Seq2Seq({ ...REVERSE_MODEL });
 const opt = new rnn.Adam(model.parameters(), { lr: 5e-3 });
 const t0 = performance.now();
 for (let step = 1; step <= 400; step++) {
-  const words = Array.from({ length: 32 }, randomWord);
+  const words = Array.from({ length: 32 }, newWord);
   const loss = model.loss(
     words.map(toIds),
     words.map((w) => toIds([...w].reverse().join(''))),
@@ -40,7 +30,7 @@ for (let step = 1; step <= 400; step++) {
 }
 console.log(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-const test = Array.from({ length: 200 }, randomWord);
+const test = Array.from({ length: 200 }, newWord);
 const greedy = model.greedy(test.map(toIds));
 const beam = model.beamSearch(test.map(toIds), { beamWidth: 4 });
 const acc = (d: rnn.Decoded[]) => d.filter((o, i) => toText(o.tokens) === [...test[i]].reverse().join('')).length / test.length;

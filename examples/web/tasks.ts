@@ -2,7 +2,9 @@
 // that reports every few steps (a loss point, and the panel's own view) until it is stopped.
 // The models and data are those of examples/*.ts, sized for a browser tab.
 import * as rnn from 'rnn-wasm';
-import { ctcSample, editDistance, padFrames, type CtcSample } from '../ctc-data.js';
+import { ctcSample, editDistance } from '../ctc-data.js';
+import { ctcReader } from '../ctc-model.js';
+import { REVERSE_MODEL, randomWord, toIds, toText } from '../reverse-data.js';
 import { copyBatch, mulberry32 } from '../copy-data.js';
 import type { FromWorker, Heatmap, TaskName, TaskOptions } from './protocol.js';
 
@@ -14,6 +16,14 @@ export interface TaskContext {
 
 /** Lets the Worker read its messages (a stop) between steps. */
 const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** One optimiser step on `loss`, the gradients clipped to norm `clip` first. */
+function update(opt: rnn.Optimizer, loss: rnn.Tensor, clip: number): void {
+  opt.zeroGrad();
+  loss.backward();
+  rnn.clipGradNorm(opt.params, clip);
+  opt.step();
+}
 
 const heat = (values: number[][], rows: string[], cols: string[]): Heatmap => ({ rows, cols, values });
 
@@ -65,10 +75,7 @@ async function charlm(ctx: TaskContext, o: TaskOptions): Promise<number> {
     }
     const logits = head.forward(cell.forward(emb.forward(x)).output);
     const loss = rnn.crossEntropy(logits, y);
-    opt.zeroGrad();
-    loss.backward();
-    rnn.clipGradNorm(params, 5);
-    opt.step();
+    update(opt, loss, 5);
     step++;
     if (step % 5 === 0) {
       const seconds = (performance.now() - t0) / 1000;
@@ -86,23 +93,11 @@ async function charlm(ctx: TaskContext, o: TaskOptions): Promise<number> {
   return step;
 }
 
-const LETTERS = 'abcdefgh';
-const toIds = (s: string) => [...s].map((c) => 3 + LETTERS.indexOf(c)); // 0 pad, 1 bos, 2 eos
-const toText = (ids: number[]) => ids.map((i) => LETTERS[i - 3] ?? '?').join('');
-
 /** Seq2seq with attention learns to reverse words; shows the attention of one decoded word. */
 async function reverse(ctx: TaskContext, o: TaskOptions): Promise<number> {
   const rng = mulberry32(o.seed ?? 2);
-  const word = () => Array.from({ length: 3 + Math.floor(rng() * 6) }, () => LETTERS[Math.floor(rng() * 8)]).join('');
-  const model = new rnn.Seq2Seq({
-    srcVocab: 11,
-    tgtVocab: 11,
-    embeddingDim: 16,
-    hiddenSize: 64,
-    encoder: 'gru',
-    bidirectional: true,
-    attention: 'general',
-  });
+  const word = () => randomWord(rng);
+  const model = new rnn.Seq2Seq({ ...REVERSE_MODEL });
   const opt = new rnn.Adam(model.parameters(), { lr: 5e-3 });
   let step = 0;
   while (!ctx.stopped()) {
@@ -111,10 +106,7 @@ async function reverse(ctx: TaskContext, o: TaskOptions): Promise<number> {
       words.map(toIds),
       words.map((w) => toIds([...w].reverse().join(''))),
     );
-    opt.zeroGrad();
-    loss.backward();
-    rnn.clipGradNorm(model.parameters(), 5);
-    opt.step();
+    update(opt, loss, 5);
     step++;
     if (step % 5 === 0) {
       const probe = 'abcdefgh';
@@ -141,30 +133,12 @@ async function ctc(ctx: TaskContext, o: TaskOptions): Promise<number> {
     seed = (seed * 1103515245 + 12345) >>> 0;
     return seed / 4294967296;
   };
-  const gru = new rnn.GRU({ inputSize: 6, hiddenSize: 48, bidirectional: true });
-  const head = new rnn.Linear({ inFeatures: 96, outFeatures: 5 });
-  const params = [...gru.parameters(), ...head.parameters()];
-  const opt = new rnn.Adam(params, { lr: 1e-2 });
-  const run = (samples: CtcSample[]) => {
-    const { x, shape, lengths } = padFrames(samples);
-    const logits = head.forward(gru.forward(rnn.tensor(x, shape), { lengths }).output);
-    return { lp: rnn.ops.logSoftmax(rnn.ops.transpose(logits, 0, 1), 2), lengths };
-  };
+  const { run, trainStep } = ctcReader();
   const held = Array.from({ length: 40 }, () => ctcSample(rng));
   let step = 0;
   while (!ctx.stopped()) {
     const samples = Array.from({ length: 16 }, () => ctcSample(rng));
-    const { lp, lengths } = run(samples);
-    const loss = rnn.ctcLoss(
-      lp,
-      samples.map((s) => s.labels),
-      lengths,
-      samples.map((s) => s.labels.length),
-    );
-    opt.zeroGrad();
-    loss.backward();
-    rnn.clipGradNorm(params, 5);
-    opt.step();
+    const loss = trainStep(samples);
     step++;
     if (step % 5 === 0) {
       const r = rnn.noGrad(() => run(held));
@@ -176,7 +150,7 @@ async function ctc(ctx: TaskContext, o: TaskOptions): Promise<number> {
       ctx.post({
         type: 'progress',
         step,
-        loss: loss.item(),
+        loss,
         lines: [
           `labels ${s0.labels.join(' ')} → decoded ${decoded[0].join(' ') || '(nothing yet)'}`,
           `label error rate on 40 held-out sequences: ${((100 * errors) / total).toFixed(1)} %`,
@@ -207,10 +181,7 @@ async function ntm(ctx: TaskContext, o: TaskOptions): Promise<number> {
     const { x, y, T } = copyBatch(rng, 16, L, W);
     const pred = rnn.ops.slice(model.forward(rnn.tensor(x, [16, T, W + 1])).output, 1, L + 1);
     const loss = rnn.bceWithLogits(pred, rnn.tensor(y, [16, L, W]));
-    opt.zeroGrad();
-    loss.backward();
-    rnn.clipGradNorm(model.parameters(), 10);
-    opt.step();
+    update(opt, loss, 10);
     step++;
     if (step % 10 === 0) {
       const probe = copyBatch(mulberry32(99), 1, 6, W);
