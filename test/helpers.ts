@@ -1,13 +1,14 @@
 // Shared test helpers: a seeded generator, closeness checks, and a harness that runs a kernel
 // of either wasm build on copies of plain arrays.
 import { expect } from 'vitest';
-import '../src/node.js'; // Node's platform: the kernel tests read the wasm builds from disk
+import * as rnn from '../src/node.js'; // also Node's platform: the kernel tests read the wasm builds from disk
 import { loadBuild } from '../src/backend/wasm.js';
 import { Arena } from '../src/backend/heap.js';
 import type { Kernels } from '../src/backend/kernels.js';
 
 /** A small seeded uniform [0,1) generator for test data (mulberry32, shared with the examples). */
 export { mulberry32 as seeded } from '../examples/copy-data.js';
+import { mulberry32 } from '../examples/copy-data.js';
 
 /** `count` arrays of n uniform floats in [-scale, scale]. */
 export function randomFloats(rng: () => number, n: number, count = 1, scale = 1): Float32Array[] {
@@ -69,4 +70,45 @@ export function runKernel(
 /** Prints a measured figure of a learning test when RNN_METRICS=1 (for closing notes and READMEs). */
 export function report(name: string, value: number | string): void {
   if (process.env.RNN_METRICS === '1') console.info(`[metric] ${name}: ${typeof value === 'number' ? +value.toFixed(4) : value}`);
+}
+
+/**
+ * Checks that a loaded (imported) model trains: a second copy with every weight moved by
+ * U(±scale/2) gives a target the model can reach; every parameter of a fresh copy gets a non-zero
+ * gradient, and `steps` Adam steps (lr 0.01) at least halve the mean squared error to it.
+ * Returns the trained copy.
+ */
+export function expectFitsPerturbedCopy<M extends rnn.Module & { forward(x: rnn.Tensor): rnn.Tensor }>(
+  load: () => M,
+  x: rnn.Tensor,
+  { seed, scale, steps }: { seed: number; scale: number; steps: number },
+): M {
+  const teacher = load();
+  const r = mulberry32(seed);
+  for (const p of teacher.parameters()) {
+    const d = p.data;
+    for (let i = 0; i < d.length; i++) d[i] += (r() - 0.5) * scale;
+  }
+  const target = rnn.noGrad(() => teacher.forward(x));
+  const m = load();
+  const first = rnn.mse(m.forward(x), target);
+  first.backward();
+  for (const [name, p] of m.namedParameters()) {
+    expect(p.grad, `${name} got no gradient`).not.toBeNull();
+    expect(
+      p.grad?.data.some((g) => g !== 0),
+      `${name} has a zero gradient`,
+    ).toBe(true);
+  }
+  const opt = new rnn.Adam(m.parameters(), 0.01);
+  let last = first.item();
+  for (let i = 0; i < steps; i++) {
+    opt.zeroGrad();
+    const l = rnn.mse(m.forward(x), target);
+    l.backward();
+    opt.step();
+    last = l.item();
+  }
+  expect(last).toBeLessThan(first.item() * 0.5);
+  return m;
 }

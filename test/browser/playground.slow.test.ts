@@ -6,7 +6,8 @@ import { test, expect, beforeAll, afterAll } from 'vitest';
 import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { report } from '../helpers.js';
 // @ts-expect-error: a plain .mjs script without types
 import { buildPlayground, servePlayground } from '../../scripts/playground.mjs';
@@ -23,19 +24,7 @@ beforeAll(async () => {
   server = await servePlayground();
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
   mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(base);

@@ -11,11 +11,11 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../browser/chromium.js';
 
 const root = path.resolve(__dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'rnn-consumers-'));
-const CHROMIUM = '/usr/bin/chromium';
 let tarball = '';
 let browser: Browser | null = null;
 
@@ -118,10 +118,7 @@ try {${TRAIN}
 beforeAll(async () => {
   const out = run('npm', ['pack', '--pack-destination', work, '--silent'], root);
   tarball = path.join(work, out.trim().split('\n').pop()!);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {
