@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Projects:
@@ -10,6 +11,8 @@ import { defineConfig } from 'vitest/config';
 const SLOW = ['test/**/*.learning.test.ts', 'test/**/*.slow.test.ts'];
 
 export default defineConfig({
+  // examples import 'rnn-wasm'; a test that uses an example's code runs it on this tree's source
+  resolve: { alias: { 'rnn-wasm': fileURLToPath(new URL('./src/node.ts', import.meta.url)) } },
   test: {
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -5,9 +5,9 @@ import * as rnn from 'rnn-wasm';
 import { padFrames, type CtcSample } from './ctc-data.js';
 
 /** Builds the reader; `run` gives the log-probabilities [T,B,5] and lengths, `trainStep` one update. */
-export function ctcReader() {
-  const gru = new rnn.GRU({ inputSize: 6, hiddenSize: 48, bidirectional: true });
-  const head = new rnn.Linear({ inFeatures: 96, outFeatures: 5 });
+export function ctcReader(hiddenSize = 48) {
+  const gru = new rnn.GRU({ inputSize: 6, hiddenSize, bidirectional: true });
+  const head = new rnn.Linear({ inFeatures: 2 * hiddenSize, outFeatures: 5 });
   const params = [...gru.parameters(), ...head.parameters()];
   const opt = new rnn.Adam(params, { lr: 1e-2 });
   const run = (samples: CtcSample[]) => {

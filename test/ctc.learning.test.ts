@@ -1,8 +1,8 @@
 // A bidirectional GRU trained with CTC on unsegmented sequences reaches a low label error rate.
 import { test, expect, beforeAll } from 'vitest';
 import * as rnn from '../src/node.js';
-import { ops } from '../src/node.js';
-import { ctcSample, editDistance, padFrames, type CtcSample } from '../examples/ctc-data.js';
+import { ctcSample, editDistance } from '../examples/ctc-data.js';
+import { ctcReader } from '../examples/ctc-model.js';
 import { report, seeded } from './helpers.js';
 
 beforeAll(async () => {
@@ -11,33 +11,16 @@ beforeAll(async () => {
 
 test('CTC learning: label error rate below 5% on held-out unsegmented sequences', () => {
   rnn.manualSeed(1);
-  const gru = new rnn.GRU({ inputSize: 6, hiddenSize: 32, bidirectional: true });
-  const head = new rnn.Linear({ inFeatures: 64, outFeatures: 5 });
-  const params = [...gru.parameters(), ...head.parameters()];
-  const opt = new rnn.Adam(params, { lr: 1e-2 });
-  const run = (samples: CtcSample[]) => {
-    const { x, shape, lengths } = padFrames(samples);
-    const logits = head.forward(gru.forward(rnn.tensor(x, shape), { lengths }).output); // [B,T,C]
-    return { lp: ops.logSoftmax(ops.transpose(logits, 0, 1), 2), lengths }; // [T,B,C]
-  };
+  // the reader of examples/ctc.ts, smaller
+  const { run, trainStep } = ctcReader(32);
   const rng = seeded(2);
   let first = 0,
     last = 0;
   for (let step = 0; step < 200; step++) {
     const samples = Array.from({ length: 16 }, () => ctcSample(rng));
-    const { lp, lengths } = run(samples);
-    const loss = rnn.ctcLoss(
-      lp,
-      samples.map((s) => s.labels),
-      lengths,
-      samples.map((s) => s.labels.length),
-    );
-    opt.zeroGrad();
-    loss.backward();
-    rnn.clipGradNorm(params, 5);
-    opt.step();
-    if (step === 0) first = loss.item();
-    last = loss.item();
+    const loss = trainStep(samples);
+    if (step === 0) first = loss;
+    last = loss;
   }
   const testRng = seeded(99);
   const held = Array.from({ length: 100 }, () => ctcSample(testRng));
