@@ -9,6 +9,7 @@
 import type { Module } from '../nn/module.js';
 import { Tensor } from '../tensor.js';
 import { prod } from '../ops/util.js';
+import { permuteData } from '../ops/shape.js';
 import { RNN } from '../nn/rnn.js';
 import { LSTM } from '../nn/lstm.js';
 import { GRU } from '../nn/gru.js';
@@ -136,13 +137,8 @@ function weightOf(ws: Map<string, Weight>, layer: string, kind: string, dir?: 'f
   throw new Error(`${W}: layer '${layer}' needs a weight '${layer}/${dir ? `${dir}_…/` : ''}${kind}' in the manifest`);
 }
 
-/** [rows, cols] -> [cols, rows]. */
-function transposed(w: Weight): Float32Array {
-  const [r, c] = w.shape;
-  const out = new Float32Array(r * c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = w.data[i * c + j];
-  return out;
-}
+/** A Keras kernel [in, out] as [out, in]. */
+const transposed = (w: Weight): Float32Array => permuteData(w.data, w.shape, [1, 0]);
 
 function str(cfg: Json, key: string, dflt: string): string {
   const v = cfg[key];

@@ -9,7 +9,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return checkTensor(x, 'reshape', 'x').reshape(shape);
 }
 
-function permuteData(data: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
+/** `data` of `shape` with its axes permuted (a copy). @internal */
+export function permuteData(data: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
   const nd = shape.length;
   const out = new Float32Array(data.length);
   const inStrides = new Array(nd);
