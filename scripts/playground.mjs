@@ -30,6 +30,8 @@ export async function buildPlayground() {
     target: 'es2022',
     outdir: out,
     minify: true,
+    // not tsconfig.json, whose paths point 'rnn-wasm' at the source for the tests: the package's own build
+    tsconfig: path.join(root, 'tsconfig.build.json'),
     logLevel: 'warning',
   });
   for (const f of ['index.html', 'style.css']) copyFileSync(path.join(web, f), path.join(out, f));

@@ -20,6 +20,8 @@ await build({
   target: 'node20',
   outfile: out,
   packages: 'external',
+  // not tsconfig.json, whose paths point 'rnn-wasm' at the source for the tests: run against the package
+  tsconfig: path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'tsconfig.build.json'),
   logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
