@@ -15,4 +15,4 @@ export { clip_value } from './clip';
 export { transpose_forward } from './transpose';
 export { lstm_step_forward, lstm_step_backward } from './lstm';
 export { gru_rz_forward, gru_n_forward, gru_step_backward, gru_reset_backward } from './gru';
-export { ctc_loss_forward_backward, ctc_work_size } from './ctc';
+export { ctc_loss_forward_backward, ctc_used_log_space, ctc_work_size } from './ctc';

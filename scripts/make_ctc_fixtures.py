@@ -13,8 +13,8 @@ def L(t):
 torch.manual_seed(0)
 cases = []
 
-def case(name, T, B, C, targets, input_lengths, blank=0, zero_infinity=False, concat=False):
-    logits = torch.randn(T, B, C)
+def case(name, T, B, C, targets, input_lengths, blank=0, zero_infinity=False, concat=False, scale=1.0):
+    logits = torch.randn(T, B, C) * scale
     tl = [len(t) for t in targets]
     S = max(max(tl), 1)
     padded = torch.zeros(B, S, dtype=torch.long)
@@ -46,6 +46,11 @@ case('blank_last', 6, 2, 5, [[0, 3, 1], [2]], [6, 4], blank=4)
 case('empty_target', 5, 2, 3, [[], [1, 2]], [5, 4])
 case('t1', 1, 2, 3, [[2], []], [1, 1])
 case('odd_sizes', 13, 5, 7, [[1, 5, 5, 2], [6], [3, 3], [2, 4, 6, 1, 5], [1, 2]], [13, 9, 11, 13, 3])
+# long sequences (the scaled linear recursion over many steps) and sharp logits (where its error
+# bound sends some sequences to the log-space recursion)
+g = torch.Generator().manual_seed(3)
+case('long', 120, 2, 9, [torch.randint(1, 9, (37,), generator=g).tolist(), torch.randint(1, 9, (51,), generator=g).tolist()], [120, 117])
+case('sharp_logits', 30, 3, 6, [[1, 2, 3, 4], [5, 5, 1], [2]], [30, 24, 30], scale=12.0)
 
 out = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'ctc.json')
 with open(out, 'w') as f:

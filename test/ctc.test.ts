@@ -119,10 +119,75 @@ describe('ctcLoss, other checks', () => {
         k,
         'ctc_loss_forward_backward',
         [new Float32Array(T * B * C), work, lp, lab],
-        [T, B, C, 1, 4, 0, 1],
+        [T, B, C, 1, 4, 0, 1, 0],
       );
       expect(result).toBeCloseTo(wantNll, 4);
       expectClose(out[0], want, { rtol: 1e-4, atol: 1e-6 });
+    }
+  });
+  // lp [T,B,C] of logits U(-scale, scale), labels of length L over 1..C-1 (odd sizes throughout)
+  const kernelCase = (T: number, B: number, C: number, L: number, scale: number, seed: number) => {
+    const rng = seeded(seed);
+    const logits = rnn.tensor(
+      Float32Array.from({ length: T * B * C }, () => (rng() * 2 - 1) * scale),
+      [T, B, C],
+    );
+    const labels = Int32Array.from({ length: L }, () => 1 + Math.floor(rng() * (C - 1)));
+    return { lp: ops.logSoftmax(logits, 2).data, labels };
+  };
+  const runCtc = (k: Kernels, c: ReturnType<typeof kernelCase>, T: number, B: number, C: number, b: number, logSpace: number) => {
+    const L = c.labels.length;
+    const r = runKernel(
+      k,
+      'ctc_loss_forward_backward',
+      [new Float32Array(T * B * C), new Float32Array(k.ctc_work_size(T, C, L)), c.lp, new Float32Array(c.labels.buffer.slice(0))],
+      [T, B, C, b, L, 0, 1, logSpace],
+    );
+    return { nll: r.result, grad: r.out[0], usedLogSpace: k.ctc_used_log_space() };
+  };
+  test('over long sequences the scaled linear recursion runs and matches the float64 reference on every build', () => {
+    const [T, B, C] = [151, 3, 11];
+    const c = kernelCase(T, B, C, 37, 1.5, 8);
+    const want = new Float64Array(T * B * C);
+    const wantNll = refCtc(want, Float64Array.from(c.lp), c.labels, T, B, C, 2, 37, 0);
+    for (const { name, k } of builds) {
+      const got = runCtc(k, c, T, B, C, 2, 0);
+      expect(got.usedLogSpace, name).toBe(0);
+      expect(Math.abs(got.nll - wantNll) / wantNll, name).toBeLessThan(2e-6);
+      expectClose(got.grad, want, { rtol: 1e-4, atol: 1e-6 });
+      // the log-space recursion on request gives the same
+      const log = runCtc(k, c, T, B, C, 2, 1);
+      expect(log.usedLogSpace, name).toBe(1);
+      expect(Math.abs(log.nll - wantNll) / wantNll, name).toBeLessThan(2e-5);
+      expectClose(log.grad, want, { rtol: 1e-3, atol: 1e-5 });
+    }
+  });
+  test('logits sharp enough for f32 to lose paths send the sequence to the log-space recursion, with the same result', () => {
+    // logit differences of up to 120 nats: emissions underflow f32 in the linear recursion
+    const [T, B, C] = [41, 2, 7];
+    const c = kernelCase(T, B, C, 9, 60, 9);
+    const want = new Float64Array(T * B * C);
+    const wantNll = refCtc(want, Float64Array.from(c.lp), c.labels, T, B, C, 0, 9, 0);
+    expect(Number.isFinite(wantNll)).toBe(true);
+    for (const { name, k } of builds) {
+      const got = runCtc(k, c, T, B, C, 0, 0);
+      expect(got.usedLogSpace, name).toBe(1);
+      expect(Math.abs(got.nll - wantNll) / wantNll, name).toBeLessThan(1e-5);
+      expectClose(got.grad, want, { rtol: 1e-3, atol: 1e-5 });
+    }
+  });
+  test('an impossible alignment gives Infinity and leaves the gradient zero after the linear attempt', () => {
+    const [T, B, C] = [4, 1, 4];
+    const c = kernelCase(T, B, C, 0, 1, 10);
+    c.labels = new Int32Array([2, 2, 2]); // needs 5 steps: the repeats need blanks between them
+    for (const { name, k } of builds) {
+      const got = runCtc(k, c, T, B, C, 0, 0);
+      expect(got.nll, name).toBe(Infinity);
+      expect(got.usedLogSpace, name).toBe(1);
+      expect(
+        got.grad.every((v) => v === 0),
+        name,
+      ).toBe(true);
     }
   });
   test('bad arguments are named', () => {

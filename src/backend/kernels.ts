@@ -110,7 +110,11 @@ export const KERNEL_TABLE = {
 
   // assembly/ctc.ts
   ctc_work_size: { args: ['T', 'C', 'L'], returns: true },
-  ctc_loss_forward_backward: { args: ['grad', 'work', 'lp', 'labels', 'T', 'B', 'C', 'b', 'L', 'blank', 'wantGrad'], returns: true },
+  ctc_loss_forward_backward: {
+    args: ['grad', 'work', 'lp', 'labels', 'T', 'B', 'C', 'b', 'L', 'blank', 'wantGrad', 'logSpace'],
+    returns: true,
+  },
+  ctc_used_log_space: { args: [], returns: true },
 } as const satisfies Record<string, KernelSpec>;
 
 type Table = typeof KERNEL_TABLE;

@@ -2,7 +2,8 @@
 // time-major whatever the model's layout), targets padded [B,S], concatenated, or number[][];
 // 'mean' divides each loss by its target length (at least 1) and averages over the batch; an
 // impossible alignment gives Infinity, or 0 with a zero gradient under zeroInfinity. One tape
-// node; each sequence's alpha/beta recursion runs in wasm (assembly/ctc.ts). The gradient is the
+// node; each sequence's alpha/beta recursion runs in wasm (assembly/ctc.ts: a scaled linear-space
+// recursion, or the log-space one where the linear one's error bound fails). The gradient is the
 // exact one with respect to logProbs (PyTorch returns exp(lp) minus it, which is the same after
 // a log-softmax).
 import { Tensor, fmtShape } from '../tensor.js';
@@ -128,7 +129,7 @@ export function ctcLoss(
         continue;
       }
       new Int32Array(ar.view(plab, labels[b].length).buffer, plab, labels[b].length).set(labels[b]);
-      nll[b] = k.ctc_loss_forward_backward(pg, work, plp, plab, il[b], B, C, b, tl[b], blank, wantGrad ? 1 : 0);
+      nll[b] = k.ctc_loss_forward_backward(pg, work, plp, plab, il[b], B, C, b, tl[b], blank, wantGrad ? 1 : 0, 0);
     }
     if (grad) ar.readInto(pg, grad);
   });
