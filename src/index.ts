@@ -11,6 +11,8 @@ export { LSTM, type LSTMOptions } from './nn/lstm.js';
 export { GRU, type GRUOptions } from './nn/gru.js';
 export type { RecurrentOptions, RecurrentForwardOptions, RecurrentOutput } from './nn/recurrent.js';
 export { JordanRNN, type JordanRNNOptions } from './nn/jordan.js';
+export { ClockworkRNN, type ClockworkRNNOptions } from './nn/clockwork.js';
+export { SCRN, type SCRNOptions } from './nn/scrn.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { Dropout } from './nn/dropout.js';

@@ -63,18 +63,22 @@ export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
 
 /**
  * The same checks for a loss that reads tensors held elsewhere (module parameters, inputs):
- * `loss()` builds a scalar from `tensors`, which are perturbed in place and restored.
+ * `loss()` builds a scalar from `tensors`, which are perturbed in place and restored. A tensor
+ * may come with a 0/1 mask of the entries that are free (a structurally zero block stays zero:
+ * only the free entries are perturbed, and the others must get a gradient of exactly 0).
  */
-export function gradCheckTensors(loss: () => Tensor, tensors: [string, Tensor][], opts: GradCheckOptions = {}): void {
+export function gradCheckTensors(loss: () => Tensor, tensors: [string, Tensor, Float32Array?][], opts: GradCheckOptions = {}): void {
   const { eps = 1e-2, rtol = 2e-2, atol = 2e-3, elementwiseUpTo = 12, seed = 1 } = opts;
   const rng = seeded(seed);
   for (const [, t] of tensors) t.grad = null;
   loss().backward();
   const f = () => noGrad(() => loss().item());
-  for (const [name, t] of tensors) {
+  for (const [name, t, mask] of tensors) {
     expect(t.grad, `${name} got no gradient`).not.toBeNull();
     const g = t.grad!.data.slice();
     const d = t.data;
+    const free = (i: number) => mask?.[i] !== 0;
+    if (mask) for (let i = 0; i < g.length; i++) if (!free(i)) expect(g[i], `${name}[${i}] is structurally zero`).toBe(0);
     const at = (shift: (i: number) => number): number => {
       t.markChanged(); // d is kept across calls: say that it was edited (caches of t are rebuilt)
       const orig = d.slice();
@@ -87,12 +91,13 @@ export function gradCheckTensors(loss: () => Tensor, tensors: [string, Tensor][]
     const n = Math.min(d.length, elementwiseUpTo);
     for (let e = 0; e < n; e++) {
       const i = Math.floor((e * d.length) / n);
+      if (!free(i)) continue;
       const fd = (at((j) => (j === i ? eps : 0)) - at((j) => (j === i ? -eps : 0))) / (2 * eps);
       expect(Math.abs(fd - g[i]), `${name}[${i}]: finite difference ${fd}, backward ${g[i]}`).toBeLessThanOrEqual(
         atol + rtol * Math.abs(fd),
       );
     }
-    const v = Float32Array.from({ length: d.length }, () => rng() * 2 - 1);
+    const v = Float32Array.from({ length: d.length }, (_, i) => (free(i) ? rng() * 2 - 1 : 0));
     let dot = 0;
     for (let i = 0; i < v.length; i++) dot += g[i] * v[i];
     const fd = (at((i) => eps * v[i]) - at((i) => -eps * v[i])) / (2 * eps);

@@ -24,6 +24,11 @@ const CASES: Record<string, [() => rnn.Module, Run]> = {
     () => new rnn.JordanRNN({ inputSize: 3, hiddenSize: 5, outputSize: 2, nonlinearity: 'relu', outputActivation: 'tanh' }),
     recurrent,
   ],
+  ClockworkRNN: [
+    () => new rnn.ClockworkRNN({ inputSize: 3, hiddenSize: 5, periods: [1, 3], nonlinearity: 'relu', bidirectional: true }),
+    recurrent,
+  ],
+  SCRN: [() => new rnn.SCRN({ inputSize: 3, hiddenSize: 4, contextSize: 2, alpha: 0.8, numLayers: 2 }), recurrent],
   Linear: [() => new rnn.Linear({ inFeatures: 3, outFeatures: 4, bias: false }), (m) => [(m as rnn.Linear).forward(x3())]],
   Embedding: [
     () => new rnn.Embedding({ numEmbeddings: 7, embeddingDim: 3 }),

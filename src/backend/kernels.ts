@@ -108,6 +108,16 @@ export const KERNEL_TABLE = {
   },
   gru_reset_backward: { args: ['dxw', 'dhw', 'dhPrev', 'drh', 'gates', 'hPrev', 'rows', 'H', 'hard'] },
 
+  // assembly/clockwork.ts: blocks [rows,H], mask [H]
+  clockwork_step_forward: { args: ['y', 'xw', 'hPrev', 'mask', 'rows', 'H', 'relu'] },
+  clockwork_step_backward: { args: ['dz', 'dPrev', 'dh', 'y', 'mask', 'rows', 'H', 'relu'] },
+
+  // assembly/scrn.ts: rows of H+Cx floats, [h | s]
+  scrn_context_forward: { args: ['xw', 'state', 'rows', 'H', 'Cx', 'alpha'] },
+  scrn_step_forward: { args: ['out', 'xw', 'rows', 'H', 'Cx', 'tanhAct'] },
+  scrn_step_backward: { args: ['dxw', 'dh', 'y', 'rows', 'H', 'Cx', 'tanhAct'] },
+  scrn_context_backward: { args: ['dxw', 'dPrev', 'rows', 'H', 'Cx', 'alpha'] },
+
   // assembly/ctc.ts
   ctc_work_size: { args: ['T', 'C', 'L'], returns: true },
   ctc_loss_forward_backward: {

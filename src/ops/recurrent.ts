@@ -63,8 +63,8 @@ export interface BackwardContext extends DirectionContext {
   readonly next: readonly Block[];
   /** Records Σ_rows dZ [T·B, n] as the gradient of each tensor that requires one. */
   gradSum(tensors: readonly (Tensor | null)[], dZ: Block): void;
-  /** Records dZᵀ·a (dZ [T·B, m], a [T·B, n]) as the gradient [m, n] of w. */
-  gradTN(w: Tensor | null, dZ: Block, a: Block): void;
+  /** Records dZᵀ·a (dZ [T·B, m], a [T·B, n]) as the gradient [m, n] of w (0 where `mask` [m·n], when given, is 0). */
+  gradTN(w: Tensor | null, dZ: Block, a: Block, mask?: Float32Array): void;
   /** Records n floats at ptr as the gradient of w. */
   grad(w: Tensor | null, ptr: number, n: number): void;
 }
@@ -292,7 +292,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
       k.sum_axis_forward(p, dZ.ptr, 1, dZ.dims[0] * dZ.dims[1], m);
       for (const t of tensors) ctx.grad(t, p, m);
     },
-    gradTN(t, dZ, b) {
+    gradTN(t, dZ, b, mask) {
       if (!t?.requiresGrad) return;
       const rowsAll = dZ.dims[0] * dZ.dims[1];
       const m = dZ.dims[2];
@@ -305,6 +305,10 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
       }
       const p = ar.alloc(m * n);
       gemmNN(k, ar, p, dZt, b.ptr, 0, m, rowsAll, n, false);
+      if (mask) {
+        const v = ar.view(p, m * n);
+        for (let i = 0; i < m * n; i++) if (mask[i] === 0) v[i] = 0;
+      }
       ctx.grad(t, p, m * n);
     },
   };

@@ -1,6 +1,8 @@
 import { describe, test, beforeAll } from 'vitest';
 import * as refL from '../../src/reference/lstm.js';
 import * as refG from '../../src/reference/gru.js';
+import * as refC from '../../src/reference/clockwork.js';
+import * as refS from '../../src/reference/scrn.js';
 import type { Kernels } from '../../src/backend/kernels.js';
 import { expectClose, loadBuilds, randomFloats, runKernel, seeded } from '../helpers.js';
 
@@ -107,6 +109,57 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
         expectClose(rb[1], w.dhw, tol);
         expectClose(rb[2], w.dhp, tol);
       }
+    }
+  });
+
+  test.each(CASES)('clockwork kernels match the reference on a mixed tick mask, tanh and relu, rows=%i H=%i', (rows, H) => {
+    for (const relu of [false, true]) {
+      const rng = seeded(rows * 17 + H + (relu ? 1 : 0));
+      const [xw, hPrev, dh] = randomFloats(rng, rows * H, 3, 2);
+      const mask = Float32Array.from({ length: H }, (_, j) => (j % 3 === 1 ? 0 : 1));
+      const y = new Float32Array(rows * H);
+      refC.clockwork_step_forward(y, xw, hPrev, mask, rows, H, relu);
+      const f = runKernel(k(), 'clockwork_step_forward', [new Float32Array(rows * H), xw, hPrev, mask], [rows, H, relu]).out;
+      expectClose(f[0], y, tol);
+      const dz = new Float32Array(rows * H);
+      const dPrev = new Float32Array(rows * H);
+      refC.clockwork_step_backward(dz, dPrev, dh, y, mask, rows, H, relu);
+      const b = runKernel(
+        k(),
+        'clockwork_step_backward',
+        [new Float32Array(rows * H), new Float32Array(rows * H), dh, y, mask],
+        [rows, H, relu],
+      ).out;
+      expectClose(b[0], dz, tol);
+      expectClose(b[1], dPrev, tol);
+    }
+  });
+
+  test.each(CASES)('scrn kernels match the reference, sigmoid and tanh, rows=%i H=%i (context H+2)', (rows, H) => {
+    const Cx = H + 2;
+    const G = H + Cx;
+    for (const tanhAct of [false, true]) {
+      const rng = seeded(rows * 23 + H + (tanhAct ? 1 : 0));
+      const [xw, state, dh] = randomFloats(rng, rows * G, 3, 2);
+      const alpha = 0.9;
+      const ctx = xw.slice();
+      refS.scrn_context_forward(ctx, state, rows, H, Cx, alpha);
+      const c = runKernel(k(), 'scrn_context_forward', [xw, state], [rows, H, Cx, alpha]).out;
+      expectClose(c[0], ctx, tol);
+      const y = new Float32Array(rows * G);
+      refS.scrn_step_forward(y, ctx, rows, H, Cx, tanhAct);
+      const f = runKernel(k(), 'scrn_step_forward', [new Float32Array(rows * G), ctx], [rows, H, Cx, tanhAct]).out;
+      expectClose(f[0], y, tol);
+      const dxw = new Float32Array(rows * G);
+      refS.scrn_step_backward(dxw, dh, y, rows, H, Cx, tanhAct);
+      const b = runKernel(k(), 'scrn_step_backward', [new Float32Array(rows * G), dh, y], [rows, H, Cx, tanhAct]).out;
+      expectClose(b[0], dxw, tol);
+      const dPrev = new Float32Array(rows * G);
+      const dxw2 = dxw.slice();
+      refS.scrn_context_backward(dxw2, dPrev, rows, H, Cx, alpha);
+      const cb = runKernel(k(), 'scrn_context_backward', [dxw, new Float32Array(rows * G)], [rows, H, Cx, alpha]).out;
+      expectClose(cb[0], dxw2, tol);
+      expectClose(cb[1], dPrev, tol);
     }
   });
 });
