@@ -77,7 +77,7 @@ export class SCRN extends RecurrentBase<ScrnParams> {
     return { contextSize: this.contextSize, alpha: this.alpha, nonlinearity: this.nonlinearity };
   }
 
-  /** [h | s]: hiddenSize + contextSize. */
+  /** The size of the state, h then s: hiddenSize + contextSize. */
   protected override get stateSize(): number {
     return this.hiddenSize + this.contextSize;
   }
