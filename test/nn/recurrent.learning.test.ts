@@ -4,61 +4,19 @@
 // unidirectional one when each tag is the NEXT word).
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
-import { ops, type Tensor } from '../../src/node.js';
+import { ops } from '../../src/node.js';
 import { report, seeded } from '../helpers.js';
+import { trainRecall } from './recall-task.js';
 
 beforeAll(async () => {
   await rnn.init();
 });
 
-// K classes; the class is shown at step 0 (one-hot in channels 0..K-1), then T-1 random
-// distractor tokens (one-hot in channels K..2K-1). Target: the step-0 class.
-function recallBatch(rng: () => number, B: number, T: number, K: number): { x: Tensor; y: number[] } {
-  const F = 2 * K;
-  const x = new Float32Array(B * T * F);
-  const y: number[] = [];
-  for (let b = 0; b < B; b++) {
-    const cls = Math.floor(rng() * K);
-    y.push(cls);
-    x[b * T * F + cls] = 1;
-    for (let t = 1; t < T; t++) x[(b * T + t) * F + K + Math.floor(rng() * K)] = 1;
-  }
-  return { x: rnn.tensor(x, [B, T, F]), y };
-}
-
-function trainRecall(layer: rnn.RNN | rnn.LSTM, T: number, steps: number, lr: number): { loss: number; accuracy: number } {
-  const K = 4;
-  const head = new rnn.Linear({ inFeatures: layer.hiddenSize, outFeatures: K });
-  const params = [...layer.parameters(), ...head.parameters()];
-  const opt = new rnn.Adam(params, { lr });
-  const rng = seeded(11);
-  for (let s = 0; s < steps; s++) {
-    const { x, y } = recallBatch(rng, 32, T, K);
-    const logits = head.forward(ops.select(layer.forward(x).hN, 0, 0));
-    const loss = rnn.crossEntropy(logits, y);
-    opt.zeroGrad();
-    loss.backward();
-    rnn.clipGradNorm(params, 1);
-    opt.step();
-  }
-  const { x, y } = recallBatch(seeded(999), 256, T, K);
-  return rnn.noGrad(() => {
-    const logits = head.forward(ops.select(layer.forward(x).hN, 0, 0));
-    const loss = rnn.crossEntropy(logits, y).item();
-    let right = 0;
-    for (let b = 0; b < y.length; b++) {
-      const row = logits.data.subarray(b * K, (b + 1) * K);
-      if (row.indexOf(Math.max(...row)) === y[b]) right++;
-    }
-    return { loss, accuracy: right / y.length };
-  });
-}
-
 describe('long-range memory (first-token recall over 40 steps; chance loss ln 4 = 1.386)', () => {
   test('an IRNN (ReLU, identity-initialised) learns it', () => {
     rnn.manualSeed(1);
     const layer = new rnn.RNN({ inputSize: 8, hiddenSize: 32, nonlinearity: 'relu', init: 'identity' });
-    const { loss, accuracy } = trainRecall(layer, 40, 1500, 2e-3);
+    const { loss, accuracy } = trainRecall(layer, { T: 40, steps: 1500, lr: 2e-3 });
     report('IRNN 40-step recall loss / accuracy', `${loss.toFixed(4)} / ${accuracy}`);
     expect(loss).toBeLessThan(0.2);
     expect(accuracy).toBeGreaterThan(0.95);
@@ -69,7 +27,7 @@ describe('long-range memory (first-token recall over 40 steps; chance loss ln 4 
   test('an LSTM (forgetBias 3) learns it', () => {
     rnn.manualSeed(2);
     const layer = new rnn.LSTM({ inputSize: 8, hiddenSize: 24, forgetBias: 3 });
-    const { loss, accuracy } = trainRecall(layer, 40, 400, 1e-2);
+    const { loss, accuracy } = trainRecall(layer, { T: 40, steps: 400, lr: 1e-2 });
     report('LSTM 40-step recall loss / accuracy', `${loss.toFixed(4)} / ${accuracy}`);
     expect(loss).toBeLessThan(0.2);
     expect(accuracy).toBeGreaterThan(0.95);
