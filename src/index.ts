@@ -13,6 +13,13 @@ export type { RecurrentOptions, RecurrentForwardOptions, RecurrentOutput } from 
 export { JordanRNN, type JordanRNNOptions } from './nn/jordan.js';
 export { ClockworkRNN, type ClockworkRNNOptions } from './nn/clockwork.js';
 export { SCRN, type SCRNOptions } from './nn/scrn.js';
+export {
+  MemoryNetwork,
+  type MemoryNetworkOptions,
+  type MemoryNetworkResult,
+  type StoryIds,
+  type QuestionIds,
+} from './nn/memory-network.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Embedding, type EmbeddingOptions } from './nn/embedding.js';
 export { Dropout } from './nn/dropout.js';

@@ -28,6 +28,20 @@ const CASES: Record<string, [() => rnn.Module, Run]> = {
     () => new rnn.ClockworkRNN({ inputSize: 3, hiddenSize: 5, periods: [1, 3], nonlinearity: 'relu', bidirectional: true }),
     recurrent,
   ],
+  MemoryNetwork: [
+    () => new rnn.MemoryNetwork({ vocabSize: 9, embeddingDim: 4, memorySize: 3, hops: 2, answerSize: 5, positionEncoding: false }),
+    (m) => [
+      (m as rnn.MemoryNetwork).forward(
+        [
+          [
+            [1, 2, 3],
+            [4, 0, 0],
+          ],
+        ],
+        [[5, 6, 0]],
+      ),
+    ],
+  ],
   SCRN: [() => new rnn.SCRN({ inputSize: 3, hiddenSize: 4, contextSize: 2, alpha: 0.8, numLayers: 2 }), recurrent],
   Linear: [() => new rnn.Linear({ inFeatures: 3, outFeatures: 4, bias: false }), (m) => [(m as rnn.Linear).forward(x3())]],
   Embedding: [
