@@ -13,7 +13,7 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { report } from '../helpers.js';
-import { recallParameters, trainRecall } from './recall-task.js';
+import { recallParameters, trainRecall } from '../../examples/recall-task.js';
 
 beforeAll(async () => {
   await rnn.init();

@@ -6,7 +6,7 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { ops } from '../../src/node.js';
 import { report, seeded } from '../helpers.js';
-import { trainRecall } from './recall-task.js';
+import { trainRecall } from '../../examples/recall-task.js';
 
 beforeAll(async () => {
   await rnn.init();

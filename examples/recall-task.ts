@@ -1,10 +1,10 @@
-// The first-token recall task of the long-memory learning tests: K classes; the class is shown
-// for the first `burst` steps (one-hot in channels 0..K-1), then random distractor tokens (one-hot
-// in channels K..2K-1) fill the rest of the T steps. Target: the class, read from the final state.
+// The first-token recall task of examples/long-memory.ts and the long-memory learning tests: K
+// classes; the class is shown for the first `burst` steps (one-hot in channels 0..K-1), then random
+// distractor tokens (one-hot in channels K..2K-1) fill the rest of the T steps. Target: the class, read from the final state.
 // No memoryless model does better than chance (loss ln K).
-import * as rnn from '../../src/node.js';
-import { ops, type Tensor } from '../../src/node.js';
-import { seeded } from '../helpers.js';
+import * as rnn from 'rnn-wasm';
+import { ops, type Tensor } from 'rnn-wasm';
+import { mulberry32 as seeded } from './copy-data.js';
 
 export function recallBatch(rng: () => number, B: number, T: number, K: number, burst = 1): { x: Tensor; y: number[] } {
   const F = 2 * K;
