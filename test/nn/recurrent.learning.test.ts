@@ -4,7 +4,6 @@
 // unidirectional one when each tag is the NEXT word).
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
-import { ops } from '../../src/node.js';
 import { report, seeded } from '../helpers.js';
 import { trainRecall } from '../../examples/recall-task.js';
 
