@@ -94,6 +94,35 @@ options(
   { outputSize_: 'outputSize', outputactivation: 'outputActivation' },
 );
 options(
+  'ClockworkRNN',
+  (o) => new rnn.ClockworkRNN(o as never),
+  base,
+  { ...RECURRENT, periods: [[], [0, 1], [1, 1], [2, 1], [1, 2.5], 'x', null, 3], nonlinearity: ['sigmoid', null] },
+  { ...RTYPOS, period: 'periods' },
+);
+options(
+  'SCRN',
+  (o) => new rnn.SCRN(o as never),
+  { ...base, contextSize: 2 },
+  { ...RECURRENT, contextSize: 'size', alpha: [-0.1, 1.5, Number.NaN, '0.9', null], nonlinearity: ['relu', null] },
+  { ...RTYPOS, contextsize: 'contextSize' },
+);
+options(
+  'MemoryNetwork',
+  (o) => new rnn.MemoryNetwork(o as never),
+  { vocabSize: 9, embeddingDim: 4, memorySize: 3, answerSize: 2 },
+  {
+    vocabSize: 'size',
+    embeddingDim: 'size',
+    memorySize: 'size',
+    answerSize: 'size',
+    hops: 'count',
+    positionEncoding: 'bool',
+    temporalEncoding: 'bool',
+  },
+  { hop: 'hops', memorysize: 'memorySize' },
+);
+options(
   'Linear',
   (o) => new rnn.Linear(o as never),
   { inFeatures: 3, outFeatures: 2 },
@@ -201,6 +230,31 @@ nanX.data[4] = Number.NaN;
 add('LSTM NaN x', () => lstm.forward(nanX), 'LSTM: x contains NaN at flat index 4');
 const jordan = new rnn.JordanRNN({ inputSize: 3, hiddenSize: 4, outputSize: 2 });
 options('JordanRNN', (o) => jordan.forward(x, o as never), {}, { h0: 'tensor', lengths: 'lengths' }, { lenghts: 'lengths' });
+const clockwork = new rnn.ClockworkRNN({ inputSize: 3, hiddenSize: 4, periods: [1, 2] });
+options('ClockworkRNN', (o) => clockwork.forward(x, o as never), {}, { h0: 'tensor', lengths: 'lengths' }, { lenghts: 'lengths' });
+add('ClockworkRNN h0 shape', () => clockwork.forward(x, { h0: rnn.zeros([1, 2, 3]) }), 'ClockworkRNN: h0 must be');
+add('ClockworkRNN NaN x', () => clockwork.forward(nanX), 'ClockworkRNN: x contains NaN at flat index 4');
+const scrn = new rnn.SCRN({ inputSize: 3, hiddenSize: 4, contextSize: 2 });
+options('SCRN', (o) => scrn.forward(x, o as never), {}, { h0: 'tensor', lengths: 'lengths' }, { lenghts: 'lengths' });
+add('SCRN h0 without the context', () => scrn.forward(x, { h0: rnn.zeros([1, 2, 4]) }), 'SCRN: h0 must be');
+add('SCRN lengths past T', () => scrn.forward(x, { lengths: [5, 6] }), 'SCRN: lengths');
+const memNet = new rnn.MemoryNetwork({ vocabSize: 9, embeddingDim: 4, memorySize: 3, answerSize: 2 });
+add('MemoryNetwork story id', () => memNet.forward([[[1, 9]]], [[1]]), 'MemoryNetwork: story ids must be integers in [0, 8]');
+add(
+  'MemoryNetwork story NaN',
+  () => memNet.forward([[[1, Number.NaN]]], [[1]]),
+  'MemoryNetwork: story ids must be integers in [0, 8] (0 = padding), got NaN',
+);
+add(
+  'MemoryNetwork question rank',
+  () => memNet.forward([[[1, 2]]], [1, 2] as never),
+  'MemoryNetwork: question must be a Tensor or nested arrays of rank 2',
+);
+add(
+  'MemoryNetwork batch mismatch',
+  () => memNet.forward([[[1, 2]]], [[1], [2]]),
+  'MemoryNetwork: question must be [1, W] (one per story), got [2,1]',
+);
 const cell = new rnn.LSTMCell({ inputSize: 3, hiddenSize: 4 });
 add(
   'LSTMCell bare tensor state',

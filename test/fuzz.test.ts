@@ -100,6 +100,13 @@ const ENTRIES: Entry[] = [
     keys: tags('inputSize# hiddenSize# outputSize# outputActivation nonlinearity bias? batchFirst?'),
     call: (o) => new rnn.JordanRNN(o as never),
   },
+  { op: 'ClockworkRNN', keys: tags(`${REC} periods nonlinearity`), call: (o) => new rnn.ClockworkRNN(o as never) },
+  { op: 'SCRN', keys: tags(`${REC} contextSize# alpha nonlinearity`), call: (o) => new rnn.SCRN(o as never) },
+  {
+    op: 'MemoryNetwork',
+    keys: tags('vocabSize# embeddingDim# memorySize# hops# answerSize# positionEncoding? temporalEncoding?'),
+    call: (o) => new rnn.MemoryNetwork(o as never),
+  },
   { op: 'Linear', keys: tags('inFeatures# outFeatures# bias?'), call: (o) => new rnn.Linear(o as never) },
   { op: 'Embedding', keys: tags('numEmbeddings# embeddingDim#'), call: (o) => new rnn.Embedding(o as never) },
   { op: 'Dropout', keys: tags('p'), call: (o) => new rnn.Dropout(o as never), positional: true },
