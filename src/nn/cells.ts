@@ -1,6 +1,7 @@
 // Recurrent cells stepped one time step at a time (PyTorch's RNNCell, LSTMCell, GRUCell, same
-// weight names and layouts) for decoders and controllers. Each step runs the layer op with T = 1,
-// so it is one fused tape node on the same wasm kernels as the layers.
+// weight names and layouts) for decoders and controllers. Where a gradient is needed each step
+// runs the layer op with T = 1, one fused tape node on the same wasm kernels as the layers; where
+// none is (inference, streaming), ops/cell-step.ts runs the same kernels without the tape.
 import { type Tensor, fmtShape } from '../tensor.js';
 import { Module } from './module.js';
 import { uniformParam } from './init.js';
@@ -10,6 +11,8 @@ import { elmanLayer, ELMAN_ACTIVATIONS } from '../ops/elman.js';
 import { seqLayout } from '../ops/sequence.js';
 import { reshape } from '../ops/shape.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
+import { isGradEnabled, needsGrad } from '../tape.js';
+import { elmanCellStep, gruCellStep, lstmCellStep } from '../ops/cell-step.js';
 import { SIZE, bool, oneOf, readOptions, tensorArg, type Schema } from '../options.js';
 
 /** Options of the cells. */
@@ -57,9 +60,20 @@ abstract class CellBase extends Module {
     return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias };
   }
 
+  /** The weights as the step ops take them. @internal */
+  protected weights(): { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null } {
+    return { wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh };
+  }
+
   /** @internal */
   override outputShape(): string {
     return `[B,${this.hiddenSize}]`;
+  }
+
+  /** Whether this step needs the tape (a gradient of x, a state or a weight). @internal */
+  protected taped(x: Tensor, states: (Tensor | null | undefined)[]): boolean {
+    if (!isGradEnabled()) return false;
+    return needsGrad(x, this.weightIh, this.weightHh, this.biasIh, this.biasHh, ...states);
   }
 
   /** Validates x [B,I] and a state [B,H]; returns x as [B,1,I] and the state as [1,B,H]. @internal */
@@ -97,6 +111,7 @@ export class RNNCell extends CellBase {
   /** x [B,I], h [B,H] (zeros when omitted) -> h' [B,H]. */
   forward(x: Tensor, h?: Tensor | null): Tensor {
     const { B, x3, s3 } = this.prepare(x, [h]);
+    if (!this.taped(x, [h])) return elmanCellStep(x, h ?? null, this.weights(), this.nonlinearity === 'relu');
     const r = elmanLayer(x3, s3[0], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh }], {
       hiddenSize: this.hiddenSize,
       batchFirst: true,
@@ -118,6 +133,7 @@ export class LSTMCell extends CellBase {
     // a bare Tensor here (the state of an RNNCell or GRUCell) would silently mean a zero state
     const s = readOptions<{ h?: Tensor | null; c?: Tensor | null }>('LSTMCell', 'state', state, { h: tensorArg(), c: tensorArg() });
     const { B, x3, s3 } = this.prepare(x, [s.h, s.c]);
+    if (!this.taped(x, [s.h, s.c])) return lstmCellStep(x, s.h ?? null, s.c ?? null, this.weights());
     const r = lstmLayer(
       x3,
       s3[0],
@@ -150,6 +166,7 @@ export class GRUCell extends CellBase {
   /** x [B,I], h [B,H] (zeros when omitted) -> h' [B,H]. */
   forward(x: Tensor, h?: Tensor | null): Tensor {
     const { B, x3, s3 } = this.prepare(x, [h]);
+    if (this.resetAfter && !this.taped(x, [h])) return gruCellStep(x, h ?? null, this.weights());
     const r = gruLayer(x3, s3[0], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh }], {
       hiddenSize: this.hiddenSize,
       batchFirst: true,

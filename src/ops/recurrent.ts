@@ -121,12 +121,12 @@ interface Saved {
   next: SavedBlock[];
 }
 
-/** The sum of the input biases (null when there are none). */
 // the last sum of each bias pair, with the versions it was made from (a cell step at batch 1
 // would otherwise spend a noticeable part of its time adding the same two vectors again)
 const biasSums = new WeakMap<Tensor, { with: (Tensor | null)[]; versions: number[]; sum: Float32Array }>();
 
-function biasSum(biases: readonly (Tensor | null)[], G: number, data: (w: Tensor) => Float32Array): Float32Array | null {
+/** The sum of the biases (null when there are none), cached while they are unchanged. @internal */
+export function biasSum(biases: readonly (Tensor | null)[], G: number, data: (w: Tensor) => Float32Array): Float32Array | null {
   const present = biases.filter((b): b is Tensor => b !== null);
   if (present.length === 0) return null;
   const hit = biasSums.get(present[0]);

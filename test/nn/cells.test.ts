@@ -47,6 +47,36 @@ describe.each(['RNNCell', 'LSTMCell', 'GRUCell'] as const)('%s matches PyTorch o
   });
 });
 
+describe.each(['RNNCell', 'LSTMCell', 'GRUCell'] as const)('%s without a gradient (the tapeless step)', (kind) => {
+  test('matches PyTorch over 3 carried steps, from zero states too, and adds nothing to the tape', () => {
+    const f = fx[kind];
+    const cell = new rnn[kind]({ inputSize: 5, hiddenSize: 7 });
+    cell.loadStateDict(f.stateDict);
+    const xs = T(f.x);
+    rnn.noGrad(() => {
+      let h: rnn.Tensor = T(f.h0);
+      let c: rnn.Tensor | null = f.c0 ? T(f.c0) : null;
+      const hs: rnn.Tensor[] = [];
+      for (let t = 0; t < 3; t++) {
+        const x = ops.select(xs, 0, t);
+        if (cell instanceof rnn.LSTMCell) ({ h, c } = cell.forward(x, { h, c }));
+        else h = cell.forward(x, h);
+        expect(h.requiresGrad).toBe(false);
+        hs.push(h);
+      }
+      expectClose(ops.stack(hs, 0).data, f.h.data, { rtol: 1e-4, atol: 1e-5 });
+    });
+    // from no state: the same as from explicit zeros, on the taped path (a leaf that needs a gradient)
+    const x0 = ops.select(xs, 0, 0);
+    const zero = rnn.zeros([x0.shape[0], 7]);
+    const taped = (s: rnn.Tensor) =>
+      cell instanceof rnn.LSTMCell ? cell.forward(s, { h: zero, c: zero }).h : (cell as rnn.RNNCell).forward(s, zero);
+    const want = taped(rnn.tensor(x0.toArray(), x0.shape as number[], { requiresGrad: true }));
+    const got = rnn.noGrad(() => (cell instanceof rnn.LSTMCell ? cell.forward(x0).h : (cell as rnn.RNNCell).forward(x0)));
+    expectClose(got.data, want.data, { rtol: 1e-6, atol: 1e-7 });
+  });
+});
+
 test('cells validate their arguments', () => {
   const cell = new rnn.GRUCell({ inputSize: 3, hiddenSize: 4 });
   expect(() => cell.forward(rnn.zeros([2, 5]))).toThrow('GRUCell: x must be [B,3], got [2,5]');

@@ -1,0 +1,89 @@
+// One step of an RNN, LSTM or GRU cell when nothing needs a gradient (inference, streaming): the
+// two products on the cached packed weights, x·W_ihᵀ + b and h·W_hhᵀ, then the layer's own step
+// kernel, with no tape node, no sequence layout and no state history. At batch 1 the driver's
+// T = 1 path (sorting, time-major copies, saved blocks) costs more than the products themselves.
+// The results are those of the driver's step: the same kernels in the same order.
+import { Tensor } from '../tensor.js';
+import { arena, kernels } from '../backend/wasm.js';
+import type { Arena } from '../backend/heap.js';
+import { gemmPacked } from '../backend/gemm.js';
+import { packedWeight, settlePacks } from '../backend/pack-cache.js';
+import { biasSum } from './recurrent.js';
+
+/** A cell's weights: W_ih [G,I], W_hh [G,H], biases [G]. @internal */
+export interface CellWeights {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+}
+
+const data = (t: Tensor) => t.peek();
+
+// z [B,G] = x·W_ihᵀ + bias; returns a copy of h in wasm memory (zeros for none)
+function inputProduct(ar: Arena, x: Tensor, h: Tensor | null, w: CellWeights, G: number, bias: Float32Array | null, z: number): number {
+  const k = kernels();
+  const [B, I] = x.shape;
+  const H = w.wHh.shape[1];
+  gemmPacked(k, z, ar.put(x.peek()), I, 1, packedWeight(ar, k, w.wIh, I, G), bias ? ar.put(bias) : 0, B, I, G, false, G);
+  return h ? ar.put(h.peek()) : ar.zeros(B * H);
+}
+
+/** h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh). @internal */
+export function elmanCellStep(x: Tensor, h: Tensor | null, w: CellWeights, relu: boolean): Tensor {
+  const k = kernels();
+  const [B] = x.shape;
+  const H = w.wHh.shape[1];
+  const out = arena().scoped((ar) => {
+    const z = ar.alloc(B * H);
+    const ph = inputProduct(ar, x, h, w, H, biasSum([w.bIh, w.bHh], H, data), z);
+    if (h) gemmPacked(k, z, ph, H, 1, packedWeight(ar, k, w.wHh, H, H), 0, B, H, H, true, H);
+    const y = ar.alloc(B * H);
+    if (relu) k.relu_forward(y, z, B * H);
+    else k.tanh_forward(y, z, B * H);
+    return ar.read(y, B * H);
+  });
+  settlePacks(arena());
+  return new Tensor(out, [B, H]);
+}
+
+/** (h', c') of an LSTM step (gates i, f, g, o), σ or hard-sigmoid gates. @internal */
+export function lstmCellStep(x: Tensor, h: Tensor | null, c: Tensor | null, w: CellWeights, hard = false): { h: Tensor; c: Tensor } {
+  const k = kernels();
+  const [B] = x.shape;
+  const H = w.wHh.shape[1];
+  const G = 4 * H;
+  const [hOut, cOut] = arena().scoped((ar) => {
+    const z = ar.alloc(B * G);
+    const ph = inputProduct(ar, x, h, w, G, biasSum([w.bIh, w.bHh], G, data), z);
+    if (h) gemmPacked(k, z, ph, H, 1, packedWeight(ar, k, w.wHh, H, G), 0, B, H, G, true, G);
+    const pc = c ? ar.put(c.peek()) : ar.zeros(B * H);
+    const hn = ar.alloc(B * H);
+    const cn = ar.alloc(B * H);
+    k.lstm_step_forward(z, hn, cn, ar.alloc(B * H), pc, 0, B, H, hard ? 1 : 0);
+    return [ar.read(hn, B * H), ar.read(cn, B * H)];
+  });
+  settlePacks(arena());
+  return { h: new Tensor(hOut, [B, H]), c: new Tensor(cOut, [B, H]) };
+}
+
+/** h' of a GRU step in PyTorch's reset-after form (gates r, z, n). @internal */
+export function gruCellStep(x: Tensor, h: Tensor | null, w: CellWeights, hard = false): Tensor {
+  const k = kernels();
+  const [B] = x.shape;
+  const H = w.wHh.shape[1];
+  const G = 3 * H;
+  const out = arena().scoped((ar) => {
+    const xw = ar.alloc(B * G);
+    const ph = inputProduct(ar, x, h, w, G, w.bIh ? w.bIh.peek() : null, xw);
+    const hw = ar.alloc(B * G);
+    gemmPacked(k, hw, ph, H, 1, packedWeight(ar, k, w.wHh, H, G), w.bHh ? ar.put(w.bHh.peek()) : 0, B, H, G, false, G);
+    const gates = ar.zeros(B * G);
+    const y = ar.alloc(B * H);
+    k.gru_rz_forward(gates, 0, xw, hw, ph, B, H, hard ? 1 : 0);
+    k.gru_n_forward(y, gates, xw, hw, ph, B, H, 1);
+    return ar.read(y, B * H);
+  });
+  settlePacks(arena());
+  return new Tensor(out, [B, H]);
+}
