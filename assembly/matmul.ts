@@ -110,10 +110,10 @@ export function gemm_packed(
   for (let kk = 0; kk < k; kk++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    const x0 = f32x4.splat(load<f32>(a0));
-    const x1 = f32x4.splat(load<f32>(a1));
-    const x2 = f32x4.splat(load<f32>(a2));
-    const x3 = f32x4.splat(load<f32>(a3));
+    const x0 = v128.load32_splat(a0);
+    const x1 = v128.load32_splat(a1);
+    const x2 = v128.load32_splat(a2);
+    const x3 = v128.load32_splat(a3);
     c00 = vmadd(x0, b0, c00);
     c01 = vmadd(x0, b1, c01);
     c10 = vmadd(x1, b0, c10);
@@ -141,8 +141,8 @@ export function gemm_packed(
   let d00 = f32x4.splat(0), d01 = f32x4.splat(0);
   let kk = 0;
   for (; kk + 2 <= k; kk += 2) {
-    const x0 = f32x4.splat(load<f32>(a0));
-    const x1 = f32x4.splat(load<f32>(a0 + cs));
+    const x0 = v128.load32_splat(a0);
+    const x1 = v128.load32_splat(a0 + cs);
     c00 = vmadd(x0, v128.load(pb), c00);
     c01 = vmadd(x0, v128.load(pb, 16), c01);
     d00 = vmadd(x1, v128.load(pb, 32), d00);
@@ -151,7 +151,7 @@ export function gemm_packed(
     pb += 64;
   }
   if (kk < k) {
-    const x0 = f32x4.splat(load<f32>(a0));
+    const x0 = v128.load32_splat(a0);
     c00 = vmadd(x0, v128.load(pb), c00);
     c01 = vmadd(x0, v128.load(pb, 16), c01);
   }
@@ -188,6 +188,10 @@ export function gemm_packed(
   storeLane(cp, s7, 7, w, bias, accumulate);
 }
 
+// Rows of A per block (a multiple of the 4-row tile).
+// @ts-ignore: decorator
+@inline const MC: i32 = 48;
+
 // gemm_packed restricted to the 8-column panels p0..p1-1: the unit of work a second thread takes.
 export function gemm_packed_panels(
   c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
@@ -199,18 +203,22 @@ export function gemm_packed_panels(
   const rs = <usize>ars << 2;
   const cs = <usize>acs << 2;
   const panelBytes = <usize>k << 5;
-  for (let p = p0; p < panels; p++) {
-    const j0 = p << 3;
-    const w = min(8, n - j0);
-    const bp = packed + <usize>p * panelBytes;
-    const biasp: usize = bias ? bias + (<usize>j0 << 2) : 0;
-    const cp = c + (<usize>j0 << 2);
-    if (ASC_FEATURE_SIMD) {
-      let i = 0;
-      for (; i + 4 <= m; i += 4) tile4x8(cp + <usize>i * ldcb, ldcb, a + <usize>i * rs, rs, cs, bp, k, w, biasp, accumulate);
-      for (; i < m; i++) row1x8(cp + <usize>i * ldcb, a + <usize>i * rs, cs, bp, k, w, biasp, accumulate);
-    } else {
-      for (let i = 0; i < m; i++) rowScalar(cp + <usize>i * ldcb, a + <usize>i * rs, cs, bp, k, w, biasp, accumulate);
+  // blocks of MC rows: each block of A stays in cache while every panel of B passes over it
+  for (let i0 = 0; i0 < m; i0 += MC) {
+    const i1 = min(i0 + MC, m);
+    for (let p = p0; p < panels; p++) {
+      const j0 = p << 3;
+      const w = min(8, n - j0);
+      const bp = packed + <usize>p * panelBytes;
+      const biasp: usize = bias ? bias + (<usize>j0 << 2) : 0;
+      const cp = c + (<usize>j0 << 2);
+      if (ASC_FEATURE_SIMD) {
+        let i = i0;
+        for (; i + 4 <= i1; i += 4) tile4x8(cp + <usize>i * ldcb, ldcb, a + <usize>i * rs, rs, cs, bp, k, w, biasp, accumulate);
+        for (; i < i1; i++) row1x8(cp + <usize>i * ldcb, a + <usize>i * rs, cs, bp, k, w, biasp, accumulate);
+      } else {
+        for (let i = i0; i < i1; i++) rowScalar(cp + <usize>i * ldcb, a + <usize>i * rs, cs, bp, k, w, biasp, accumulate);
+      }
     }
   }
 }
