@@ -608,6 +608,21 @@ options(
 for (const v of [null, 3, {}, rnn.zeros([2])])
   add(`toOnnx model ${show(v)}`, () => rnn.toOnnx(v as never), 'toOnnx: model must be a Module');
 add(
+  'toOnnx ClockworkRNN',
+  () => rnn.toOnnx(new rnn.ClockworkRNN({ inputSize: 2, hiddenSize: 4 })),
+  'toOnnx: model is a ClockworkRNN, which has no ONNX export',
+);
+add(
+  'toOnnx SCRN in a Sequential',
+  () => rnn.toOnnx(new rnn.Sequential(new rnn.SCRN({ inputSize: 2, hiddenSize: 3, contextSize: 2 }))),
+  'toOnnx: 0 is a SCRN, which has no ONNX export',
+);
+add(
+  'toOnnx Bidirectional ClockworkRNN',
+  () => rnn.toOnnx(new rnn.Bidirectional(new rnn.ClockworkRNN({ inputSize: 2, hiddenSize: 4 }))),
+  'toOnnx: forward_layer is a ClockworkRNN, which has no ONNX export',
+);
+add(
   'toOnnx JordanRNN',
   () => rnn.toOnnx(new rnn.JordanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 2 })),
   'toOnnx: model is a JordanRNN, which has no ONNX export',

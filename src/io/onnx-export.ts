@@ -205,6 +205,9 @@ interface RecurrentValues {
 
 /** A whole (stacked) recurrent layer; `reverse` runs every layer reversed (Bidirectional's backward copy). */
 function emitRecurrent(g: GraphBuilder, m: RecurrentBase<unknown>, x: Value, prefix: string, reverse = false): RecurrentValues {
+  // ClockworkRNN and SCRN share the options of RNN, LSTM and GRU but have no ONNX operator
+  if (!(m instanceof RNN || m instanceof LSTM || m instanceof GRU))
+    throw new Error(`toOnnx: ${prefix || 'model'} is a ${m.constructor.name}, which has no ONNX export (supported: ${SUPPORTED})`);
   if (m instanceof LSTM && m.projSize > 0)
     throw new Error(`toOnnx: ${prefix || 'model'} (LSTM) has projSize ${m.projSize}; ONNX's LSTM has no projection`);
   const params = new Map(m.namedParameters());

@@ -23,7 +23,8 @@ export class Bidirectional extends Module {
   /** `layer` must be unidirectional; a second, independently initialised copy reads backwards. */
   constructor(layer: AnyRecurrent, options: { mergeMode?: MergeMode } = {}) {
     super();
-    if (!(layer instanceof RecurrentBase)) throw new Error('Bidirectional: layer must be an RNN, LSTM or GRU');
+    if (!(layer instanceof RecurrentBase))
+      throw new Error('Bidirectional: layer must be a recurrent layer (RNN, LSTM, GRU, ClockworkRNN or SCRN)');
     if (layer.bidirectional) throw new Error('Bidirectional: layer must be unidirectional (bidirectional: false)');
     const o = readOptions<{ mergeMode?: MergeMode }>('Bidirectional', 'options', options, {
       mergeMode: oneOf('concat', 'sum', 'mul', 'ave'),
