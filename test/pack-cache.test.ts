@@ -95,3 +95,42 @@ test('one set of panels per weight: 300 calls and 100 training steps keep the ca
   expect(rnn.memoryStats().liveBytes).toBe(0);
   expect(rnn.memoryStats().wasmMemoryBytes).toBe(memory);
 });
+
+describe('Linear and ops.matmul by a parameter use the cached panels', () => {
+  const cases = [
+    ['Linear', (w: rnn.Tensor, x: rnn.Tensor) => rnn.ops.linear(x, w), [5, 3]],
+    ['ops.matmul', (w: rnn.Tensor, x: rnn.Tensor) => rnn.ops.matmul(x, w), [3, 5]],
+  ] as const;
+  test.each(cases)('%s: a changed weight is seen by forward and backward reads the weight forward saw', (_n, op, shape) => {
+    rnn.manualSeed(8);
+    const lin = new rnn.Linear({ inFeatures: 3, outFeatures: 5 });
+    const w = lin.weight.detach();
+    w.data.set(rnn.randn([...shape]).data);
+    const param = rnn.tensor(w.toArray(), [...shape], { requiresGrad: true });
+    const x = rnn.randn([4, 3]);
+    const plain = (wd: Float32Array) => rnn.noGrad(() => op(rnn.tensor(wd, [...shape]), x)).data; // packed per call: not a parameter
+    const first = rnn.noGrad(() => op(param, x)).data;
+    expect(Array.from(first)).toEqual(Array.from(plain(param.peek().slice())));
+    param.data[2] += 0.5;
+    expect(Array.from(rnn.noGrad(() => op(param, x)).data)).toEqual(Array.from(plain(param.peek().slice())));
+    // a step between forward and backward: the gradient of x is that of the weight forward used
+    const xg = rnn.tensor(x.toArray(), [4, 3], { requiresGrad: true });
+    const before = param.peek().slice();
+    const y = op(param, xg);
+    param.data[0] -= 1;
+    rnn.ops.sum(y).backward();
+    const xr = rnn.tensor(x.toArray(), [4, 3], { requiresGrad: true });
+    rnn.ops.sum(op(rnn.tensor(before, [...shape]), xr)).backward();
+    expect(Array.from(xg.grad!.data)).toEqual(Array.from(xr.grad!.data));
+  });
+  test('a product by tensors made fresh each call keeps nothing', () => {
+    const x = rnn.randn([2, 6]);
+    rnn.noGrad(() => rnn.ops.matmul(x, rnn.randn([6, 9])));
+    const cached = rnn.memoryStats().cachedBytes;
+    for (let i = 0; i < 50; i++) {
+      rnn.noGrad(() => rnn.ops.matmul(x, rnn.randn([6, 9])));
+      rnn.ops.sum(rnn.ops.matmul(rnn.randn([2, 6], { requiresGrad: true }), rnn.ops.mul(rnn.randn([6, 9]), 1))).backward();
+    }
+    expect(rnn.memoryStats().cachedBytes).toBe(cached);
+  });
+});

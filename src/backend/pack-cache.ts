@@ -21,16 +21,33 @@ interface Entry {
 const entries = new WeakMap<Tensor, Map<string, Entry>>();
 // held with their tensor until settle() (the end of the same call), so none is collected blockless
 const pending: [Tensor, Entry][] = [];
+// the tensors modules registered as parameters (kept packed even when frozen: requiresGrad false)
+const parameters = new WeakSet<Tensor>();
+
+/** Marks a module parameter, whose packed panels are worth keeping between calls. @internal */
+export function markParameter(t: Tensor): void {
+  parameters.add(t);
+}
+
 const registry = new FinalizationRegistry<Map<string, Entry>>((byShape) => {
   for (const e of byShape.values()) if (e.ar) e.ar.unpersist(e.ptr, e.floats);
 });
 
 /**
- * The panels of w [n, k] (PyTorch's [out, in] layout) packed for C = A·wᵀ (k rows, n columns):
- * from the cache when w is unchanged, else packed now. @internal
+ * The panels of w [n, k] (PyTorch's [out, in] layout) packed for C = A·wᵀ (k rows, n columns), or
+ * with `transposed` false of w [k, n] for C = A·w: from the cache when w is unchanged, else packed
+ * now. @internal
  */
-export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: number): number {
-  const key = `${k}x${n}`;
+export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: number, transposed = true): number {
+  // only parameters (and leaves that require a gradient) are kept: any other tensor (SCRN's
+  // stacked W_ih, an op's output, a constant) is usually new on every call, and keeping its
+  // panels would only hold memory until it is collected
+  if (!(parameters.has(w) || (w.requiresGrad && w._creator === null))) {
+    const dst = ar.alloc(packedSize(k, n));
+    kern.gemm_pack(dst, ar.put(w.peek()), k, n, transposed ? 1 : 0);
+    return dst;
+  }
+  const key = `${k}x${n}${transposed ? 't' : 'n'}`;
   let byShape = entries.get(w);
   if (!byShape) {
     byShape = new Map();
@@ -46,7 +63,7 @@ export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: 
   const cached = e.ar === ar;
   if (cached && e.version === w.version) return e.ptr;
   const dst = cached ? e.ptr : ar.alloc(e.floats);
-  kern.gemm_pack(dst, ar.put(w.peek()), k, n, 1);
+  kern.gemm_pack(dst, ar.put(w.peek()), k, n, transposed ? 1 : 0);
   if (cached) e.version = w.version;
   return dst;
 }

@@ -2,6 +2,7 @@
 // train / eval. Modules own parameters; ops own differentiation.
 import { type NestedArray, Tensor, fmtShape, sameShape, tensor } from '../tensor.js';
 import { bool, readOptions } from '../options.js';
+import { markParameter } from '../backend/pack-cache.js';
 
 /** A value accepted by loadStateDict: a Tensor or `{ shape, data }`. */
 export type StateValue = Tensor | NestedArray | { shape: readonly number[]; data: ArrayLike<number> | NestedArray };
@@ -41,6 +42,7 @@ export abstract class Module {
   /** Registers a trainable parameter under its PyTorch name. */
   protected registerParameter(name: string, t: Tensor): Tensor {
     t.requiresGrad = true;
+    markParameter(t);
     this.ownParams.push([name, t]);
     return t;
   }

@@ -3,7 +3,8 @@
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import { gemmNN, gemmNT, gemmTN } from '../backend/gemm.js';
+import { gemmNN, gemmPacked, gemmTN } from '../backend/gemm.js';
+import { packedWeight, settlePacks } from '../backend/pack-cache.js';
 import { checkTensor } from './util.js';
 
 /** x·Wᵀ + b over the last axis of x (PyTorch's F.linear). */
@@ -18,14 +19,17 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const k = kernels();
   const inputs = bias ? [x, weight, bias] : [x, weight];
   const saving = needsGrad(...inputs);
-  // backward reads the weight and input as forward saw them (a weight may be stepped in between)
-  const wData = saving && x.requiresGrad ? weight.data.slice() : weight.data;
-  const xData = saving && weight.requiresGrad ? x.data.slice() : x.data;
+  // backward reads the weight and input as forward saw them (a weight may be stepped in between);
+  // forward multiplies by the weight's cached panels (src/backend/pack-cache.ts)
+  const wData = saving && x.requiresGrad ? weight.peek().slice() : null;
+  const wVersion = weight.version;
+  const xData = saving && weight.requiresGrad ? x.peek().slice() : x.peek();
   const y = arena().scoped((ar) => {
     const pc = ar.alloc(M * O);
-    gemmNT(k, ar, pc, ar.put(xData), ar.put(wData), bias ? ar.put(bias.data) : 0, M, I, O, false);
+    gemmPacked(k, pc, ar.put(xData), I, 1, packedWeight(ar, k, weight, I, O), bias ? ar.put(bias.peek()) : 0, M, I, O, false, O);
     return ar.read(pc, M * O);
   });
+  settlePacks(arena());
   const out = new Tensor(y, [...x.shape.slice(0, -1), O]);
   if (saving) {
     record('linear', inputs, [out], ([g]) =>
@@ -36,7 +40,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
         let db: Float32Array | null = null;
         if (x.requiresGrad) {
           const p = ar.alloc(M * I);
-          gemmNN(k, ar, p, pg, ar.put(wData), 0, M, O, I, false);
+          // dY·W: the cached panels while the weight is as forward saw it, else forward's copy
+          if (weight.version === wVersion) gemmPacked(k, p, pg, O, 1, packedWeight(ar, k, weight, O, I, false), 0, M, O, I, false, I);
+          else gemmNN(k, ar, p, pg, ar.put(wData!), 0, M, O, I, false);
           dx = ar.read(p, M * I);
         }
         if (weight.requiresGrad) {

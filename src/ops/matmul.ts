@@ -6,7 +6,8 @@
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import { gemmNN, gemmNT, gemmTN } from '../backend/gemm.js';
+import { gemmNN, gemmNT, gemmPacked, gemmTN } from '../backend/gemm.js';
+import { packedWeight, settlePacks } from '../backend/pack-cache.js';
 import { checkTensor, prod } from './util.js';
 
 // per batch element, up to this many multiply-adds the unpacked kernel is the faster one
@@ -40,18 +41,24 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const small = !shared && n * k * m <= BMM_MAX;
   // backward reads the operands as forward saw them (a weight may be stepped in between)
   const saving = needsGrad(a, b);
-  const aData = saving && b.requiresGrad ? a.data.slice() : a.data;
-  const bData = saving && a.requiresGrad ? b.data.slice() : b.data;
+  const aData = saving && b.requiresGrad ? a.peek().slice() : a.peek();
+  const bData = saving && a.requiresGrad ? b.peek().slice() : b.peek();
+  const bVersion = b.version;
   // per batch element i: A_i [n,k], B_i [k,m] (one shared B when 2-D), C_i [n,m]
   const y = arena().scoped((ar) => {
     const pa = ar.blockOf(aData, batch, n, k);
-    const pb = ar.blockOf(bData, shared ? 1 : batch, k, m);
     const pc = ar.block(batch, n, m);
-    if (shared) gemmNN(kern, ar, pc.ptr, pa.ptr, pb.ptr, 0, batch * n, k, m, false);
-    else if (small) kern.bmm(pc.ptr, pa.ptr, pb.ptr, batch, n, k, m);
-    else for (let i = 0; i < batch; i++) gemmNN(kern, ar, pc.at(i), pa.at(i), pb.at(i), 0, n, k, m, false);
+    if (shared) {
+      // a shared B (a weight) multiplies through its cached panels (src/backend/pack-cache.ts)
+      gemmPacked(kern, pc.ptr, pa.ptr, k, 1, packedWeight(ar, kern, b, k, m, false), 0, batch * n, k, m, false, m);
+    } else {
+      const pb = ar.blockOf(bData, batch, k, m);
+      if (small) kern.bmm(pc.ptr, pa.ptr, pb.ptr, batch, n, k, m);
+      else for (let i = 0; i < batch; i++) gemmNN(kern, ar, pc.at(i), pa.at(i), pb.at(i), 0, n, k, m, false);
+    }
     return ar.read(pc.ptr, pc.size);
   });
+  settlePacks(arena());
   const out = new Tensor(y, outShape);
   if (saving) {
     record('matmul', [a, b], [out], ([g]) =>
@@ -60,14 +67,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
         let da: Float32Array | null = null;
         let db: Float32Array | null = null;
         if (a.requiresGrad) {
-          const pb = ar.blockOf(bData, shared ? 1 : batch, k, m);
           const pd = ar.block(batch, n, k);
-          if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb.ptr, 0, batch * n, m, k, false);
+          // dC·Bᵀ: through B's cached panels while B is as forward saw it, else forward's copy
+          const cachedB = shared && b.version === bVersion;
+          const pb = cachedB ? null : ar.blockOf(bData, shared ? 1 : batch, k, m);
+          if (cachedB) gemmPacked(kern, pd.ptr, pg.ptr, m, 1, packedWeight(ar, kern, b, m, k), 0, batch * n, m, k, false, k);
+          else if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb!.ptr, 0, batch * n, m, k, false);
           else if (small) {
             const bt = ar.alloc(batch * k * m);
-            kern.transpose_forward(bt, pb.ptr, batch, k, m);
+            kern.transpose_forward(bt, pb!.ptr, batch, k, m);
             kern.bmm(pd.ptr, pg.ptr, bt, batch, n, m, k);
-          } else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb.at(i), 0, n, m, k, false);
+          } else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb!.at(i), 0, n, m, k, false);
           da = ar.read(pd.ptr, pd.size);
         }
         if (b.requiresGrad) {
