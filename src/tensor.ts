@@ -301,6 +301,23 @@ function flatten(data: NestedArray, shape: number[], out: Float32Array): void {
   walk(data, 0, []);
 }
 
+// the last copy of each tensor's data and the version it was made at
+const snapshots = new WeakMap<Tensor, { version: number; data: Float32Array }>();
+
+/**
+ * A copy of t's data as it is now, for a backward pass to read after t may have changed (an
+ * optimiser step between forward and backward). Ops that use t many times in one forward pass
+ * (a weight at every decoder step, attention keys read by every query) share one copy while t's
+ * version is unchanged; the copies are never written. @internal
+ */
+export function snapshot(t: Tensor): Float32Array {
+  const s = snapshots.get(t);
+  if (s && s.version === t.version) return s.data;
+  const data = t.peek().slice();
+  snapshots.set(t, { version: t.version, data });
+  return data;
+}
+
 /**
  * Makes a tensor from a flat array (with `shape`) or nested arrays (shape inferred, or checked
  * against `shape`). Data is copied.

@@ -1,6 +1,6 @@
 // Affine map on the last axis: y = x·Wᵀ + b, x [..., in], W [out, in], b [out] -> [..., out].
 // One GEMM over every leading row; backward dX = dY·W, dW = dYᵀ·X, db = Σ dY.
-import { Tensor, fmtShape } from '../tensor.js';
+import { Tensor, fmtShape, snapshot } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmPacked, gemmTN } from '../backend/gemm.js';
@@ -21,9 +21,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const saving = needsGrad(...inputs);
   // backward reads the weight and input as forward saw them (a weight may be stepped in between);
   // forward multiplies by the weight's cached panels (src/backend/pack-cache.ts)
-  const wData = saving && x.requiresGrad ? weight.peek().slice() : null;
+  const wData = saving && x.requiresGrad ? snapshot(weight) : null;
   const wVersion = weight.version;
-  const xData = saving && weight.requiresGrad ? x.peek().slice() : x.peek();
+  const xData = saving && weight.requiresGrad ? snapshot(x) : x.peek();
   const y = arena().scoped((ar) => {
     const pc = ar.alloc(M * O);
     gemmPacked(k, pc, ar.put(xData), I, 1, packedWeight(ar, k, weight, I, O), bias ? ar.put(bias.peek()) : 0, M, I, O, false, O);

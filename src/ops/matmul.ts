@@ -3,7 +3,7 @@
 // dA = dC·Bᵀ (gemmNT), dB = Aᵀ·dC (gemmTN, summed over the batch when b is shared). Batches of
 // small products (attention over a few keys, the NTM's memory) go to the bmm kernel instead, which
 // reads B in place: packing B per batch element would cost more than the product.
-import { Tensor, fmtShape } from '../tensor.js';
+import { Tensor, fmtShape, snapshot } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmNT, gemmPacked, gemmTN } from '../backend/gemm.js';
@@ -41,8 +41,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const small = !shared && n * k * m <= BMM_MAX;
   // backward reads the operands as forward saw them (a weight may be stepped in between)
   const saving = needsGrad(a, b);
-  const aData = saving && b.requiresGrad ? a.peek().slice() : a.peek();
-  const bData = saving && a.requiresGrad ? b.peek().slice() : b.peek();
+  const aData = saving && b.requiresGrad ? snapshot(a) : a.peek();
+  const bData = saving && a.requiresGrad ? snapshot(b) : b.peek();
   const bVersion = b.version;
   // per batch element i: A_i [n,k], B_i [k,m] (one shared B when 2-D), C_i [n,m]
   const y = arena().scoped((ar) => {

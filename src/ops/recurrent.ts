@@ -17,7 +17,7 @@
 // Backward reads only what forward saved: the input, the histories, the cell's kept blocks and a
 // snapshot of every weight, so a weight changed between forward and backward (an optimiser step,
 // loadStateDict) does not change the gradients.
-import { Tensor } from '../tensor.js';
+import { Tensor, snapshot } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Arena, Block, SavedBlock } from '../backend/heap.js';
@@ -165,7 +165,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const out = new Float32Array(B * T * D * F);
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
-  const frozen = saving ? new Map(params.map((p) => [p, p.peek().slice()])) : null;
+  const frozen = saving ? new Map(params.map((p) => [p, snapshot(p)])) : null;
   const saved: Saved[] = [];
 
   arena().scoped((ar) => {
