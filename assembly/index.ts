@@ -1,6 +1,6 @@
 export { heap_base } from './heap';
 export { gemm_pack, gemm_packed, gemm_packed_panels } from './matmul';
-export { bmm } from './bmm';
+export { bmm, bmm_nt } from './bmm';
 export {
   sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward, relu_forward, relu_backward,
   exp_forward, exp_backward, log_forward, log_backward,

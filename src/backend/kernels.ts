@@ -37,6 +37,8 @@ export const KERNEL_TABLE = {
   gemm_packed: { args: GEMM, split: { kind: 'panels', worker: 'gemm_packed_panels' } },
   // assembly/bmm.ts: C[b] = A[b]·B[b] for small row-major matrices, B read in place
   bmm: { args: ['c', 'a', 'b', 'batch', 'n', 'k', 'm'] },
+  // C[b] = A[b]·B[b]ᵀ, B [m,k] read in place
+  bmm_nt: { args: ['c', 'a', 'b', 'batch', 'n', 'k', 'm'] },
   gemm_packed_panels: { args: [...GEMM, 'p0', 'p1'] },
 
   // assembly/activations.ts

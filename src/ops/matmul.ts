@@ -73,11 +73,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
           const pb = cachedB ? null : ar.blockOf(bData, shared ? 1 : batch, k, m);
           if (cachedB) gemmPacked(kern, pd.ptr, pg.ptr, m, 1, packedWeight(ar, kern, b, m, k), 0, batch * n, m, k, false, k);
           else if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb!.ptr, 0, batch * n, m, k, false);
-          else if (small) {
-            const bt = ar.alloc(batch * k * m);
-            kern.transpose_forward(bt, pb!.ptr, batch, k, m);
-            kern.bmm(pd.ptr, pg.ptr, bt, batch, n, m, k);
-          } else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb!.at(i), 0, n, m, k, false);
+          else if (small) kern.bmm_nt(pd.ptr, pg.ptr, pb!.ptr, batch, n, m, k);
+          else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb!.at(i), 0, n, m, k, false);
           da = ar.read(pd.ptr, pd.size);
         }
         if (b.requiresGrad) {

@@ -73,3 +73,14 @@ export function bmm(c: Floats, a: Floats, b: Floats, batch: number, n: number, k
         c[q * n * m + i * m + j] = s;
       }
 }
+
+/** C[b] = A[b]·B[b]ᵀ for b < batch: A [n,k], B [m,k], C [n,m], row-major (assembly/bmm.ts). */
+export function bmm_nt(c: Floats, a: Floats, b: Floats, batch: number, n: number, k: number, m: number): void {
+  for (let q = 0; q < batch; q++)
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[q * n * k + i * k + p] * b[q * m * k + j * k + p];
+        c[q * n * m + i * m + j] = s;
+      }
+}

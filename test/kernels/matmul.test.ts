@@ -38,7 +38,7 @@ describe.each(BUILDS)('%s build', (buildName) => {
     [2, 5, 17, 33],
     [4, 32, 16, 1],
     [3, 7, 3, 19],
-  ])('bmm matches the reference, batch=%i n=%i k=%i m=%i (odd widths: 16-, 4- and 1-column paths)', (batch, n, kk, m) => {
+  ])('bmm and bmm_nt match the reference, batch=%i n=%i k=%i m=%i (odd widths: 16-, 4- and 1-column paths)', (batch, n, kk, m) => {
     const rng = seeded(batch * 1000 + n * 100 + kk + m);
     const [a] = randomFloats(rng, batch * n * kk);
     const [b] = randomFloats(rng, batch * kk * m);
@@ -46,6 +46,15 @@ describe.each(BUILDS)('%s build', (buildName) => {
     ref.bmm(want, a, b, batch, n, kk, m);
     const { out } = runKernel(k(), 'bmm', [new Float32Array(batch * n * m), a, b], [batch, n, kk, m]);
     expectClose(out[0], want, { rtol: 1e-5, atol: 1e-5 });
+    // bmm_nt with B stored transposed ([m,k]): the same product (k odd: 8-, 4- and 1-lane paths)
+    const bt = new Float32Array(batch * m * kk);
+    for (let q = 0; q < batch; q++)
+      for (let p = 0; p < kk; p++) for (let j = 0; j < m; j++) bt[q * m * kk + j * kk + p] = b[q * kk * m + p * m + j];
+    const wantNt = new Float32Array(batch * n * m);
+    ref.bmm_nt(wantNt, a, bt, batch, n, kk, m);
+    expectClose(wantNt, want, { rtol: 1e-5, atol: 1e-5 });
+    const nt = runKernel(k(), 'bmm_nt', [new Float32Array(batch * n * m), a, bt], [batch, n, kk, m]).out;
+    expectClose(nt[0], want, { rtol: 1e-5, atol: 1e-5 });
   });
   for (const form of ['nn', 'nt', 'tn'] as const) {
     test.each(SHAPES)(`gemm_${form} matches reference, M=%i K=%i N=%i, with bias and accumulate`, (m, kk, n) => {
