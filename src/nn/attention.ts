@@ -9,9 +9,10 @@ import { uniformParam } from './init.js';
 import { add } from '../ops/arithmetic.js';
 import { tanh } from '../ops/activations.js';
 import { matmul } from '../ops/matmul.js';
+import { dotAttention } from '../ops/attention.js';
 import { linear } from '../ops/linear.js';
 import { softmax } from '../ops/softmax.js';
-import { reshape, transpose } from '../ops/shape.js';
+import { reshape } from '../ops/shape.js';
 import { checkTensor, flatMask } from '../ops/util.js';
 import { SIZE, any, numbers, oneOf, readOptions } from '../options.js';
 
@@ -112,18 +113,19 @@ export class Attention extends Module {
         `${op}: query must end in ${this.querySize} and keys in ${this.keySize}, got ${fmtShape(query.shape)} and ${fmtShape(keys.shape)}`,
       );
     }
-    let scores: Tensor; // [B,Tq,Tk]
-    if (this.kind === 'dot') {
-      scores = matmul(q, transpose(keys, 1, 2));
-    } else if (this.kind === 'general') {
-      scores = matmul(linear(q, this.weight!), transpose(keys, 1, 2));
-    } else {
-      const A = this.hiddenSize;
-      const qa = reshape(linear(q, this.weightQuery!), [B, Tq, 1, A]);
-      const ka = reshape(linear(keys, this.weightKey!), [B, 1, Tk, A]);
-      scores = reshape(linear(tanh(add(qa, ka)), this.v!), [B, Tq, Tk]);
-    }
     const mask = keyMask(o, B, Tk, op);
+    if (this.kind !== 'additive') {
+      // dot and general (dot with W·k, i.e. with q·W for the query): one fused op
+      const r = dotAttention(this.kind === 'dot' ? q : linear(q, this.weight!), keys, vals, mask);
+      return single
+        ? { context: reshape(r.context, [B, vals.shape[2]]), weights: reshape(r.weights, [B, Tk]) }
+        : { context: r.context, weights: r.weights };
+    }
+    // additive (Bahdanau), composed from ops: scores [B,Tq,Tk] = vᵀ tanh(W_q q + W_k k)
+    const A = this.hiddenSize;
+    const qa = reshape(linear(q, this.weightQuery!), [B, Tq, 1, A]);
+    const ka = reshape(linear(keys, this.weightKey!), [B, 1, Tk, A]);
+    let scores = reshape(linear(tanh(add(qa, ka)), this.v!), [B, Tq, Tk]);
     if (mask) scores = add(scores, tensor(mask, [B, 1, Tk]));
     const weights = softmax(scores, -1);
     const context = matmul(weights, vals);

@@ -72,6 +72,38 @@ describe.each(['dot', 'general', 'additive'] as const)('Attention %s', (kind) =>
   });
 });
 
+test('the fused dot attention equals its composition from ops (values and gradients; values = keys; all-masked row)', () => {
+  rnn.manualSeed(41);
+  const att = new rnn.Attention({ kind: 'dot' });
+  const mk = () => ({ q: rnn.randn([3, 2, 5], { requiresGrad: true }), k: rnn.randn([3, 7, 5], { requiresGrad: true }) });
+  const a = mk();
+  const b = {
+    q: rnn.tensor(a.q.toArray(), [3, 2, 5], { requiresGrad: true }),
+    k: rnn.tensor(a.k.toArray(), [3, 7, 5], { requiresGrad: true }),
+  };
+  const mask = [
+    [1, 1, 0, 1, 1, 1, 0],
+    [0, 0, 0, 0, 0, 0, 0],
+    [1, 1, 1, 1, 1, 1, 1],
+  ];
+  const r = rnn.randn([3, 2, 5]);
+  const rw = rnn.randn([3, 2, 7]);
+  const fused = att.forward(a.q, a.k, null, { mask });
+  ops.sum(ops.add(ops.sum(ops.mul(fused.context, r)), ops.sum(ops.mul(fused.weights, rw)))).backward();
+  const add = rnn.tensor(
+    mask.flat().map((m) => (m ? 0 : -Infinity)),
+    [3, 1, 7],
+  );
+  const w = ops.softmax(ops.add(ops.matmul(b.q, ops.transpose(b.k, 1, 2)), add), -1);
+  const ctx = ops.matmul(w, b.k);
+  ops.sum(ops.add(ops.sum(ops.mul(ctx, r)), ops.sum(ops.mul(w, rw)))).backward();
+  expectClose(fused.weights.data, w.data, { rtol: 1e-6, atol: 1e-7 });
+  expectClose(fused.context.data, ctx.data, { rtol: 1e-6, atol: 1e-7 });
+  expectClose(a.q.grad!.data, b.q.grad!.data, { rtol: 1e-5, atol: 1e-6 });
+  expectClose(a.k.grad!.data, b.k.grad!.data, { rtol: 1e-5, atol: 1e-6 });
+  expect(Array.from(fused.weights.data.subarray(14, 28)).every((v) => v === 0)).toBe(true);
+});
+
 test('dot attention scores are the dot products: a key equal to a large query wins', () => {
   const att = new rnn.Attention({ kind: 'dot' });
   const q = rnn.tensor([[10, 0]]);
