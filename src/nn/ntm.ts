@@ -7,20 +7,18 @@
 //   sharpen   w = w̃^γ / Σ w̃^γ                                    γ = 1 + softplus
 // Read heads return r = Σ_i w_i M_i; write heads then erase and add:
 //   M_i ← M_i ⊙ (1 - w_i e) + w_i a                              e = σ, a = tanh.
-// Reads see the memory before this step's writes. Output: Linear([h; r_1..r_R]).
+// Reads see the memory before this step's writes. Output: Linear([h; r_1..r_R]). The addressing
+// and the write are one tape node each (ops/ntm-addressing.ts).
 import { Tensor, zeros } from '../tensor.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import { LSTMCell } from './cells.js';
 import { uniformParam } from './init.js';
-import { add, div, mul, sub } from '../ops/arithmetic.js';
-import { exp, log, sigmoid, tanh } from '../ops/activations.js';
+import { mul } from '../ops/arithmetic.js';
+import { tanh } from '../ops/activations.js';
 import { matmul } from '../ops/matmul.js';
-import { softmax } from '../ops/softmax.js';
-import { sum } from '../ops/reduce.js';
 import { concat, reshape, select, slice, stack } from '../ops/shape.js';
-import { softplus, sqrt } from '../ops/elementwise-math.js';
-import { circularConv } from '../ops/circular-conv.js';
+import { ntmAddress, ntmWrite } from '../ops/ntm-addressing.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
 import { fmtShape } from '../tensor.js';
 import { SIZE, int, oneOf, readOptions } from '../options.js';
@@ -131,24 +129,7 @@ export class NTM extends Module {
 
   /** The addressing of one head from its parameter vector p [B,P]; see the file comment. */
   address(p: Tensor, memory: Tensor, wPrev: Tensor): Address {
-    const { memoryWidth: M, shiftRange: S } = this.opts;
-    const B = p.shape[0];
-    const k = tanh(slice(p, 1, 0, M));
-    const beta = softplus(slice(p, 1, M, M + 1));
-    const g = sigmoid(slice(p, 1, M + 1, M + 2));
-    const s = softmax(slice(p, 1, M + 2, M + 3 + 2 * S));
-    const gamma = add(softplus(slice(p, 1, M + 3 + 2 * S, M + 4 + 2 * S)), 1);
-    // cosine similarity of k with every memory row: [B,N]
-    const dot = reshape(matmul(memory, reshape(k, [B, M, 1])), [B, -1]);
-    const memNorm = sqrt(sum(mul(memory, memory), -1));
-    const keyNorm = sqrt(sum(mul(k, k), -1, true));
-    const cos = div(dot, add(mul(memNorm, keyNorm), 1e-8));
-    const wc = softmax(mul(cos, beta));
-    const wg = add(mul(g, wc), mul(sub(1, g), wPrev));
-    const wt = circularConv(wg, s);
-    // w̃^γ, kept away from log 0
-    const pw = exp(mul(gamma, log(add(wt, 1e-12))));
-    return { w: div(pw, sum(pw, -1, true)) };
+    return { w: ntmAddress(p, memory, wPrev, this.opts.shiftRange) };
   }
 
   /** Runs the machine over x [B,T,inputSize] (batch-first) from a fresh memory. */
@@ -186,10 +167,7 @@ export class NTM extends Module {
       wWrite = this.writeHeadLayers.map((layer, i) => {
         const p = layer.forward(h);
         const w = this.address(slice(p, 1, 0, p.shape[1] - 2 * M), memory, wWrite[i]).w;
-        const e = sigmoid(slice(p, 1, p.shape[1] - 2 * M, p.shape[1] - M));
-        const a = tanh(slice(p, 1, p.shape[1] - M));
-        const wcol = reshape(w, [B, N, 1]);
-        memory = add(mul(memory, sub(1, matmul(wcol, reshape(e, [B, 1, M])))), matmul(wcol, reshape(a, [B, 1, M])));
+        memory = ntmWrite(memory, w, slice(p, 1, p.shape[1] - 2 * M, p.shape[1] - M), slice(p, 1, p.shape[1] - M));
         return w;
       });
       outputs.push(this.out.forward(concat([h, ...reads], 1)));

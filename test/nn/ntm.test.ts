@@ -5,6 +5,8 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { ops } from '../../src/node.js';
 import { gradCheck, gradCheckTensors } from '../gradcheck.js';
+import { expectClose } from '../helpers.js';
+import { ntmWrite } from '../../src/ops/ntm-addressing.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -43,6 +45,57 @@ describe('addressing stages', () => {
     const w2 = ntm.address(p([0, 0.99, 0], 10, -big, 0), memory, prev).w.toArray();
     expect(w2[3]).toBeGreaterThan(0.99);
   });
+  test('the fused addressing and write equal their composition from ops (values and every gradient)', () => {
+    rnn.manualSeed(9);
+    const [B, N, M, S] = [3, 7, 5, 1];
+    const K = 2 * S + 1;
+    // the equations composed from ops, as the NTM ran them before they were fused
+    const composed = (p: rnn.Tensor, memory: rnn.Tensor, wPrev: rnn.Tensor) => {
+      const k = ops.tanh(ops.slice(p, 1, 0, M));
+      const beta = ops.softplus(ops.slice(p, 1, M, M + 1));
+      const g = ops.sigmoid(ops.slice(p, 1, M + 1, M + 2));
+      const s = ops.softmax(ops.slice(p, 1, M + 2, M + 2 + K));
+      const gamma = ops.add(ops.softplus(ops.slice(p, 1, M + 2 + K, M + 3 + K)), 1);
+      const dot = ops.reshape(ops.matmul(memory, ops.reshape(k, [B, M, 1])), [B, -1]);
+      const memNorm = ops.sqrt(ops.sum(ops.mul(memory, memory), -1));
+      const keyNorm = ops.sqrt(ops.sum(ops.mul(k, k), -1, true));
+      const wc = ops.softmax(ops.mul(ops.div(dot, ops.add(ops.mul(memNorm, keyNorm), 1e-8)), beta));
+      const wg = ops.add(ops.mul(g, wc), ops.mul(ops.sub(1, g), wPrev));
+      const pw = ops.exp(ops.mul(gamma, ops.log(ops.add(ops.circularConv(wg, s), 1e-12))));
+      return ops.div(pw, ops.sum(pw, -1, true));
+    };
+    const write = (memory: rnn.Tensor, w: rnn.Tensor, e: rnn.Tensor, a: rnn.Tensor) => {
+      const wcol = ops.reshape(w, [B, N, 1]);
+      return ops.add(
+        ops.mul(memory, ops.sub(1, ops.matmul(wcol, ops.reshape(ops.sigmoid(e), [B, 1, M])))),
+        ops.matmul(wcol, ops.reshape(ops.tanh(a), [B, 1, M])),
+      );
+    };
+    const ntm = new rnn.NTM({ inputSize: 1, outputSize: 1, memorySize: N, memoryWidth: M, controllerSize: 2, shiftRange: S });
+    const leaves = () => {
+      rnn.manualSeed(10);
+      return [
+        rnn.randn([B, M + 3 + K], { requiresGrad: true }),
+        rnn.randn([B, N, M], { requiresGrad: true }),
+        ops.softmax(rnn.randn([B, N])).detach(),
+        rnn.randn([B, M], { requiresGrad: true }),
+        rnn.randn([B, M], { requiresGrad: true }),
+      ];
+    };
+    const R = rnn.randn([B, N, M]);
+    const run = (fused: boolean) => {
+      const [p, memory, wPrev, e, a] = leaves();
+      wPrev.requiresGrad = true;
+      const w = fused ? ntm.address(p, memory, wPrev).w : composed(p, memory, wPrev);
+      const m2 = fused ? ntmWrite(memory, w, e, a) : write(memory, w, e, a);
+      ops.sum(ops.mul(m2, R)).backward();
+      return [w, m2, ...[p, memory, wPrev, e, a].map((t) => t.grad!)];
+    };
+    const f = run(true);
+    const c = run(false);
+    f.forEach((t, i) => expectClose(t.data, c[i].data, { rtol: 1e-4, atol: 1e-5 }));
+  });
+
   test('finite differences through every stage of one head (key, strength, gate, shift, sharpening)', () => {
     rnn.manualSeed(2);
     const ntm = new rnn.NTM({ inputSize: 1, outputSize: 1, memorySize: 5, memoryWidth: 3, controllerSize: 2, shiftRange: 1 });
