@@ -130,6 +130,46 @@ l10 = torch.nn.LSTM(64, 128, batch_first=True)
 for T in (100, 1000):
     x = torch.randn(8, T, 64, requires_grad=True)
     out['W10 T=%d' % T] = med(lambda: l10(x)[0].sum().backward(), 5 if T == 100 else 3)
+# W11: the same NTM (LSTM controller 100, memory 32x16, 1 read + 1 write head, shifts -1..1),
+# composed from torch ops as src/nn/ntm.ts is, B=16, T=21, BCE-with-logits train step with Adam
+import torch.nn.functional as F
+class NTM(torch.nn.Module):
+    def __init__(s, I=10, O=8, Hc=100, N=32, M=16, S=1):
+        super().__init__()
+        s.N, s.M, s.S = N, M, S
+        P = M + 4 + 2 * S
+        s.ctrl = torch.nn.LSTMCell(I + M, Hc)
+        s.rh = torch.nn.Linear(Hc, P); s.wh = torch.nn.Linear(Hc, P + 2 * M); s.out = torch.nn.Linear(Hc + M, O)
+        s.mem0 = torch.nn.Parameter(torch.rand(N, M) * 0.2 - 0.1); s.r0 = torch.nn.Parameter(torch.zeros(1, M))
+    def address(s, p, mem, wp):
+        M, S = s.M, s.S
+        k = torch.tanh(p[:, :M]); beta = F.softplus(p[:, M:M + 1]); g = torch.sigmoid(p[:, M + 1:M + 2])
+        sh = torch.softmax(p[:, M + 2:M + 3 + 2 * S], -1); gamma = 1 + F.softplus(p[:, M + 3 + 2 * S:M + 4 + 2 * S])
+        cos = (mem @ k.unsqueeze(2)).squeeze(2) / (mem.norm(dim=-1) * k.norm(dim=-1, keepdim=True) + 1e-8)
+        wg = g * torch.softmax(beta * cos, -1) + (1 - g) * wp
+        wt = sum(torch.roll(wg, j - S, 1) * sh[:, j:j + 1] for j in range(2 * S + 1))
+        pw = (wt + 1e-12) ** gamma
+        return pw / pw.sum(-1, keepdim=True)
+    def forward(s, x):
+        B, T, _ = x.shape
+        mem = s.mem0.expand(B, -1, -1); r = s.r0.expand(B, -1)
+        wr = torch.zeros(B, s.N); wr[:, 0] = 1; ww = wr.clone()
+        h = torch.zeros(B, s.ctrl.hidden_size); c = torch.zeros_like(h); outs = []
+        for t in range(T):
+            h, c = s.ctrl(torch.cat([x[:, t], r], 1), (h, c))
+            wr = s.address(s.rh(h), mem, wr); r = (wr.unsqueeze(1) @ mem).squeeze(1)
+            p = s.wh(h); M = s.M
+            ww = s.address(p[:, :-2 * M], mem, ww)
+            e = torch.sigmoid(p[:, -2 * M:-M]); a = torch.tanh(p[:, -M:])
+            mem = mem * (1 - ww.unsqueeze(2) * e.unsqueeze(1)) + ww.unsqueeze(2) * a.unsqueeze(1)
+            outs.append(s.out(torch.cat([h, r], 1)))
+        return torch.stack(outs, 1)
+ntm = NTM(); opt11 = torch.optim.Adam(ntm.parameters(), 1e-3)
+x11 = torch.randn(16, 21, 10); y11 = (torch.randn(16, 21, 8) > 0).float()
+def w11():
+    loss = F.binary_cross_entropy_with_logits(ntm(x11), y11)
+    opt11.zero_grad(); loss.backward(); opt11.step()
+out['W11'] = med(w11, 3)
 print(json.dumps(out))
 `;
 let torch: Record<string, number> = {};
