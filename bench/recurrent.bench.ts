@@ -1,17 +1,20 @@
 // The recurrent workloads of BENCHMARKS.md (W1-W5) for rnn-wasm and TensorFlow.js (cpu and wasm
-// backends, one thread), measured side by side in this process. Prints medians in ms and the
-// speed-up of rnn-wasm over each peer.
+// backends, one thread), measured side by side in this process, and PyTorch on one thread (Debian's
+// python3-torch, a child process in the same run; skipped with a note where absent). Prints
+// medians in ms and the speed-up of rnn-wasm over each peer.
 // With --threads=N (N > 1) a column gives the speed-up of N threads over one, timed in alternation
 // in this process (the machine's speed drifts over minutes: separate runs do not compare).
-//   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu|none] [--reps=5] [--threads=2]
+//   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu,torch|none] [--reps=5] [--threads=2]
 import * as rnn from '../src/node.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { shareWork } from '../src/backend/wasm.js';
 import { fmt, printTable, randomArray, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const only = args.only ? String(args.only).split(',') : ['W1', 'W2', 'W3', 'W4', 'W5'];
-const peers = args.peers === 'none' ? [] : args.peers ? String(args.peers).split(',') : ['wasm', 'cpu'];
+const peers = args.peers === 'none' ? [] : args.peers ? String(args.peers).split(',') : ['wasm', 'cpu', 'torch'];
 const reps = Number(args.reps ?? 5);
 const threads = Number(args.threads ?? 1);
 
@@ -95,6 +98,42 @@ async function peer(w: Workload, backend: 'cpu' | 'wasm'): Promise<{ run: () => 
   } as never;
 }
 
+/** PyTorch's medians (ms) for the workloads, one thread, or a note of why there are none. */
+function torchTimes(ws: Workload[]): { ms: Record<string, number>; note: string } {
+  if (!existsSync('/usr/bin/python3')) return { ms: {}, note: 'PyTorch not measured: /usr/bin/python3 (Debian python3-torch) is absent' };
+  const py = `
+import torch, time, json
+torch.set_num_threads(1)
+def med(f, n):
+    f(); f()
+    ts = []
+    for _ in range(n):
+        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+    ts.sort(); return ts[len(ts) // 2] * 1000
+out = {}
+for w in json.loads('${JSON.stringify(ws)}'):
+    cls = {'LSTM': torch.nn.LSTM, 'GRU': torch.nn.GRU, 'RNN': torch.nn.RNN}[w['kind']]
+    layer = cls(w['I'], w['H'], num_layers=w['layers'], batch_first=True)
+    x = torch.randn(w['B'], w['T'], w['I'])
+    if not w['train']:
+        def run():
+            with torch.no_grad(): layer(x)
+    else:
+        head = torch.nn.Linear(w['H'], 10); y = torch.randn(w['B'], 10)
+        opt = torch.optim.Adam(list(layer.parameters()) + list(head.parameters()), 1e-3)
+        def run():
+            h = layer(x)[1]
+            h = h[0] if w['kind'] == 'LSTM' else h
+            loss = torch.nn.functional.mse_loss(head(h[-1]), y)
+            opt.zero_grad(); loss.backward(); opt.step()
+    out[w['id']] = med(run, 5)
+print(json.dumps(out))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) return { ms: {}, note: `PyTorch run failed: ${r.stderr.split('\n').slice(-2).join(' ')}` };
+  return { ms: JSON.parse(r.stdout.trim().split('\n').pop()!), note: '' };
+}
+
 /** Median ms of `fn` on one thread and shared out, alternating call by call. */
 function alternate(fn: () => void, rounds: number): { one: number; all: number } {
   const t = { one: [] as number[], all: [] as number[] };
@@ -118,7 +157,9 @@ async function main() {
     `rnn-wasm ${info.version}, SIMD ${info.simd}, relaxed SIMD ${info.relaxedSimd}, ${info.threads} thread(s), Node ${process.version}\n`,
   );
   const rows: string[][] = [];
-  for (const w of WORKLOADS.filter((x) => only.includes(x.id))) {
+  const chosen = WORKLOADS.filter((x) => only.includes(x.id));
+  const torch = peers.includes('torch') ? torchTimes(chosen) : { ms: {} as Record<string, number>, note: '' };
+  for (const w of chosen) {
     const fn = ours(w);
     const t = await timeIt(fn, { warmup: 2, reps, minMs: 500 });
     const row = [w.id, w.what, fmt(t)];
@@ -137,11 +178,17 @@ async function main() {
       dispose();
       row.push(fmt(tp), `${fmt(tp / t, 1)}×`);
     }
+    const pt = torch.ms[w.id];
+    row.push(pt === undefined ? '—' : fmt(pt), pt === undefined ? '—' : `${fmt(pt / t, 2)}×`);
     rows.push(row);
     console.error(`${w.id} done`);
   }
   const threadCol = threads > 1 ? [`1 thread / ${threads} ms (alternating)`] : [];
-  printTable(['id', 'workload', 'rnn-wasm ms', ...threadCol, 'tfjs-wasm ms', 'speed-up', 'tfjs-cpu ms', 'speed-up'], rows);
+  printTable(
+    ['id', 'workload', 'rnn-wasm ms', ...threadCol, 'tfjs-wasm ms', 'speed-up', 'tfjs-cpu ms', 'speed-up', 'PyTorch 1t ms', 'speed-up'],
+    rows,
+  );
+  if (torch.note) console.log(`\n${torch.note}`);
 }
 
 await main();

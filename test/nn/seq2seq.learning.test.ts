@@ -21,9 +21,11 @@ describe('Seq2Seq reversal', () => {
       attention: 'general',
     });
     const opt = new rnn.Adam(model.parameters(), { lr: 5e-3 });
+    // the learning rate annealed to 0 over the run: at a constant 5e-3 Adam reached 0.98 held-out
+    // at step 300 but spiked back to 0.69 at steps 450 and 600 (measured), so a fixed stopping
+    // step read a random point of a noisy curve; annealed, the score climbs to 1.0 and stays
+    const sched = new rnn.CosineAnnealingLR(opt, { tMax: 450 });
     const rng = seeded(2);
-    // 450 steps: at 300 the model is still on the steep part of its learning curve, where the last
-    // bits of a float sum (a kernel's order of additions) move the held-out score from 0.74 to 0.97
     for (let step = 0; step < 450; step++) {
       const src = seqs(32, Math.floor(rng() * 1e9));
       const loss = model.loss(
@@ -34,6 +36,7 @@ describe('Seq2Seq reversal', () => {
       loss.backward();
       rnn.clipGradNorm(model.parameters(), 5);
       opt.step();
+      sched.step();
     }
     const held = seqs(100, 777);
     const out = model.greedy(held);
