@@ -9,10 +9,7 @@ import type { Kernels } from '../src/backend/kernels.js';
 import * as rnn from '../src/node.js';
 import { fmt, printTable, randomArray, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { type Ceiling, loadCeilings } from './ceiling.js';
 
 const SHAPES: [string, number, number, number][] = [
   ['512×512×512', 512, 512, 512],
@@ -120,50 +117,20 @@ async function main() {
 }
 
 /**
- * The machine's wasm GEMM ceiling: the plain kernel of ../shared/perf/ceiling-kernel.ts (where the
- * project's shared folder is beside it), compiled as ceiling.mjs compiles it, and timed in this
- * process alternately with rnn-wasm's packed GEMM on each shape (this machine's speed drifts by
- * 2x over minutes, so only interleaved times make a fraction).
+ * The machine's wasm GEMM ceiling (bench/ceiling.ts), timed in this process alternately with
+ * rnn-wasm's packed GEMM on each shape (this machine's speed drifts by 2x over minutes, so only
+ * interleaved times make a fraction).
  */
 async function ceiling(simd: Kernels, relaxedK: Kernels | null): Promise<void> {
-  const src = path.resolve('../shared/perf/ceiling-kernel.ts');
-  if (!existsSync(src))
-    return void console.log('\n(no ../shared/perf/ceiling-kernel.ts here: the fraction of the wasm ceiling is not measured)');
-  const dir = mkdtempSync(path.join(tmpdir(), 'ceiling-'));
-  const compile = (name: string, extra: string[]) => {
-    const out = path.join(dir, name);
-    spawnSync(
-      path.resolve('node_modules/.bin/asc'),
-      [src, '-o', out, '--enable', 'simd', ...extra, '-O3', '--runtime', 'stub', '--noAssert'],
-      { stdio: 'inherit' },
-    );
-    return readFileSync(out);
-  };
-  const kinds: [string, Buffer, Kernels][] = [['SIMD', compile('simd.wasm', []), simd]];
-  const fma = compile('relaxed.wasm', ['--enable', 'relaxed-simd', '--use', 'RELAXED=1']);
-  if (relaxedK && WebAssembly.validate(fma)) kinds.push(['relaxed FMA', fma, relaxedK]);
-  rmSync(dir, { recursive: true, force: true });
+  const c = await loadCeilings();
+  if (!c) return void console.log('\n(no ../shared/perf/ceiling-kernel.ts here: the fraction of the wasm ceiling is not measured)');
+  const kinds: [string, Ceiling, Kernels][] = [['SIMD', c.simd, simd]];
+  if (relaxedK && c.relaxed) kinds.push(['relaxed FMA', c.relaxed, relaxedK]);
   const rows: string[][] = [];
-  for (const [kind, bytes, ours] of kinds) {
-    const ex = (await WebAssembly.instantiate(bytes as BufferSource, { env: { abort() {} } })).instance.exports as unknown as Record<
-      string,
-      (...a: number[]) => number
-    > & { memory: WebAssembly.Memory };
+  for (const [kind, ceil, ours] of kinds) {
     for (const [name, m, k, n] of SHAPES) {
-      const al = (x: number) => (x * 4 + 63) & ~63;
-      const pa = (Number(ex.heapBase()) + 63) & ~63;
-      const pb = pa + al(m * k),
-        pc = pb + al(k * n),
-        pp = pc + al(m * n),
-        end = pp + al(k * n);
-      const grow = Math.ceil(end / 65536) - ex.memory.buffer.byteLength / 65536;
-      if (grow > 0) ex.memory.grow(grow);
-      const f = new Float32Array(ex.memory.buffer);
-      f.set(randomArray(m * k, 1), pa / 4);
-      f.set(randomArray(k * n, 2), pb / 4);
-      ex.packB(pb, pp, k, n);
+      const theirs = ceil.prepare(m, k, n);
       const mine = kernelCase(ours, m, k, n);
-      const theirs = () => ex.gemmPacked(m, n, k, pa, pp, pc, 4);
       const tOurs: number[] = [];
       const tCeil: number[] = [];
       const reps = Math.max(1, Math.round(2e7 / (m * k * n)));

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { shareWork } from '../src/backend/wasm.js';
 import { fmt, printTable, randomArray, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
+import { gflops, loadCeilings } from './ceiling.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const only = args.only ? String(args.only).split(',') : ['W1', 'W2', 'W3', 'W4', 'W5'];
@@ -98,6 +99,22 @@ async function peer(w: Workload, backend: 'cpu' | 'wasm'): Promise<{ run: () => 
   } as never;
 }
 
+/**
+ * The floating-point work of a workload: every layer's x·W_ihᵀ and h·W_hhᵀ over all steps; a
+ * training step adds their backward products (dW_ih, dh·W_hh, dW_hh; not dx of the first layer,
+ * whose input needs no gradient). The elementwise gate work and the head are left out.
+ */
+function flops(w: Workload): number {
+  const G = { LSTM: 4, GRU: 3, RNN: 1 }[w.kind] * w.H;
+  let f = 0;
+  for (let l = 0; l < w.layers; l++) {
+    const I = l === 0 ? w.I : w.H;
+    f += 2 * w.B * w.T * G * (I + w.H);
+    if (w.train) f += 2 * w.B * w.T * G * ((l === 0 ? I : 2 * I) + 2 * w.H);
+  }
+  return f;
+}
+
 /** PyTorch's medians (ms) for the workloads, one thread, or a note of why there are none. */
 function torchTimes(ws: Workload[]): { ms: Record<string, number>; note: string } {
   if (!existsSync('/usr/bin/python3')) return { ms: {}, note: 'PyTorch not measured: /usr/bin/python3 (Debian python3-torch) is absent' };
@@ -158,11 +175,26 @@ async function main() {
   );
   const rows: string[][] = [];
   const chosen = WORKLOADS.filter((x) => only.includes(x.id));
+  const ceilings = await loadCeilings();
+  const ceiling = ceilings ? (info.relaxedSimd && ceilings.relaxed ? ceilings.relaxed : ceilings.simd) : null;
+  const gemmRows: string[][] = [];
   const torch = peers.includes('torch') ? torchTimes(chosen) : { ms: {} as Record<string, number>, note: '' };
   for (const w of chosen) {
     const fn = ours(w);
     const t = await timeIt(fn, { warmup: 2, reps, minMs: 500 });
     const row = [w.id, w.what, fmt(t)];
+    // GFLOP/s, and the ceiling kernel on the step's product [B×H]·[H×G] timed right after
+    const G = { LSTM: 4, GRU: 3, RNN: 1 }[w.kind] * w.H;
+    const rate = flops(w) / 1e6 / t;
+    const ceil = ceiling ? gflops(ceiling.prepare(w.B, w.H, G), w.B, w.H, G) : Number.NaN;
+    gemmRows.push([
+      w.id,
+      `[${w.B}×${w.H}]·[${w.H}×${G}]`,
+      fmt(flops(w) / 1e9, 2),
+      fmt(rate),
+      fmt(ceil),
+      ceiling ? `${fmt((100 * rate) / ceil, 0)} %` : '—',
+    ]);
     if (threads > 1) {
       const a = alternate(fn, Math.max(reps, 9));
       row.push(`${fmt(a.one)} / ${fmt(a.all)} = ${fmt(a.one / a.all, 2)}×`);
@@ -189,6 +221,10 @@ async function main() {
     rows,
   );
   if (torch.note) console.log(`\n${torch.note}`);
+  console.log(
+    `\nEnd to end against the ${ceiling === ceilings?.relaxed ? 'relaxed-FMA' : 'SIMD'} ceiling kernel (bench/ceiling.ts) on each workload's step product, timed right after it:\n`,
+  );
+  printTable(['id', 'ceiling shape', 'GFLOP', 'rnn-wasm GFLOP/s', 'ceiling GFLOP/s', 'fraction'], gemmRows);
 }
 
 await main();
