@@ -8,7 +8,8 @@
 // masked out, and the layer refuses a W_hh that has them.
 // forward:  xw[t][:, :R] += h·W_hh[:R]ᵀ, R = the end of the last ticking module (the rows of
 //           slower modules are not computed);  h' = tick ? act(xw[t]) : h
-// backward: dz = tick ? act'(dh) : 0;  dh_prev = dz·W_hh + (tick ? 0 : dh);  dW_hh = Σ_t dzᵀ·h_prev
+// backward: dz = tick ? act'(dh) : 0;  dh_prev = dz·W_hh + (tick ? 0 : dh) (by ticking module, on
+//           its blocks only);  dW_hh = Σ_t dzᵀ·h_prev
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [1,B,H] -> output [.., H], hN [1,B,H] (one direction;
 // the layer runs a reversed copy for the second).
 import type { Tensor } from '../tensor.js';
@@ -79,13 +80,27 @@ function clockworkCell(H: number, relu: boolean, mods: ClockModules): Cell<Elman
     },
 
     backward({ ar, k, dXW, dState: [dh], history: [hPrev], next: [y], data, gradTN }, w) {
-      const packedN = ar.alloc(packedSize(H, H));
-      k.gemm_pack(packedN, ar.put(data(w.wHh)), H, H, 0);
+      // dh_prev += dz·W_hh module by module: module m's rows of W_hh are non-zero only in the
+      // columns of modules m.., so each ticking module adds dz[:, m]·W_hh[m, m..] to dh_prev[:, m..]
+      const whh = data(w.wHh);
+      const packed = mods.starts.map((s0, m) => {
+        const rowsM = mods.sizes[m];
+        const cols = H - s0;
+        const block = new Float32Array(rowsM * cols);
+        for (let r = 0; r < rowsM; r++) block.set(whh.subarray((s0 + r) * H + s0, (s0 + r + 1) * H), r * cols);
+        const p = ar.alloc(packedSize(rowsM, cols));
+        k.gemm_pack(p, ar.put(block), rowsM, cols, 0);
+        return p;
+      });
       const mask = ar.alloc(H);
       const step = (t: number, rows: number, dht: number) => {
-        const reach = tick(ar, mask, mods, H, t);
+        tick(ar, mask, mods, H, t);
         k.clockwork_step_backward(dXW.at(t), dh, dht, y.at(t), mask, rows, H, relu ? 1 : 0);
-        if (reach > 0) gemmPacked(k, dh, dXW.at(t), H, 1, packedN, 0, rows, H, H, true, H);
+        mods.periods.forEach((p, m) => {
+          if (t % p !== 0) return;
+          const s0 = mods.starts[m];
+          gemmPacked(k, dh + 4 * s0, dXW.at(t) + 4 * s0, H, 1, packed[m], 0, rows, mods.sizes[m], H - s0, true, H);
+        });
       };
       return { step, grads: () => gradTN(w.wHh, dXW, hPrev, mods.connectivity) };
     },
