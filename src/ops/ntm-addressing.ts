@@ -99,17 +99,17 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
     for (let b = 0; b < B; b++) {
       const [beta, g, gamma, kn] = par.subarray(b * 4, b * 4 + 4);
       const o = b * P;
-      // sharpening: w = pw / Σ pw, pw = exp(γ L), L = log(w̃ + ε)
+      // sharpening: w = pw / Σ pw, pw = exp(γ L), L = log(w̃ + ε). The gradient of pw_i is
+      // (gw_i - Σ_j gw_j w_j) / Σ pw, and pw_i / Σ pw = w_i, so with u_i = (gw_i - Σ gw w)·w_i:
+      //   dγ = Σ_i u_i L_i,   dw̃_i = u_i γ / (w̃_i + ε)
       let sdw = 0;
       for (let i = 0; i < N; i++) sdw += gw![b * N + i] * out[b * N + i];
       let dgamma = 0;
       for (let i = 0; i < N; i++) {
         const r = b * N + i;
-        const L = Math.log(wt[r] + 1e-12);
-        const dpw = gw![r] - sdw; // times w / pw = 1 / Σ pw, folded below
-        // d/dL of w_i-terms: dpw_i · w_i (since pw_i / Σ pw = w_i)
-        dgamma += dpw * out[r] * L;
-        dwt[i] = (dpw * out[r] * gamma) / (wt[r] + 1e-12);
+        const u = (gw![r] - sdw) * out[r];
+        dgamma += u * Math.log(wt[r] + 1e-12);
+        dwt[i] = (u * gamma) / (wt[r] + 1e-12);
       }
       // shift
       dwg.fill(0);
@@ -129,7 +129,7 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
       let dg = 0;
       for (let i = 0; i < N; i++) {
         const r = b * N + i;
-        dg += dwg[i] * (wc[r] - wPrev.peek()[r]);
+        dg += dwg[i] * (wc[r] - wp[r]);
         dwp[r] = (1 - g) * dwg[i];
       }
       // content: wc = softmax(β cos)
