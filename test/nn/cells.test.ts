@@ -77,6 +77,17 @@ describe.each(['RNNCell', 'LSTMCell', 'GRUCell'] as const)('%s without a gradien
   });
 });
 
+test.each(['RNNCell', 'LSTMCell', 'GRUCell'] as const)('%s without biases: the tapeless step equals the taped one', (kind) => {
+  rnn.manualSeed(12);
+  const cell = new rnn[kind]({ inputSize: 5, hiddenSize: 7, bias: false });
+  const x = rnn.randn([3, 5]);
+  const h = rnn.randn([3, 7]);
+  const c = rnn.randn([3, 7]);
+  const step = (xx: rnn.Tensor) => (cell instanceof rnn.LSTMCell ? cell.forward(xx, { h, c }).c : (cell as rnn.RNNCell).forward(xx, h));
+  const want = step(rnn.tensor(x.toArray(), [3, 5], { requiresGrad: true }));
+  expectClose(rnn.noGrad(() => step(x)).data, want.data, { rtol: 1e-6, atol: 1e-7 });
+});
+
 test('cells validate their arguments', () => {
   const cell = new rnn.GRUCell({ inputSize: 3, hiddenSize: 4 });
   expect(() => cell.forward(rnn.zeros([2, 5]))).toThrow('GRUCell: x must be [B,3], got [2,5]');

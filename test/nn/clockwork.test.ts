@@ -57,6 +57,23 @@ describe('ClockworkRNN', () => {
     expectClose(res.hN.data, want.hN, { rtol: 1e-5, atol: 1e-6 });
   });
 
+  test('one module of period 1 is an Elman RNN: the same outputs and gradients as RNN with the same weights', () => {
+    rnn.manualSeed(16);
+    const cw = new rnn.ClockworkRNN({ inputSize: 3, hiddenSize: 5, periods: [1] });
+    const el = new rnn.RNN({ inputSize: 3, hiddenSize: 5 });
+    el.loadStateDict(cw.stateDict());
+    const x = rnn.randn([2, 6, 3]);
+    const r = rnn.randn([2, 6, 5]);
+    const run = (m: rnn.ClockworkRNN | rnn.RNN) => {
+      const out = m.forward(x, { lengths: [6, 4] }).output;
+      ops.sum(ops.mul(out, r)).backward();
+      return [out, ...m.parameters().map((p) => p.grad!)];
+    };
+    const a = run(cw);
+    const b = run(el);
+    a.forEach((t, i) => expectClose(t.data, b[i].data, { rtol: 1e-5, atol: 1e-6 }));
+  });
+
   test('default periods are 1, 2, 4, … for min(8, hiddenSize) modules, split as evenly as possible', () => {
     const m = new rnn.ClockworkRNN({ inputSize: 2, hiddenSize: 20 });
     expect(m.periods).toEqual([1, 2, 4, 8, 16, 32, 64, 128]);
