@@ -134,3 +134,24 @@ describe('Linear and ops.matmul by a parameter use the cached panels', () => {
     expect(rnn.memoryStats().cachedBytes).toBe(cached);
   });
 });
+
+test.each([
+  ['ClockworkRNN', () => new rnn.ClockworkRNN({ inputSize: 3, hiddenSize: 8, periods: [1, 2, 4] })],
+  ['SCRN', () => new rnn.SCRN({ inputSize: 3, hiddenSize: 5, contextSize: 4 })],
+] as const)('%s: 60 training steps keep the cache, the arena and wasm memory flat', (_n, make) => {
+  const m = make();
+  const x = rnn.randn([4, 9, 3]);
+  const opt = new rnn.Adam(m.parameters(), 0.01);
+  const step = () => {
+    opt.zeroGrad();
+    rnn.ops.sum(m.forward(x).output).backward();
+    opt.step();
+  };
+  for (let i = 0; i < 10; i++) step();
+  const cached = rnn.memoryStats().cachedBytes;
+  const memory = rnn.memoryStats().wasmMemoryBytes;
+  for (let i = 0; i < 60; i++) step();
+  expect(rnn.memoryStats().cachedBytes).toBe(cached);
+  expect(rnn.memoryStats().liveBytes).toBe(0);
+  expect(rnn.memoryStats().wasmMemoryBytes).toBe(memory);
+});
