@@ -3,9 +3,7 @@
 // absent). Prints medians in ms and rnn-wasm's speed-up (> 1: faster).
 //   node --experimental-wasm-relaxed-simd scripts/run.mjs bench/models.bench.ts [--threads=2]
 import * as rnn from '../src/node.js';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fmt, printTable, randomArray, timeIt } from './util.js';
+import { fmt, printTable, randomArray, runTorch, timeIt } from './util.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 await rnn.init({ threads: Number(args.threads ?? 1) });
@@ -95,15 +93,6 @@ const ours: Record<string, number> = {
 
 // PyTorch, one thread, the same shapes
 const PY = `
-import torch, time, json
-torch.set_num_threads(1)
-def med(f, n):
-    f(); f()
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
-    ts.sort(); return ts[len(ts) // 2] * 1000
-out = {}
 a, b = torch.randn(512, 512), torch.randn(512, 512)
 out['sgemm GFLOP/s'] = 2 * 512 ** 3 / med(lambda: a @ b, 10) / 1e6
 emb, lstm, lin = torch.nn.Embedding(65, 32), torch.nn.LSTM(32, 192, batch_first=True), torch.nn.Linear(192, 65)
@@ -170,15 +159,9 @@ def w11():
     loss = F.binary_cross_entropy_with_logits(ntm(x11), y11)
     opt11.zero_grad(); loss.backward(); opt11.step()
 out['W11'] = med(w11, 3)
-print(json.dumps(out))
 `;
-let torch: Record<string, number> = {};
-let note = '';
-if (existsSync('/usr/bin/python3')) {
-  const r = spawnSync('/usr/bin/python3', ['-c', PY], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status === 0) torch = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  else note = `PyTorch run failed: ${r.stderr.split('\n').slice(-2).join(' ')}`;
-} else note = 'PyTorch not measured: /usr/bin/python3 (Debian python3-torch) is absent';
+const { ms: torch, note: failure } = runTorch(PY);
+let note = failure;
 
 const what: Record<string, string> = {
   W7: 'char LM train step: Embedding(65→32) → LSTM(192) → Linear, B=32, T=64, CE, clip 5, Adam',

@@ -6,10 +6,8 @@
 // in this process (the machine's speed drifts over minutes: separate runs do not compare).
 //   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu,torch|none] [--reps=5] [--threads=2]
 import * as rnn from '../src/node.js';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { shareWork } from '../src/backend/wasm.js';
-import { fmt, printTable, randomArray, timeIt } from './util.js';
+import { fmt, printTable, randomArray, runTorch, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
 import { gflops, loadCeilings } from './ceiling.js';
 
@@ -117,17 +115,7 @@ function flops(w: Workload): number {
 
 /** PyTorch's medians (ms) for the workloads, one thread, or a note of why there are none. */
 function torchTimes(ws: Workload[]): { ms: Record<string, number>; note: string } {
-  if (!existsSync('/usr/bin/python3')) return { ms: {}, note: 'PyTorch not measured: /usr/bin/python3 (Debian python3-torch) is absent' };
-  const py = `
-import torch, time, json
-torch.set_num_threads(1)
-def med(f, n):
-    f(); f()
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
-    ts.sort(); return ts[len(ts) // 2] * 1000
-out = {}
+  return runTorch(`
 for w in json.loads('${JSON.stringify(ws)}'):
     cls = {'LSTM': torch.nn.LSTM, 'GRU': torch.nn.GRU, 'RNN': torch.nn.RNN}[w['kind']]
     layer = cls(w['I'], w['H'], num_layers=w['layers'], batch_first=True)
@@ -144,11 +132,7 @@ for w in json.loads('${JSON.stringify(ws)}'):
             loss = torch.nn.functional.mse_loss(head(h[-1]), y)
             opt.zero_grad(); loss.backward(); opt.step()
     out[w['id']] = med(run, 5)
-print(json.dumps(out))
-`;
-  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) return { ms: {}, note: `PyTorch run failed: ${r.stderr.split('\n').slice(-2).join(' ')}` };
-  return { ms: JSON.parse(r.stdout.trim().split('\n').pop()!), note: '' };
+`);
 }
 
 /** Median ms of `fn` on one thread and shared out, alternating call by call. */

@@ -1,4 +1,6 @@
 // Timing helpers shared by the benchmarks: median of repeated runs after warm-up, and a table.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** Median milliseconds of `fn` over at least `reps` runs (and at least `minMs` in total) after `warmup` runs. */
 export async function timeIt(fn: () => unknown | Promise<unknown>, { warmup = 2, reps = 7, minMs = 300 } = {}): Promise<number> {
@@ -39,3 +41,28 @@ export function randomArray(n: number, seed = 1): Float32Array {
 }
 
 export const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
+/**
+ * Runs a PyTorch timing script on one thread with Debian's python3-torch (a child process, in the
+ * same run as the caller's own timings). `body` fills the dict `out` using `med(f, n)`, the median
+ * ms of n calls after two warm-up calls; the result is `out`, or a note of why there is none.
+ */
+export function runTorch(body: string): { ms: Record<string, number>; note: string } {
+  if (!existsSync('/usr/bin/python3')) return { ms: {}, note: 'PyTorch not measured: /usr/bin/python3 (Debian python3-torch) is absent' };
+  const py = `
+import torch, time, json
+torch.set_num_threads(1)
+def med(f, n):
+    f(); f()
+    ts = []
+    for _ in range(n):
+        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+    ts.sort(); return ts[len(ts) // 2] * 1000
+out = {}
+${body}
+print(json.dumps(out))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) return { ms: {}, note: `PyTorch run failed: ${r.stderr.split('\n').slice(-2).join(' ')}` };
+  return { ms: JSON.parse(r.stdout.trim().split('\n').pop()!), note: '' };
+}

@@ -112,3 +112,19 @@ export function expectFitsPerturbedCopy<M extends rnn.Module & { forward(x: rnn.
   expect(last).toBeLessThan(first.item() * 0.5);
   return m;
 }
+
+/** Batch-first [B,T,F] data with each sequence reversed within its length (padding left in place). */
+export function reverseWithin(x: ArrayLike<number>, B: number, T: number, F: number, lengths: readonly number[]): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++) {
+      const src = t < lengths[b] ? lengths[b] - 1 - t : t;
+      for (let f = 0; f < F; f++) out[(b * T + t) * F + f] = x[(b * T + src) * F + f];
+    }
+  return out;
+}
+
+/** Batch-first [B,T,F] data with the steps past each sequence's length set to 0 (as a layer's output). */
+export function zeroPastLengths(a: ArrayLike<number>, T: number, F: number, lengths: readonly number[]): Float32Array {
+  return Float32Array.from(a, (v, i) => (Math.floor(i / F) % T < lengths[Math.floor(i / (F * T))] ? v : 0));
+}

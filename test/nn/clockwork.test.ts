@@ -5,7 +5,7 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { ops } from '../../src/node.js';
 import { clockworkSequence } from '../../src/reference/clockwork.js';
-import { expectClose } from '../helpers.js';
+import { expectClose, reverseWithin, zeroPastLengths } from '../helpers.js';
 import { gradCheckTensors } from '../gradcheck.js';
 
 beforeAll(async () => {
@@ -21,17 +21,6 @@ const weightsOf = (m: rnn.Module, s = '_l0') => {
     bHh: sd[`bias_hh${s}`]?.data ?? null,
   };
 };
-// batch-first x [B,T,F] reversed within each sequence's length
-const reversed = (x: Float32Array, B: number, T: number, F: number, lengths: number[]) => {
-  const out = new Float32Array(x.length);
-  for (let b = 0; b < B; b++)
-    for (let t = 0; t < T; t++) {
-      const src = t < lengths[b] ? lengths[b] - 1 - t : t;
-      out.set(x.subarray((b * T + src) * F, (b * T + src + 1) * F), (b * T + t) * F);
-    }
-  return out;
-};
-
 describe('ClockworkRNN', () => {
   test.each([
     ['tanh', [1, 2, 5], 7],
@@ -46,14 +35,7 @@ describe('ClockworkRNN', () => {
     const lengths = [13, 6, 10];
     const want = clockworkSequence(x.data, B, T, 3, m.moduleSizes, m.periods, weightsOf(m), { relu: nl === 'relu', lengths, h0: h0.data });
     const res = m.forward(x, { h0, lengths });
-    expectClose(
-      res.output.data,
-      Float32Array.from(want.output.map((v, i) => (Math.floor(i / H) % T < lengths[Math.floor(i / (H * T))] ? v : 0))),
-      {
-        rtol: 1e-5,
-        atol: 1e-6,
-      },
-    );
+    expectClose(res.output.data, zeroPastLengths(want.output, T, H, lengths), { rtol: 1e-5, atol: 1e-6 });
     expectClose(res.hN.data, want.hN, { rtol: 1e-5, atol: 1e-6 });
   });
 
@@ -127,10 +109,10 @@ describe('ClockworkRNN', () => {
     expect(res.output.shape).toEqual([B, T, 2 * H]);
     expect(res.hN.shape).toEqual([2, B, H]);
     const fwd = clockworkSequence(x.data, B, T, 2, m.moduleSizes, m.periods, weightsOf(m), { lengths });
-    const bwd = clockworkSequence(reversed(x.data, B, T, 2, lengths), B, T, 2, m.moduleSizes, m.periods, weightsOf(m, '_l0_reverse'), {
+    const bwd = clockworkSequence(reverseWithin(x.data, B, T, 2, lengths), B, T, 2, m.moduleSizes, m.periods, weightsOf(m, '_l0_reverse'), {
       lengths,
     });
-    const bwdOut = reversed(Float32Array.from(bwd.output), B, T, H, lengths);
+    const bwdOut = reverseWithin(Float32Array.from(bwd.output), B, T, H, lengths);
     for (let b = 0; b < B; b++)
       for (let t = 0; t < lengths[b]; t++) {
         const o = res.output.data.subarray((b * T + t) * 2 * H, (b * T + t + 1) * 2 * H);

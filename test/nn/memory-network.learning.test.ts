@@ -1,5 +1,6 @@
-// The memory network answers questions about generated bAbI-style stories (examples/babi-data.ts):
-// 32 fresh stories a step, Adam (lr 0.01, gradient norm clipped at 40), embedding size 20;
+// The memory network answers questions about generated bAbI-style stories (examples/babi-data.ts,
+// trained by examples/babi-model.ts: 32 fresh stories a step, Adam lr 0.01, gradient norm clipped
+// at 40, embedding size 20);
 // accuracy on 500 held-out stories (chance on the six rooms: 1/6).
 // - task 1 (one supporting fact, 2–8 sentences), 3 hops, 600 steps: at least 95 %;
 // - task 2 (two supporting facts, 3–10 sentences), 1500 steps: 3 hops chain "who holds the
@@ -7,40 +8,20 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { report, seeded } from '../helpers.js';
-import { ROOMS, VOCAB, singleFactStory, storyBatch, twoFactStory, type Story } from '../../examples/babi-data.js';
+import { singleFactStory, twoFactStory, type Story } from '../../examples/babi-data.js';
+import { storyAccuracy, trainOnStories } from '../../examples/babi-model.js';
 
 beforeAll(async () => {
   await rnn.init();
 });
 
 function train(make: (rng: () => number) => Story, hops: number, steps: number, S: number): number {
-  rnn.manualSeed(1);
-  const net = new rnn.MemoryNetwork({ vocabSize: VOCAB.length + 1, embeddingDim: 20, memorySize: S, hops, answerSize: ROOMS.length });
-  const opt = new rnn.Adam(net.parameters(), { lr: 0.01 });
-  const rng = seeded(5);
-  for (let s = 0; s < steps; s++) {
-    const b = storyBatch(
-      Array.from({ length: 32 }, () => make(rng)),
-      S,
-    );
-    const loss = rnn.crossEntropy(net.forward(b.story, b.question), b.answers);
-    opt.zeroGrad();
-    loss.backward();
-    rnn.clipGradNorm(net.parameters(), 40);
-    opt.step();
-  }
+  const net = trainOnStories(make, { hops, steps, memorySize: S });
   const heldRng = seeded(77);
-  const held = storyBatch(
+  return storyAccuracy(
+    net,
     Array.from({ length: 500 }, () => make(heldRng)),
-    S,
   );
-  const logits = rnn.noGrad(() => net.forward(held.story, held.question));
-  let right = 0;
-  for (let i = 0; i < 500; i++) {
-    const row = logits.data.subarray(i * ROOMS.length, (i + 1) * ROOMS.length);
-    if (row.indexOf(Math.max(...row)) === held.answers[i]) right++;
-  }
-  return right / 500;
 }
 
 describe('MemoryNetwork on bAbI-style stories', () => {

@@ -5,7 +5,7 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { ops } from '../../src/node.js';
 import { scrnSequence } from '../../src/reference/scrn.js';
-import { expectClose } from '../helpers.js';
+import { expectClose, reverseWithin, zeroPastLengths } from '../helpers.js';
 import { gradCheckTensors } from '../gradcheck.js';
 
 beforeAll(async () => {
@@ -23,18 +23,6 @@ const weightsOf = (m: rnn.Module, s = '_l0') => {
     bHh: sd[`bias_hh${s}`]?.data ?? null,
   };
 };
-const reversed = (x: ArrayLike<number>, B: number, T: number, F: number, lengths: number[]) => {
-  const out = new Float32Array(x.length);
-  for (let b = 0; b < B; b++)
-    for (let t = 0; t < T; t++) {
-      const src = t < lengths[b] ? lengths[b] - 1 - t : t;
-      for (let f = 0; f < F; f++) out[(b * T + t) * F + f] = x[(b * T + src) * F + f];
-    }
-  return out;
-};
-const masked = (a: ArrayLike<number>, T: number, F: number, lengths: number[]) =>
-  Float32Array.from(a, (v, i) => (Math.floor(i / F) % T < lengths[Math.floor(i / (F * T))] ? v : 0));
-
 describe('SCRN', () => {
   test.each([
     ['sigmoid', 0.95, true],
@@ -51,7 +39,7 @@ describe('SCRN', () => {
     const res = m.forward(x, { h0, lengths });
     expect(res.output.shape).toEqual([B, T, H + Cx]);
     expect(res.hN.shape).toEqual([1, B, H + Cx]);
-    expectClose(res.output.data, masked(want.output, T, H + Cx, lengths), { rtol: 1e-5, atol: 1e-6 });
+    expectClose(res.output.data, zeroPastLengths(want.output, T, H + Cx, lengths), { rtol: 1e-5, atol: 1e-6 });
     expectClose(res.hN.data, want.hN, { rtol: 1e-5, atol: 1e-6 });
   });
 
@@ -93,11 +81,11 @@ describe('SCRN', () => {
     const res = m.forward(x, { lengths });
     expect(res.output.shape).toEqual([B, T, 2 * G]);
     const fwd = scrnSequence(x.data, B, T, I, H, Cx, 0.95, weightsOf(m), { tanh: true, lengths });
-    const bwd = scrnSequence(reversed(x.data, B, T, I, lengths), B, T, I, H, Cx, 0.95, weightsOf(m, '_l0_reverse'), {
+    const bwd = scrnSequence(reverseWithin(x.data, B, T, I, lengths), B, T, I, H, Cx, 0.95, weightsOf(m, '_l0_reverse'), {
       tanh: true,
       lengths,
     });
-    const bo = reversed(bwd.output, B, T, G, lengths);
+    const bo = reverseWithin(bwd.output, B, T, G, lengths);
     for (let b = 0; b < B; b++)
       for (let t = 0; t < lengths[b]; t++) {
         const o = res.output.data.subarray((b * T + t) * 2 * G, (b * T + t + 1) * 2 * G);
