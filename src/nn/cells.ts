@@ -11,8 +11,8 @@ import { elmanLayer, ELMAN_ACTIVATIONS } from '../ops/elman.js';
 import { seqLayout } from '../ops/sequence.js';
 import { reshape } from '../ops/shape.js';
 import { checkFinite, checkTensor } from '../ops/util.js';
-import { isGradEnabled, needsGrad } from '../tape.js';
-import { elmanCellStep, gruCellStep, lstmCellStep } from '../ops/cell-step.js';
+import { needsGrad } from '../tape.js';
+import { type CellWeights, elmanCellStep, gruCellStep, lstmCellStep } from '../ops/cell-step.js';
 import { SIZE, bool, oneOf, readOptions, tensorArg, type Schema } from '../options.js';
 
 /** Options of the cells. */
@@ -61,7 +61,7 @@ abstract class CellBase extends Module {
   }
 
   /** The weights as the step ops take them. @internal */
-  protected weights(): { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null } {
+  protected weights(): CellWeights {
     return { wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh };
   }
 
@@ -72,7 +72,6 @@ abstract class CellBase extends Module {
 
   /** Whether this step needs the tape (a gradient of x, a state or a weight). @internal */
   protected taped(x: Tensor, states: (Tensor | null | undefined)[]): boolean {
-    if (!isGradEnabled()) return false;
     return needsGrad(x, this.weightIh, this.weightHh, this.biasIh, this.biasHh, ...states);
   }
 
@@ -112,7 +111,7 @@ export class RNNCell extends CellBase {
   forward(x: Tensor, h?: Tensor | null): Tensor {
     const { B, x3, s3 } = this.prepare(x, [h]);
     if (!this.taped(x, [h])) return elmanCellStep(x, h ?? null, this.weights(), this.nonlinearity === 'relu');
-    const r = elmanLayer(x3, s3[0], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh }], {
+    const r = elmanLayer(x3, s3[0], [this.weights()], {
       hiddenSize: this.hiddenSize,
       batchFirst: true,
       layout: seqLayout(B, 1, null, 'RNNCell'),
@@ -134,18 +133,12 @@ export class LSTMCell extends CellBase {
     const s = readOptions<{ h?: Tensor | null; c?: Tensor | null }>('LSTMCell', 'state', state, { h: tensorArg(), c: tensorArg() });
     const { B, x3, s3 } = this.prepare(x, [s.h, s.c]);
     if (!this.taped(x, [s.h, s.c])) return lstmCellStep(x, s.h ?? null, s.c ?? null, this.weights());
-    const r = lstmLayer(
-      x3,
-      s3[0],
-      s3[1],
-      [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh, wHr: null, wCi: null, wCf: null, wCo: null }],
-      {
-        hiddenSize: this.hiddenSize,
-        projSize: 0,
-        batchFirst: true,
-        layout: seqLayout(B, 1, null, 'LSTMCell'),
-      },
-    );
+    const r = lstmLayer(x3, s3[0], s3[1], [{ ...this.weights(), wHr: null, wCi: null, wCf: null, wCo: null }], {
+      hiddenSize: this.hiddenSize,
+      projSize: 0,
+      batchFirst: true,
+      layout: seqLayout(B, 1, null, 'LSTMCell'),
+    });
     return { h: reshape(r.hN, [B, this.hiddenSize]), c: reshape(r.cN!, [B, this.hiddenSize]) };
   }
 }
@@ -167,7 +160,7 @@ export class GRUCell extends CellBase {
   forward(x: Tensor, h?: Tensor | null): Tensor {
     const { B, x3, s3 } = this.prepare(x, [h]);
     if (this.resetAfter && !this.taped(x, [h])) return gruCellStep(x, h ?? null, this.weights());
-    const r = gruLayer(x3, s3[0], [{ wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh }], {
+    const r = gruLayer(x3, s3[0], [this.weights()], {
       hiddenSize: this.hiddenSize,
       batchFirst: true,
       layout: seqLayout(B, 1, null, 'GRUCell'),

@@ -65,22 +65,14 @@ export class ClockworkRNN extends RecurrentBase<ElmanWeights> {
     this.nonlinearity = o.nonlinearity ?? 'tanh';
     this.modules = clockModules(H, periods);
     this.moduleSizes = Object.freeze([...this.modules.sizes]);
-    for (let l = 0; l < this.numLayers; l++) {
-      const dirs: ElmanWeights[] = [];
-      for (let d = 0; d < this.numDirections; d++) {
-        const s = this.suffix(l, d);
-        const wIh = this.param(`weight_ih${s}`, [H, this.layerInput(l)]);
-        const wHh = this.param(`weight_hh${s}`, [H, H]);
-        this.names.set(wHh, `weight_hh${s}`);
-        const wd = wHh.data;
-        const c = this.modules.connectivity;
-        for (let i = 0; i < wd.length; i++) if (c[i] === 0) wd[i] = 0;
-        const bIh = this.bias ? this.param(`bias_ih${s}`, [H]) : null;
-        const bHh = this.bias ? this.param(`bias_hh${s}`, [H]) : null;
-        dirs.push({ wIh, wHh, bIh, bHh });
-      }
-      this.cells.push(dirs);
-    }
+    const c = this.modules.connectivity;
+    this.buildCells((l, _d, s) => {
+      const w = this.gateWeights(l, s, H);
+      this.names.set(w.wHh, `weight_hh${s}`);
+      const wd = w.wHh.data;
+      for (let i = 0; i < wd.length; i++) if (c[i] === 0) wd[i] = 0;
+      return w;
+    });
   }
 
   protected override extraConfig(): Record<string, unknown> {

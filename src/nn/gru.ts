@@ -24,19 +24,7 @@ export class GRU extends RecurrentBase<GruWeights> {
     super('GRU', options, { resetAfter: bool, recurrentActivation: oneOf('sigmoid', 'hardSigmoid') });
     this.resetAfter = (this.opts as Partial<GRUOptions>).resetAfter ?? true;
     this.recurrentActivation = (this.opts as Partial<GRUOptions>).recurrentActivation ?? 'sigmoid';
-    const H = this.hiddenSize;
-    for (let l = 0; l < this.numLayers; l++) {
-      const dirs: GruWeights[] = [];
-      for (let d = 0; d < this.numDirections; d++) {
-        const s = this.suffix(l, d);
-        const wIh = this.param(`weight_ih${s}`, [3 * H, this.layerInput(l)]);
-        const wHh = this.param(`weight_hh${s}`, [3 * H, H]);
-        const bIh = this.bias ? this.param(`bias_ih${s}`, [3 * H]) : null;
-        const bHh = this.bias ? this.param(`bias_hh${s}`, [3 * H]) : null;
-        dirs.push({ wIh, wHh, bIh, bHh });
-      }
-      this.cells.push(dirs);
-    }
+    this.buildCells((l, _d, s) => this.gateWeights(l, s, 3 * this.hiddenSize));
   }
 
   protected override extraConfig(): Record<string, unknown> {

@@ -56,26 +56,18 @@ export class LSTM extends RecurrentBase<LstmWeights> {
     if (this.projSize >= this.hiddenSize) throw new Error(`LSTM: projSize must be an integer in [0, hiddenSize), got ${o.projSize}`);
     const H = this.hiddenSize;
     const P = this.stateSize;
-    for (let l = 0; l < this.numLayers; l++) {
-      const dirs: LstmWeights[] = [];
-      for (let d = 0; d < this.numDirections; d++) {
-        const s = this.suffix(l, d);
-        const wIh = this.param(`weight_ih${s}`, [4 * H, this.layerInput(l)]);
-        const wHh = this.param(`weight_hh${s}`, [4 * H, P]);
-        const bIh = this.bias ? this.param(`bias_ih${s}`, [4 * H]) : null;
-        const bHh = this.bias ? this.param(`bias_hh${s}`, [4 * H]) : null;
-        const wHr = this.projSize ? this.param(`weight_hr${s}`, [P, H]) : null;
-        const wCi = this.peephole ? this.param(`weight_ci${s}`, [H]) : null;
-        const wCf = this.peephole ? this.param(`weight_cf${s}`, [H]) : null;
-        const wCo = this.peephole ? this.param(`weight_co${s}`, [H]) : null;
-        if (o.forgetBias !== undefined && bIh && bHh) {
-          bIh.data.fill(o.forgetBias, H, 2 * H);
-          bHh.data.fill(0, H, 2 * H);
-        }
-        dirs.push({ wIh, wHh, bIh, bHh, wHr, wCi, wCf, wCo });
+    this.buildCells((l, _d, s) => {
+      const { wIh, wHh, bIh, bHh } = this.gateWeights(l, s, 4 * H, P);
+      const wHr = this.projSize ? this.param(`weight_hr${s}`, [P, H]) : null;
+      const wCi = this.peephole ? this.param(`weight_ci${s}`, [H]) : null;
+      const wCf = this.peephole ? this.param(`weight_cf${s}`, [H]) : null;
+      const wCo = this.peephole ? this.param(`weight_co${s}`, [H]) : null;
+      if (o.forgetBias !== undefined && bIh && bHh) {
+        bIh.data.fill(o.forgetBias, H, 2 * H);
+        bHh.data.fill(0, H, 2 * H);
       }
-      this.cells.push(dirs);
-    }
+      return { wIh, wHh, bIh, bHh, wHr, wCi, wCf, wCo };
+    });
   }
 
   protected override get stateSize(): number {

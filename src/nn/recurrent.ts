@@ -9,6 +9,7 @@ import { SIZE, bool, int, num, numbers, readOptions, tensorArg, type Schema } fr
 import { concat, slice } from '../ops/shape.js';
 import { dropout } from '../ops/dropout.js';
 import type { RecurrentResult } from '../ops/lstm.js';
+import type { GateWeights } from '../ops/recurrent.js';
 
 /** Options shared by the recurrent layers (PyTorch's, in camelCase). */
 export interface RecurrentOptions {
@@ -126,6 +127,30 @@ export abstract class RecurrentBase<W> extends Module {
   /** Creates a parameter U(-1/√H, 1/√H) under `name` (PyTorch's default). @internal */
   protected param(name: string, shape: number[]): Tensor {
     return this.registerParameter(name, uniformParam(shape, 1 / Math.sqrt(this.hiddenSize)));
+  }
+
+  /**
+   * Fills the per-layer, per-direction weights: `make(layer, direction, suffix)` for every layer
+   * and direction, in PyTorch's order. @internal
+   */
+  protected buildCells(make: (l: number, d: number, s: string) => W): void {
+    for (let l = 0; l < this.numLayers; l++) {
+      const dirs: W[] = [];
+      for (let d = 0; d < this.numDirections; d++) dirs.push(make(l, d, this.suffix(l, d)));
+      this.cells.push(dirs);
+    }
+  }
+
+  /**
+   * The four weights every layer has, created in PyTorch's order: weight_ih [G, layer input],
+   * weight_hh [G, hhCols], and with `bias` bias_ih and bias_hh [G]. @internal
+   */
+  protected gateWeights(l: number, s: string, G: number, hhCols = this.hiddenSize): GateWeights {
+    const wIh = this.param(`weight_ih${s}`, [G, this.layerInput(l)]);
+    const wHh = this.param(`weight_hh${s}`, [G, hhCols]);
+    const bIh = this.bias ? this.param(`bias_ih${s}`, [G]) : null;
+    const bHh = this.bias ? this.param(`bias_hh${s}`, [G]) : null;
+    return { wIh, wHh, bIh, bHh };
   }
 
   /** `_l{layer}` plus `_reverse` for the second direction. @internal */

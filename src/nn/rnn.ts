@@ -32,23 +32,15 @@ export class RNN extends RecurrentBase<ElmanWeights> {
     this.init = init;
     this.activation = ELMAN_ACTIVATIONS[nl];
     const H = this.hiddenSize;
-    for (let l = 0; l < this.numLayers; l++) {
-      const dirs: ElmanWeights[] = [];
-      for (let d = 0; d < this.numDirections; d++) {
-        const s = this.suffix(l, d);
-        const wIh = this.param(`weight_ih${s}`, [H, this.layerInput(l)]);
-        const wHh = this.param(`weight_hh${s}`, [H, H]);
-        const bIh = this.bias ? this.param(`bias_ih${s}`, [H]) : null;
-        const bHh = this.bias ? this.param(`bias_hh${s}`, [H]) : null;
-        if (init === 'identity') {
-          wHh.data.set(identity(H).data);
-          bIh?.data.fill(0);
-          bHh?.data.fill(0);
-        }
-        dirs.push({ wIh, wHh, bIh, bHh });
+    this.buildCells((l, _d, s) => {
+      const w = this.gateWeights(l, s, H);
+      if (init === 'identity') {
+        w.wHh.data.set(identity(H).data);
+        w.bIh?.data.fill(0);
+        w.bHh?.data.fill(0);
       }
-      this.cells.push(dirs);
-    }
+      return w;
+    });
   }
 
   protected override extraConfig(): Record<string, unknown> {

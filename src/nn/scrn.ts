@@ -9,6 +9,7 @@
 import { Tensor } from '../tensor.js';
 import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { scrnLayer, type ScrnWeights } from '../ops/scrn.js';
+import type { GateWeights } from '../ops/recurrent.js';
 import type { SeqLayout } from '../ops/sequence.js';
 import type { RecurrentResult } from '../ops/lstm.js';
 import { concat } from '../ops/shape.js';
@@ -24,13 +25,9 @@ export interface SCRNOptions extends RecurrentOptions {
   nonlinearity?: 'sigmoid' | 'tanh';
 }
 
-interface ScrnParams {
-  wIh: Tensor;
-  wHh: Tensor;
+interface ScrnParams extends GateWeights {
   wCx: Tensor;
   wHc: Tensor;
-  bIh: Tensor | null;
-  bHh: Tensor | null;
 }
 
 /**
@@ -57,20 +54,11 @@ export class SCRN extends RecurrentBase<ScrnParams> {
     this.nonlinearity = o.nonlinearity ?? 'sigmoid';
     const H = this.hiddenSize;
     const Cx = this.contextSize;
-    for (let l = 0; l < this.numLayers; l++) {
-      const dirs: ScrnParams[] = [];
-      for (let d = 0; d < this.numDirections; d++) {
-        const s = this.suffix(l, d);
-        const wIh = this.param(`weight_ih${s}`, [H, this.layerInput(l)]);
-        const wHh = this.param(`weight_hh${s}`, [H, H]);
-        const bIh = this.bias ? this.param(`bias_ih${s}`, [H]) : null;
-        const bHh = this.bias ? this.param(`bias_hh${s}`, [H]) : null;
-        const wCx = this.param(`weight_cx${s}`, [Cx, this.layerInput(l)]);
-        const wHc = this.param(`weight_hc${s}`, [H, Cx]);
-        dirs.push({ wIh, wHh, wCx, wHc, bIh, bHh });
-      }
-      this.cells.push(dirs);
-    }
+    this.buildCells((l, _d, s) => ({
+      ...this.gateWeights(l, s, H),
+      wCx: this.param(`weight_cx${s}`, [Cx, this.layerInput(l)]),
+      wHc: this.param(`weight_hc${s}`, [H, Cx]),
+    }));
   }
 
   protected override extraConfig(): Record<string, unknown> {

@@ -8,15 +8,10 @@ import { arena, kernels } from '../backend/wasm.js';
 import type { Arena } from '../backend/heap.js';
 import { gemmPacked } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
-import { biasSum } from './recurrent.js';
+import { biasSum, type GateWeights } from './recurrent.js';
 
 /** A cell's weights: W_ih [G,I], W_hh [G,H], biases [G]. @internal */
-export interface CellWeights {
-  wIh: Tensor;
-  wHh: Tensor;
-  bIh: Tensor | null;
-  bHh: Tensor | null;
-}
+export type CellWeights = GateWeights;
 
 const data = (t: Tensor) => t.peek();
 

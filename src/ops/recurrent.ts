@@ -67,6 +67,8 @@ export interface BackwardContext extends DirectionContext {
   gradTN(w: Tensor | null, dZ: Block, a: Block, mask?: Float32Array): void;
   /** Records n floats at ptr as the gradient of w. */
   grad(w: Tensor | null, ptr: number, n: number): void;
+  /** dZᵀ [m, T·B] of dZ [T·B, m], made once per block however many products use it. */
+  transposed(dZ: Block): number;
 }
 
 /** One direction's forward: the step, and what its backward needs. @internal */
@@ -80,6 +82,14 @@ export interface BackwardPass {
   step(t: number, rows: number, dht: number): void;
   /** Adds the cell's own weight gradients (the driver does W_ih, the input bias and x). */
   grads(): void;
+}
+
+/** weight_ih [G, I], weight_hh and the two biases of one direction of a layer. @internal */
+export interface GateWeights {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
 }
 
 /** One direction's weights: at least W_ih [G, I], whose products the driver forms. @internal */
@@ -271,8 +281,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   const dOut = a.dOutTM ? ar.blockOf(a.dOutTM, T, B, F) : null;
   const dState = cell.stateSizes.map((n, i) => putState(ar, L, a.dFinals[i] ?? null, a.d, n));
   const dht = ar.block(B, F);
-  // dZᵀ [m, T·B] for the weight gradients; computed once per block however many use it
-  const transposed = new Map<Block, number>();
+  const transposes = new Map<Block, number>();
   const ctx: BackwardContext = {
     ar,
     k,
@@ -292,19 +301,23 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
       k.sum_axis_forward(p, dZ.ptr, 1, dZ.dims[0] * dZ.dims[1], m);
       for (const t of tensors) ctx.grad(t, p, m);
     },
+    transposed(dZ) {
+      let dZt = transposes.get(dZ);
+      if (dZt === undefined) {
+        const rowsAll = dZ.dims[0] * dZ.dims[1];
+        dZt = ar.alloc(rowsAll * dZ.dims[2]);
+        k.transpose_forward(dZt, dZ.ptr, 1, rowsAll, dZ.dims[2]);
+        transposes.set(dZ, dZt);
+      }
+      return dZt;
+    },
     gradTN(t, dZ, b, mask) {
       if (!t?.requiresGrad) return;
       const rowsAll = dZ.dims[0] * dZ.dims[1];
       const m = dZ.dims[2];
       const n = b.dims[2];
-      let dZt = transposed.get(dZ);
-      if (dZt === undefined) {
-        dZt = ar.alloc(rowsAll * m);
-        k.transpose_forward(dZt, dZ.ptr, 1, rowsAll, m);
-        transposed.set(dZ, dZt);
-      }
       const p = ar.alloc(m * n);
-      gemmNN(k, ar, p, dZt, b.ptr, 0, m, rowsAll, n, false);
+      gemmNN(k, ar, p, ctx.transposed(dZ), b.ptr, 0, m, rowsAll, n, false);
       if (mask) {
         const v = ar.view(p, m * n);
         for (let i = 0; i < m * n; i++) if (mask[i] === 0) v[i] = 0;

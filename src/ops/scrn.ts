@@ -58,7 +58,7 @@ function scrnCell(H: number, Cx: number, alpha: number, tanh: boolean): Cell<Scr
       return { step, keep: {} };
     },
 
-    backward({ ar, k, B, dXW, dState: [dhs], history: [hsPrev], next: [y], data, grad }, w) {
+    backward({ ar, k, B, dXW, dState: [dhs], history: [hsPrev], next: [y], data, grad, transposed }, w) {
       const packedR = ar.alloc(packedSize(H, H));
       k.gemm_pack(packedR, ar.put(data(w.wHh)), H, H, 0);
       const packedP = ar.alloc(packedSize(H, Cx));
@@ -70,12 +70,12 @@ function scrnCell(H: number, Cx: number, alpha: number, tanh: boolean): Cell<Scr
         gemmPacked(k, dhs, d, G, 1, packedR, 0, rows, H, H, false, G);
         k.scrn_context_backward(d, dhs, rows, H, Cx, alpha);
       };
-      // dzᵀ [H, T·B] (the first H rows of dXWᵀ) times [h | s] before and after each step
+      // dzᵀ [H, T·B] (the first H rows of dXWᵀ, which the driver made for dW_ih) times [h | s]
+      // before and after each step
       const grads = () => {
         if (!w.wHh.requiresGrad && !w.wHc.requiresGrad) return;
         const n = dXW.dims[0] * B;
-        const dZt = ar.alloc(G * n);
-        k.transpose_forward(dZt, dXW.ptr, 1, n, G);
+        const dZt = transposed(dXW);
         const part = (rowsOf: number, col0: number, cols: number) => {
           const p = ar.alloc(H * G);
           gemmNN(k, ar, p, dZt, rowsOf, 0, H, n, G, false);
