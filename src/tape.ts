@@ -4,6 +4,7 @@
 // contributions for its inputs, which are summed per tensor, so a tensor used twice receives
 // both. A node is released as soon as it has run: what its closure saved goes with it.
 import type { Tensor } from './tensor.js';
+import { addInto } from './backend/accumulate.js';
 
 /** Gradients of a node's outputs in, contributions to its inputs out (null: none). */
 export type BackwardFn = (gradOutputs: (Float32Array | null)[]) => (Float32Array | null)[];
@@ -54,10 +55,6 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
 export function record(name: string, inputs: Tensor[], outputs: Tensor[], backward: BackwardFn): void {
   const node: Node = { name, inputs, outputSizes: outputs.map((o) => o.size), backward, grads: outputs.map(() => null) };
   outputs.forEach((o, i) => o._setCreator(node, i));
-}
-
-function accumulate(into: Float32Array, g: Float32Array): void {
-  for (let i = 0; i < into.length; i++) into[i] += g[i];
 }
 
 /** Runs backpropagation from `root` with gradient `grad` (already validated). @internal */
@@ -113,7 +110,7 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
         t._accumulateGrad(g);
       } else {
         const slot = creator.grads[t._outputIndex];
-        if (slot) accumulate(slot, g);
+        if (slot) addInto(slot, g);
         else creator.grads[t._outputIndex] = g;
       }
     }

@@ -3,6 +3,7 @@
 // (see backend/heap.ts), so tensors need no dispose().
 import { needsGrad, record, runBackward, type Node } from './tape.js';
 import { random, randomNormal } from './random.js';
+import { addInto } from './backend/accumulate.js';
 import { bool, num, readOptions, type Schema } from './options.js';
 
 /** Nested number arrays, as accepted by {@link tensor}. */
@@ -251,8 +252,7 @@ export class Tensor {
   /** @internal Adds g (owned by the caller, handed over) into this leaf's .grad. */
   _accumulateGrad(g: Float32Array): void {
     if (this.grad) {
-      const d = this.grad.data;
-      for (let i = 0; i < d.length; i++) d[i] += g[i];
+      addInto(this.grad.data, g);
     } else {
       this.grad = new Tensor(g, this.shape);
     }

@@ -191,6 +191,11 @@ function ready(): Backend {
   return backend;
 }
 
+/** Whether init() has loaded the core. @internal */
+export function isLoaded(): boolean {
+  return backend !== null;
+}
+
 /** Which build is running: `{ simd, threads, version }`. */
 export function backendInfo(): BackendInfo {
   return { ...ready().info };

@@ -1,7 +1,10 @@
 // Shape ops: reshape (shares data), permute/transpose, concat, stack, slice, select. They move
-// data and their backward moves gradients back; no arithmetic, so they stay in TypeScript.
+// data and their backward moves gradients back; no arithmetic, so they stay in TypeScript,
+// except a large permutation that is a (batched) matrix transpose, which the wasm kernel
+// moves in cache-sized blocks.
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
+import { arena, isLoaded, kernels } from '../backend/wasm.js';
 import { checkTensor, normAxis, prod } from './util.js';
 
 /** The same data with a new shape; one dimension may be -1 (inferred). Differentiable. */
@@ -9,8 +12,43 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return checkTensor(x, 'reshape', 'x').reshape(shape);
 }
 
+// from this many floats a transpose goes through the wasm kernel
+const WASM_TRANSPOSE_FROM = 4096;
+
+/**
+ * The same permutation over fewer axes: axes of size 1 dropped, and input axes that stay
+ * neighbours in the same order merged into one.
+ */
+function collapse(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
+  const kept = perm.filter((a) => shape[a] !== 1);
+  const groups: number[][] = []; // runs of consecutive input axes, in output order
+  for (const a of kept) {
+    const last = groups[groups.length - 1];
+    if (last && last[last.length - 1] + 1 === a) last.push(a);
+    else groups.push([a]);
+  }
+  const byInput = [...groups].sort((g, h) => g[0] - h[0]);
+  return {
+    shape: byInput.map((g) => g.reduce((p, a) => p * shape[a], 1)),
+    perm: groups.map((g) => byInput.indexOf(g)),
+  };
+}
+
 /** `data` of `shape` with its axes permuted (a copy). @internal */
 export function permuteData(data: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
+  if (data.length >= WASM_TRANSPOSE_FROM && isLoaded()) {
+    const c = collapse(shape, perm);
+    const p = c.perm.join(',');
+    if (p === '1,0' || p === '0,2,1') {
+      const [batch, rows, cols] = p === '1,0' ? [1, ...c.shape] : c.shape;
+      const kern = kernels();
+      return arena().scoped((ar) => {
+        const out = ar.alloc(data.length);
+        kern.transpose_forward(out, ar.put(data), batch, rows, cols);
+        return ar.read(out, data.length);
+      });
+    }
+  }
   const nd = shape.length;
   const out = new Float32Array(data.length);
   const inStrides = new Array(nd);
