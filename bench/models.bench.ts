@@ -55,6 +55,20 @@ function w9(): () => void {
   };
 }
 
+// W9 with the Bahdanau scorer: nn.Attention('additive'), A = 128 (it projects the unchanged keys once)
+function w9additive(): () => void {
+  rnn.manualSeed(3);
+  const att = new rnn.Attention({ kind: 'additive', querySize: 128, keySize: 128, hiddenSize: 128 });
+  const keys = rnn.tensor(randomArray(16 * 30 * 128, 3), [16, 30, 128], { requiresGrad: true });
+  const qs = Array.from({ length: 20 }, (_, i) => rnn.tensor(randomArray(16 * 128, 10 + i), [16, 128], { requiresGrad: true }));
+  return () => {
+    keys.grad = null;
+    let loss = rnn.tensor(0);
+    for (const q of qs) loss = ops.add(loss, ops.sum(ops.tanh(att.forward(q, keys).context)));
+    loss.backward();
+  };
+}
+
 function w10(T: number): () => void {
   rnn.manualSeed(4);
   const lstm = new rnn.LSTM({ inputSize: 64, hiddenSize: 128 });
@@ -86,6 +100,7 @@ const ours: Record<string, number> = {
   W7: await timeIt(w7(), { reps: 5 }),
   W8: await timeIt(w8(), { reps: 5 }),
   W9: await timeIt(w9(), { reps: 7 }),
+  'W9 additive': await timeIt(w9additive(), { reps: 7 }),
   'W10 T=100': await timeIt(w10(100), { reps: 5 }),
   'W10 T=1000': await timeIt(w10(1000), { reps: 3 }),
   W11: await timeIt(w11(), { reps: 3 }),
@@ -115,6 +130,15 @@ def w9():
     for q in qs: loss = loss + torch.tanh(torch.softmax(q @ kt, -1) @ keys).sum()
     loss.backward()
 out['W9'] = med(w9, 7)
+Wq, Wk, va = torch.nn.Linear(128, 128, bias=False), torch.nn.Linear(128, 128, bias=False), torch.nn.Linear(128, 1, bias=False)
+qs2 = [torch.randn(16, 128, requires_grad=True) for _ in range(20)]
+def w9a():
+    loss = 0; kp = Wk(keys)  # the keys' projection once, as rnn-wasm's Attention makes it
+    for q in qs2:
+        s = va(torch.tanh(Wq(q).unsqueeze(1) + kp)).squeeze(2)
+        loss = loss + torch.tanh((torch.softmax(s, -1).unsqueeze(1) @ keys).squeeze(1)).sum()
+    loss.backward()
+out['W9 additive'] = med(w9a, 7)
 l10 = torch.nn.LSTM(64, 128, batch_first=True)
 for T in (100, 1000):
     x = torch.randn(8, T, 64, requires_grad=True)
@@ -167,6 +191,7 @@ const what: Record<string, string> = {
   W7: 'char LM train step: Embedding(65→32) → LSTM(192) → Linear, B=32, T=64, CE, clip 5, Adam',
   W8: 'LSTMCell 64→256, B=1, 200 steps carrying (h, c), inference',
   W9: '20 steps of dot attention from ops, keys [16,30,128], fwd + bwd',
+  'W9 additive': '20 steps of Attention additive (A 128), keys [16,30,128], fwd + bwd',
   'W10 T=100': 'LSTM 64→128, B=8, T=100, fwd + bwd',
   'W10 T=1000': 'LSTM 64→128, B=8, T=1000, fwd + bwd',
   W11: 'NTM copy model (LSTM 100, memory 32×16, 1+1 heads), B=16, T=21, train step',

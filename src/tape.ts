@@ -57,6 +57,11 @@ export function record(name: string, inputs: Tensor[], outputs: Tensor[], backwa
   outputs.forEach((o, i) => o._setCreator(node, i));
 }
 
+/** Whether backward() can still pass through t: a leaf, or made by a node that has not run yet. @internal */
+export function isLive(t: Tensor): boolean {
+  return t._creator === null || t._creator.backward !== null;
+}
+
 /** Runs backpropagation from `root` with gradient `grad` (already validated). @internal */
 export function runBackward(root: Tensor, grad: Float32Array): void {
   const rootNode = root._creator;

@@ -120,6 +120,10 @@ export const KERNEL_TABLE = {
   scrn_step_backward: { args: ['dxw', 'dh', 'y', 'rows', 'H', 'Cx', 'tanhAct'] },
   scrn_context_backward: { args: ['dxw', 'dPrev', 'rows', 'H', 'Cx', 'alpha'] },
 
+  // assembly/attention.ts: additive scores s [B,Tq,Tk] from qa [B,Tq,A], ka [B,Tk,A], v [A]; e [B,Tq,Tk,A] kept
+  additive_scores_forward: { args: ['s', 'e', 'qa', 'ka', 'v', 'B', 'Tq', 'Tk', 'A'] },
+  additive_scores_backward: { args: ['dqa', 'dka', 'dv', 'ds', 'e', 'v', 'B', 'Tq', 'Tk', 'A'] },
+
   // assembly/ctc.ts
   ctc_work_size: { args: ['T', 'C', 'L'], returns: true },
   ctc_loss_forward_backward: {

@@ -3,15 +3,12 @@
 // reading a memory). Scores: 'dot' qᵀk (Luong), 'general' qᵀWk (Luong), 'additive'
 // vᵀtanh(W_q q + W_k k) (Bahdanau). Masked keys get exactly zero weight; a query whose keys are
 // all masked gets zero weights and a zero context.
-import { type Tensor, fmtShape, tensor } from '../tensor.js';
+import { type Tensor, fmtShape } from '../tensor.js';
 import { Module } from './module.js';
+import { isGradEnabled, isLive } from '../tape.js';
 import { uniformParam } from './init.js';
-import { add } from '../ops/arithmetic.js';
-import { tanh } from '../ops/activations.js';
-import { matmul } from '../ops/matmul.js';
-import { dotAttention } from '../ops/attention.js';
+import { additiveAttention, dotAttention } from '../ops/attention.js';
 import { linear } from '../ops/linear.js';
-import { softmax } from '../ops/softmax.js';
 import { reshape } from '../ops/shape.js';
 import { checkTensor, flatMask } from '../ops/util.js';
 import { SIZE, any, numbers, oneOf, readOptions } from '../options.js';
@@ -53,6 +50,10 @@ export class Attention extends Module {
   readonly weightQuery: Tensor | null; // additive: [A, Hq]
   readonly weightKey: Tensor | null; // additive: [A, Hk]
   readonly v: Tensor | null; // additive: [1, A]
+  // additive: the keys' projection ka = k·W_kᵀ, made once while a decoder attends the same
+  // unchanged keys step after step (one tape node whose gradient sums every step's), as
+  // TensorFlow's BahdanauAttention keeps its "processed memory"
+  private keyProjection: { keys: Tensor; versions: [number, number]; grad: boolean; ka: Tensor } | null = null;
 
   constructor(options: AttentionOptions) {
     super();
@@ -89,6 +90,24 @@ export class Attention extends Module {
     return { kind: this.kind, querySize: this.querySize, keySize: this.keySize, hiddenSize: this.hiddenSize };
   }
 
+  private projectKeys(keys: Tensor): Tensor {
+    const w = this.weightKey!;
+    const grad = isGradEnabled() && (keys.requiresGrad || w.requiresGrad);
+    const c = this.keyProjection;
+    if (
+      c &&
+      c.keys === keys &&
+      c.versions[0] === keys.version &&
+      c.versions[1] === w.version &&
+      c.grad === grad &&
+      !(grad && c.ka.requiresGrad && !isLive(c.ka)) // not after a backward() through it
+    )
+      return c.ka;
+    const ka = linear(keys, w);
+    this.keyProjection = { keys, versions: [keys.version, w.version], grad, ka };
+    return ka;
+  }
+
   /** query [B,Hq] or [B,Tq,Hq]; keys [B,Tk,Hk]; values [B,Tk,Hv] (default: the keys). */
   forward(query: Tensor, keys: Tensor, values: Tensor | null = null, options: AttentionMaskOptions = {}): AttentionResult {
     const op = 'Attention';
@@ -105,7 +124,7 @@ export class Attention extends Module {
     if ((query.ndim !== 2 && query.ndim !== 3) || query.shape[0] !== B)
       throw new Error(`${op}: query must be [${B},Hq] or [${B},Tq,Hq], got ${fmtShape(query.shape)}`);
     const q = single ? reshape(query, [B, 1, query.shape[1]]) : query; // [B,Tq,Hq]
-    const Tq = q.shape[1];
+    const _Tq = q.shape[1];
     const Hq = q.shape[2];
     if (this.kind === 'dot' && Hq !== Hk) throw new Error(`${op}: 'dot' needs query and key sizes equal, got ${Hq} and ${Hk}`);
     if (this.kind !== 'dot' && (Hq !== this.querySize || Hk !== this.keySize)) {
@@ -114,22 +133,13 @@ export class Attention extends Module {
       );
     }
     const mask = keyMask(o, B, Tk, op);
-    if (this.kind !== 'additive') {
-      // dot and general (dot with W·k, i.e. with q·W for the query): one fused op
-      const r = dotAttention(this.kind === 'dot' ? q : linear(q, this.weight!), keys, vals, mask);
-      return single
-        ? { context: reshape(r.context, [B, vals.shape[2]]), weights: reshape(r.weights, [B, Tk]) }
-        : { context: r.context, weights: r.weights };
-    }
-    // additive (Bahdanau), composed from ops: scores [B,Tq,Tk] = vᵀ tanh(W_q q + W_k k)
-    const A = this.hiddenSize;
-    const qa = reshape(linear(q, this.weightQuery!), [B, Tq, 1, A]);
-    const ka = reshape(linear(keys, this.weightKey!), [B, 1, Tk, A]);
-    let scores = reshape(linear(tanh(add(qa, ka)), this.v!), [B, Tq, Tk]);
-    if (mask) scores = add(scores, tensor(mask, [B, 1, Tk]));
-    const weights = softmax(scores, -1);
-    const context = matmul(weights, vals);
-    return single ? { context: reshape(context, [B, vals.shape[2]]), weights: reshape(weights, [B, Tk]) } : { context, weights };
+    // dot and general (dot with W·k, i.e. with q·W for the query), and additive (Bahdanau), whose
+    // two projections are linear ops: the scores, the softmax and the read are one fused op
+    const r =
+      this.kind === 'additive'
+        ? additiveAttention(linear(q, this.weightQuery!), this.projectKeys(keys), this.v!, vals, mask)
+        : dotAttention(this.kind === 'dot' ? q : linear(q, this.weight!), keys, vals, mask);
+    return single ? { context: reshape(r.context, [B, vals.shape[2]]), weights: reshape(r.weights, [B, Tk]) } : r;
   }
 }
 

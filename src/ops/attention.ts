@@ -1,14 +1,21 @@
-// Dot-product attention as one tape node: for queries q [B,Tq,H], keys [B,Tk,H], values
+// Attention as one tape node per call, in one arena scope on the batched small-product kernels
+// (bmm, bmm_nt) and the additive scorer's kernels. For queries [B,Tq,·], keys [B,Tk,·], values
 // [B,Tk,Hv] and an additive mask [B,Tk] (0 visible, -Infinity hidden; a row with every key hidden
-// gets zero weights and a zero context),
-//   forward:  S = q·Kᵀ + mask   W = softmax(S)   C = W·V
-//   backward: dW = gW + dC·Vᵀ   dV = Wᵀ·dC   dS = W⊙(dW - Σ_j W dW)   dq = dS·K   dK = dSᵀ·q
-// in one arena scope on the batched small-product kernels (bmm, bmm_nt): each operand goes into
-// wasm once, and no transposed copy of the keys is made (the composed form — matmul, transpose,
-// add, softmax, matmul — copies every operand in and out at every op).
+// gets zero weights and a zero context):
+//   scores S [B,Tq,Tk]:  dot        S = q·Kᵀ
+//                        additive   S[b,i,j] = v·tanh(qa[b,i] + ka[b,j])   (qa, ka: projections)
+//   then W = softmax(S + mask), C = W·V
+//   backward: dW = gW + dC·Vᵀ   dV = Wᵀ·dC   dS = W⊙(dW - Σ_j W dW), and from dS
+//             dot        dq = dS·K   dK = dSᵀ·q
+//             additive   de = dS·v⊙(1 - e²)  dqa = Σ_j de   dka = Σ_i de   dv = Σ dS·e
+// Each operand goes into wasm once and no transposed copy of the keys is made (the composed form —
+// matmul, transpose, add, softmax, matmul, or broadcast, add, tanh, linear — copies every operand
+// in and out at every op, and the additive one forms the [B,Tq,Tk,A] sum as a tensor).
 import { Tensor, snapshot } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
+import type { Arena } from '../backend/heap.js';
+import type { Kernels } from '../backend/kernels.js';
 
 /** The attention weights [B,Tq,Tk] and the context they read [B,Tq,Hv]. @internal */
 export interface AttentionCore {
@@ -16,76 +23,148 @@ export interface AttentionCore {
   weights: Tensor;
 }
 
-/** See the file comment; shapes are the caller's to check. @internal */
+interface Sizes {
+  B: number;
+  Tq: number;
+  Tk: number;
+  Hv: number;
+}
+
+/** Masks and normalises the scores at ps in place (they become W) and returns [W, C = W·V]. */
+function readOut(ar: Arena, k: Kernels, ps: number, pv: number, mask: Float32Array | null, z: Sizes): [Float32Array, Float32Array] {
+  const { B, Tq, Tk, Hv } = z;
+  const nS = B * Tq * Tk;
+  if (mask) {
+    const s = ar.view(ps, nS);
+    for (let b = 0; b < B; b++)
+      for (let i = 0; i < Tq; i++) {
+        const row = (b * Tq + i) * Tk;
+        for (let j = 0; j < Tk; j++) s[row + j] += mask[b * Tk + j];
+      }
+  }
+  k.softmax_forward(ps, ps, B * Tq, Tk);
+  const pc = ar.alloc(B * Tq * Hv);
+  k.bmm(pc, ps, pv, B, Tq, Tk, Hv);
+  return [ar.read(ps, nS), ar.read(pc, B * Tq * Hv)];
+}
+
+/** Backward through C = W·V and the softmax: dS in the arena, and dV when `wantDV`. */
+function scoreGradient(
+  ar: Arena,
+  k: Kernels,
+  w: Float32Array,
+  pv: number,
+  gC: Float32Array | null,
+  gW: Float32Array | null,
+  wantDV: boolean,
+  z: Sizes,
+): { pds: number; dV: Float32Array | null } {
+  const { B, Tq, Tk, Hv } = z;
+  const nS = B * Tq * Tk;
+  const pw = ar.put(w);
+  const pdw = gW ? ar.put(gW) : ar.zeros(nS);
+  let dV: Float32Array | null = null;
+  if (gC) {
+    const pgc = ar.put(gC);
+    const t = ar.alloc(nS);
+    k.bmm_nt(t, pgc, pv, B, Tq, Hv, Tk);
+    k.add_forward(pdw, pdw, t, nS);
+    if (wantDV) {
+      const wt = ar.alloc(nS);
+      k.transpose_forward(wt, pw, B, Tq, Tk);
+      const pdv = ar.alloc(B * Tk * Hv);
+      k.bmm(pdv, wt, pgc, B, Tk, Tq, Hv);
+      dV = ar.read(pdv, B * Tk * Hv);
+    }
+  }
+  const pds = ar.zeros(nS);
+  k.softmax_backward(pds, pdw, pw, B * Tq, Tk);
+  return { pds, dV };
+}
+
+/** Dot-product scores (see the file comment); shapes are the caller's to check. @internal */
 export function dotAttention(q: Tensor, keys: Tensor, values: Tensor, mask: Float32Array | null): AttentionCore {
   const [B, Tq, H] = q.shape;
-  const Tk = keys.shape[1];
-  const Hv = values.shape[2];
+  const z: Sizes = { B, Tq, Tk: keys.shape[1], Hv: values.shape[2] };
   const k = kernels();
   const saving = needsGrad(q, keys, values);
   const read = (t: Tensor) => (saving ? snapshot(t) : t.peek());
   const qd = read(q);
   const kd = read(keys);
   const vd = values === keys ? kd : read(values);
-  const nS = B * Tq * Tk;
   const [w, c] = arena().scoped((ar) => {
     const pk = ar.put(kd);
     const pv = values === keys ? pk : ar.put(vd);
-    const ps = ar.alloc(nS);
-    k.bmm_nt(ps, ar.put(qd), pk, B, Tq, H, Tk);
-    if (mask) {
-      const s = ar.view(ps, nS);
-      for (let b = 0; b < B; b++)
-        for (let i = 0; i < Tq; i++) {
-          const row = (b * Tq + i) * Tk;
-          for (let j = 0; j < Tk; j++) s[row + j] += mask[b * Tk + j];
-        }
-    }
-    k.softmax_forward(ps, ps, B * Tq, Tk);
-    const pc = ar.alloc(B * Tq * Hv);
-    k.bmm(pc, ps, pv, B, Tq, Tk, Hv);
-    return [ar.read(ps, nS), ar.read(pc, B * Tq * Hv)];
+    const ps = ar.alloc(B * Tq * z.Tk);
+    k.bmm_nt(ps, ar.put(qd), pk, B, Tq, H, z.Tk);
+    return readOut(ar, k, ps, pv, mask, z);
   });
-  const weights = new Tensor(w, [B, Tq, Tk]);
-  const context = new Tensor(c, [B, Tq, Hv]);
+  const weights = new Tensor(w, [B, Tq, z.Tk]);
+  const context = new Tensor(c, [B, Tq, z.Hv]);
   if (saving) {
     record('attention', [q, keys, values], [context, weights], ([gC, gW]) =>
       arena().scoped((ar) => {
-        const pw = ar.put(w);
         const pk = ar.put(kd);
         const pv = values === keys ? pk : ar.put(vd);
-        const pdw = gW ? ar.put(gW) : ar.zeros(nS);
-        let dV: Float32Array | null = null;
-        if (gC) {
-          const pgc = ar.put(gC);
-          const t = ar.alloc(nS);
-          k.bmm_nt(t, pgc, pv, B, Tq, Hv, Tk);
-          k.add_forward(pdw, pdw, t, nS);
-          if (values.requiresGrad) {
-            const wt = ar.alloc(nS);
-            k.transpose_forward(wt, pw, B, Tq, Tk);
-            const pdv = ar.alloc(B * Tk * Hv);
-            k.bmm(pdv, wt, pgc, B, Tk, Tq, Hv);
-            dV = ar.read(pdv, B * Tk * Hv);
-          }
-        }
-        const pds = ar.zeros(nS);
-        k.softmax_backward(pds, pdw, pw, B * Tq, Tk);
+        const { pds, dV } = scoreGradient(ar, k, w, pv, gC, gW, values.requiresGrad, z);
         let dq: Float32Array | null = null;
         let dK: Float32Array | null = null;
         if (q.requiresGrad) {
           const pdq = ar.alloc(B * Tq * H);
-          k.bmm(pdq, pds, pk, B, Tq, Tk, H);
+          k.bmm(pdq, pds, pk, B, Tq, z.Tk, H);
           dq = ar.read(pdq, B * Tq * H);
         }
         if (keys.requiresGrad) {
-          const dst = ar.alloc(nS);
-          k.transpose_forward(dst, pds, B, Tq, Tk);
-          const pdk = ar.alloc(B * Tk * H);
-          k.bmm(pdk, dst, ar.put(qd), B, Tk, Tq, H);
-          dK = ar.read(pdk, B * Tk * H);
+          const dst = ar.alloc(B * Tq * z.Tk);
+          k.transpose_forward(dst, pds, B, Tq, z.Tk);
+          const pdk = ar.alloc(B * z.Tk * H);
+          k.bmm(pdk, dst, ar.put(qd), B, z.Tk, Tq, H);
+          dK = ar.read(pdk, B * z.Tk * H);
         }
         return [dq, dK, dV];
+      }),
+    );
+  }
+  return { context, weights };
+}
+
+/**
+ * Additive scores (see the file comment) from the projected queries qa [B,Tq,A] and keys
+ * ka [B,Tk,A] and the scorer's vector v (A floats, e.g. [1,A]); shapes are the caller's to
+ * check. @internal
+ */
+export function additiveAttention(qa: Tensor, ka: Tensor, v: Tensor, values: Tensor, mask: Float32Array | null): AttentionCore {
+  const [B, Tq, A] = qa.shape;
+  const z: Sizes = { B, Tq, Tk: ka.shape[1], Hv: values.shape[2] };
+  const nS = B * Tq * z.Tk;
+  const k = kernels();
+  const saving = needsGrad(qa, ka, v, values);
+  const vd = saving ? snapshot(v) : v.peek();
+  const valuesData = saving ? snapshot(values) : values.peek();
+  let e: Float32Array | null = null; // tanh(qa + ka) [B,Tq,Tk,A], kept for backward
+  const [w, c] = arena().scoped((ar) => {
+    const ps = ar.alloc(nS);
+    const pe = saving ? ar.alloc(nS * A) : 0;
+    k.additive_scores_forward(ps, pe, ar.put(qa.peek()), ar.put(ka.peek()), ar.put(vd), B, Tq, z.Tk, A);
+    if (saving) e = ar.read(pe, nS * A);
+    return readOut(ar, k, ps, ar.put(valuesData), mask, z);
+  });
+  const weights = new Tensor(w, [B, Tq, z.Tk]);
+  const context = new Tensor(c, [B, Tq, z.Hv]);
+  if (saving) {
+    record('additive attention', [qa, ka, v, values], [context, weights], ([gC, gW]) =>
+      arena().scoped((ar) => {
+        const { pds, dV } = scoreGradient(ar, k, w, ar.put(valuesData), gC, gW, values.requiresGrad, z);
+        const pdq = ar.zeros(B * Tq * A);
+        const pdk = ar.zeros(B * z.Tk * A);
+        const pdv = ar.zeros(A);
+        k.additive_scores_backward(pdq, pdk, pdv, pds, ar.put(e!), ar.put(vd), B, Tq, z.Tk, A);
+        return [
+          qa.requiresGrad ? ar.read(pdq, B * Tq * A) : null,
+          ka.requiresGrad ? ar.read(pdk, B * z.Tk * A) : null,
+          v.requiresGrad ? ar.read(pdv, A) : null,
+          dV,
+        ];
       }),
     );
   }

@@ -129,3 +129,108 @@ test('errors name the arguments', () => {
   );
   expect(() => new rnn.Attention({ kind: 'cosine' as 'dot' })).toThrow("kind must be 'dot', 'general' or 'additive'");
 });
+
+test('the fused additive attention equals its composition from ops (values and gradients; odd widths; all-masked row)', () => {
+  rnn.manualSeed(43);
+  const att = new rnn.Attention({ kind: 'additive', querySize: 5, keySize: 6, hiddenSize: 7 });
+  const data = { q: rnn.randn([3, 2, 5]).toArray(), k: rnn.randn([3, 9, 6]).toArray(), v: rnn.randn([3, 9, 3]).toArray() };
+  const make = () => ({
+    q: rnn.tensor(data.q, [3, 2, 5], { requiresGrad: true }),
+    k: rnn.tensor(data.k, [3, 9, 6], { requiresGrad: true }),
+    v: rnn.tensor(data.v, [3, 9, 3], { requiresGrad: true }),
+  });
+  const mask = [
+    [1, 1, 0, 1, 1, 1, 0, 1, 1],
+    [0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [1, 1, 1, 1, 1, 1, 1, 1, 1],
+  ];
+  const r = rnn.randn([3, 2, 3]);
+  const rw = rnn.randn([3, 2, 9]);
+  const a = make();
+  const fused = att.forward(a.q, a.k, a.v, { mask });
+  ops.add(ops.sum(ops.mul(fused.context, r)), ops.sum(ops.mul(fused.weights, rw))).backward();
+  const fusedGrads = att.parameters().map((p) => p.grad!.data.slice());
+  for (const p of att.parameters()) p.grad = null;
+  // the Bahdanau scorer written out: vᵀ tanh(W_q q + W_k k) over every (query, key) pair
+  const b = make();
+  const qa = ops.reshape(ops.linear(b.q, att.weightQuery!), [3, 2, 1, 7]);
+  const ka = ops.reshape(ops.linear(b.k, att.weightKey!), [3, 1, 9, 7]);
+  const scores = ops.reshape(ops.linear(ops.tanh(ops.add(qa, ka)), att.v!), [3, 2, 9]);
+  const hidden = rnn.tensor(
+    mask.flat().map((m) => (m ? 0 : -Infinity)),
+    [3, 1, 9],
+  );
+  const w = ops.softmax(ops.add(scores, hidden), -1);
+  const ctx = ops.matmul(w, b.v);
+  ops.add(ops.sum(ops.mul(ctx, r)), ops.sum(ops.mul(w, rw))).backward();
+  expectClose(fused.weights.data, w.data, { rtol: 1e-5, atol: 1e-7 });
+  expectClose(fused.context.data, ctx.data, { rtol: 1e-5, atol: 1e-6 });
+  for (const [x, y] of [
+    [a.q, b.q],
+    [a.k, b.k],
+    [a.v, b.v],
+  ])
+    expectClose(x.grad!.data, y.grad!.data, { rtol: 1e-4, atol: 1e-6 });
+  att.parameters().forEach((p, i) => expectClose(fusedGrads[i], p.grad!.data, { rtol: 1e-4, atol: 1e-6 }));
+  expect(Array.from(fused.weights.data.subarray(18, 36)).every((v) => v === 0)).toBe(true);
+});
+
+describe('additive attention over decoder steps with the same keys', () => {
+  const setup = () => {
+    rnn.manualSeed(44);
+    const att = new rnn.Attention({ kind: 'additive', querySize: 3, keySize: 5, hiddenSize: 6 });
+    const k = rnn.randn([2, 7, 5], { requiresGrad: true });
+    const qs = [0, 1, 2].map(() => rnn.randn([2, 3]));
+    return { att, k, qs };
+  };
+  // the same steps with the projection written out at every step
+  const composed = (att: rnn.Attention, k: rnn.Tensor, q: rnn.Tensor) => {
+    const qa = ops.reshape(ops.linear(q, att.weightQuery!), [2, 1, 6]);
+    const s = ops.reshape(ops.linear(ops.tanh(ops.add(qa, ops.linear(k, att.weightKey!))), att.v!), [2, 7]);
+    return ops.reshape(ops.matmul(ops.reshape(ops.softmax(s, -1), [2, 1, 7]), k), [2, 5]);
+  };
+
+  test('three steps give the values and gradients of three separate projections', () => {
+    const { att, k, qs } = setup();
+    let loss = rnn.tensor(0);
+    for (const q of qs) loss = ops.add(loss, ops.sum(ops.tanh(att.forward(q, k).context)));
+    loss.backward();
+    const got = [k.grad!.data.slice(), ...att.parameters().map((p) => p.grad!.data.slice())];
+    const k2 = rnn.tensor(k.toArray(), k.shape, { requiresGrad: true });
+    for (const p of att.parameters()) p.grad = null;
+    let loss2 = rnn.tensor(0);
+    for (const q of qs) loss2 = ops.add(loss2, ops.sum(ops.tanh(composed(att, k2, q))));
+    loss2.backward();
+    expectClose(loss.data, loss2.data, { rtol: 1e-6, atol: 1e-6 });
+    const want = [k2.grad!.data, ...att.parameters().map((p) => p.grad!.data)];
+    got.forEach((g, i) => expectClose(g, want[i], { rtol: 1e-4, atol: 1e-6 }));
+  });
+
+  test('the projection is made again after backward, an optimiser step, an in-place edit of the keys and under noGrad', () => {
+    const { att, k, qs } = setup();
+    const opt = new rnn.SGD(att.parameters(), { lr: 0.5 });
+    const fresh = () => {
+      const other = new rnn.Attention({ kind: 'additive', querySize: 3, keySize: 5, hiddenSize: 6 });
+      other.loadStateDict(att.stateDict());
+      return rnn.noGrad(() => other.forward(qs[0], rnn.tensor(k.toArray(), k.shape)).context);
+    };
+    for (let step = 0; step < 3; step++) {
+      const out = att.forward(qs[0], k).context;
+      expectClose(out.data, fresh().data, { rtol: 1e-6, atol: 1e-7 });
+      opt.zeroGrad();
+      ops.sum(ops.mul(out, out)).backward(); // frees the projection's node: the next call makes a new one
+      opt.step(); // changes weight_key
+    }
+    const kd = k.data;
+    kd[3] += 1; // an in-place edit bumps the version
+    expectClose(att.forward(qs[0], k).context.data, fresh().data, { rtol: 1e-6, atol: 1e-7 });
+    expectClose(rnn.noGrad(() => att.forward(qs[0], k).context).data, fresh().data, { rtol: 1e-6, atol: 1e-7 });
+    // a projection made under noGrad is not reused where gradients are wanted
+    rnn.noGrad(() => att.forward(qs[1], k));
+    for (const p of att.parameters()) p.grad = null;
+    const y = att.forward(qs[1], k).context;
+    ops.sum(y).backward();
+    expect(att.weightKey!.grad).not.toBeNull();
+    expect(Array.from(att.weightKey!.grad!.data).some((g) => g !== 0)).toBe(true);
+  });
+});
