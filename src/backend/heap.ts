@@ -3,6 +3,9 @@
 // training loop never leaks and never needs dispose(); an op copies its operands into the arena,
 // runs its kernels, copies results out and releases the arena to where it found it. The arena
 // grows WebAssembly.Memory to the largest op's working set once and is reused from then on.
+// Below the scoped region sit persistent blocks: packed weight panels (pack-cache.ts) and the
+// activations a recorded recurrent layer keeps for its backward (keep()), each given back when its
+// owner is done with it or collected.
 import type { Kernels } from './kernels.js';
 
 const PAGE = 65536;
@@ -32,11 +35,30 @@ export class Block {
   }
 }
 
-/** A block's contents copied out of the arena (to survive until backward). @internal */
-export interface SavedBlock {
-  readonly data: Float32Array;
-  readonly dims: readonly [number, number, number];
+/**
+ * A block kept from forward for backward: still in wasm memory at `ptr` (resident), or its
+ * contents copied out into `data`. @internal
+ */
+export type SavedBlock =
+  | { readonly ptr: number; readonly data?: undefined; readonly dims: readonly [number, number, number] }
+  | { readonly ptr?: undefined; readonly data: Float32Array; readonly dims: readonly [number, number, number] };
+
+/** What Arena.keep() kept: the blocks in the order given, and the release of their memory. @internal */
+export interface KeptBlocks {
+  readonly blocks: readonly SavedBlock[];
+  /** Whether they stayed in wasm memory (false: copies in JavaScript). */
+  readonly resident: boolean;
+  /** Gives resident blocks back (idempotent; a no-op for copies). */
+  release(): void;
 }
+
+// resident kept blocks in all, at most: past it, blocks are copied out, where the garbage
+// collector sees them (a loop that records graphs and never runs backward leaves its blocks to
+// the FinalizationRegistry backstop, which must not let wasm memory run away meanwhile)
+const RESIDENT_MAX_BYTES = 256 * 2 ** 20;
+
+// a kept set whose owner (the backward closure) was collected before backward ran it
+const keptRegistry = new FinalizationRegistry<KeptBlocks>((k) => k.release());
 
 /** A bump allocator over wasm memory with stack-like release. @internal */
 export class Arena {
@@ -82,6 +104,10 @@ export class Arena {
   /** Freed persistent blocks [ptr, bytes], sorted by address, adjacent ones merged. */
   private spare: [number, number][] = [];
   private persistentBytes = 0;
+  private residentBytes = 0; // of which kept activations (keep())
+  private depth = 0; // scoped() calls running
+  /** The most bytes keep() holds in wasm memory at once (tests lower it). @internal */
+  residentLimit = RESIDENT_MAX_BYTES;
 
   /**
    * A block of n floats that outlives every scope (for caches), or 0 when none can be had now:
@@ -97,7 +123,8 @@ export class Arena {
       this.persistentBytes += bytes;
       return ptr;
     }
-    if (this.top !== this.base) return 0;
+    // at the base only between ops: inside a scope, its release would move top below the block
+    if (this.top !== this.base || this.depth > 0) return 0;
     const ptr = this.alloc(n);
     this.base = this.top;
     this.persistentBytes += bytes;
@@ -118,15 +145,20 @@ export class Arena {
       }
     }
     const last = s[s.length - 1];
-    if (last && last[0] + last[1] === this.base && this.top === this.base) {
+    if (last && last[0] + last[1] === this.base && this.top === this.base && this.depth === 0) {
       this.base = this.top = last[0];
       s.pop();
     }
   }
 
-  /** Bytes held by persist() blocks now. */
+  /** Bytes held by persist() blocks now, other than kept activations. */
   get cachedBytes(): number {
-    return this.persistentBytes;
+    return this.persistentBytes - this.residentBytes;
+  }
+
+  /** Bytes of activations kept in wasm memory for a backward pass (keep()) now. */
+  get savedBytes(): number {
+    return this.residentBytes;
   }
 
   /** Reserves n floats for the life of the arena (below everything release() can free). */
@@ -186,22 +218,63 @@ export class Arena {
     return new Block(this.put(data), [d0, d1, d2]);
   }
 
-  /** A copy of a block's contents, to put back with restore() in a later scope. */
-  save(b: Block): SavedBlock {
-    return { data: this.read(b.ptr, b.size), dims: b.dims };
+  /**
+   * Keeps blocks of a scope that has just ended, for a backward pass in a later scope: moved into
+   * one persistent region (resident: no copy out of wasm and back) when the arena can give one
+   * now — the scoped region is empty or a freed block fits, and the resident total stays under
+   * its bound — else copied out. Call it right after the scope is released and before anything
+   * else is allocated: the blocks' contents are still where the scope left them. `owner` (the
+   * backward closure) returns resident blocks when it is collected without having run.
+   */
+  keep(blocks: readonly Block[], owner: object): KeptBlocks {
+    const bytes = blocks.map((b) => Math.ceil(b.size / 4) * 16);
+    const total = bytes.reduce((a, b) => a + b, 0);
+    for (const b of blocks) {
+      if (b.ptr < this.top) throw new Error('rnn-wasm internal: keep() after the region was allocated again');
+    }
+    let region = 0;
+    if (total > 0 && this.residentBytes + total <= this.residentLimit) {
+      try {
+        region = this.persist(total / 4);
+      } catch {
+        region = 0; // no memory for it: copies will do
+      }
+    }
+    if (!region) {
+      const copies = blocks.map((b) => ({ data: this.read(b.ptr, b.size), dims: b.dims }));
+      return { blocks: copies, resident: false, release() {} };
+    }
+    // the region starts at or below every block (a freed block below the scoped region, or the
+    // region's own start), so moving them in address order never overwrites one not yet moved
+    const order = blocks.map((_, i) => i).sort((i, j) => blocks[i].ptr - blocks[j].ptr);
+    const kept: SavedBlock[] = new Array(blocks.length);
+    let at = region;
+    for (const i of order) {
+      this.copy(at, blocks[i].ptr, blocks[i].size);
+      kept[i] = { ptr: at, dims: blocks[i].dims };
+      at += bytes[i];
+    }
+    this.residentBytes += total;
+    let held = true;
+    const result: KeptBlocks = {
+      blocks: kept,
+      resident: true,
+      release: () => {
+        if (!held) return;
+        held = false;
+
+        keptRegistry.unregister(result);
+        this.residentBytes -= total;
+        this.unpersist(region, total / 4);
+      },
+    };
+    keptRegistry.register(owner, result, result);
+    return result;
   }
 
-  /** A saved block back in the arena. */
+  /** A kept block in this scope: resident ones where they are, copies put back in. */
   restore(s: SavedBlock): Block {
-    return this.blockOf(s.data, ...s.dims);
-  }
-
-  mark(): number {
-    return this.top;
-  }
-
-  release(mark: number): void {
-    this.top = mark;
+    return s.data ? this.blockOf(s.data, ...s.dims) : new Block(s.ptr, s.dims);
   }
 
   /** Bytes in use right now (0 between ops). */
@@ -217,9 +290,11 @@ export class Arena {
   /** Runs fn with the arena and releases everything fn allocated, even when it throws. */
   scoped<T>(fn: (a: Arena) => T): T {
     const m = this.top;
+    this.depth++;
     try {
       return fn(this);
     } finally {
+      this.depth--;
       this.top = m;
     }
   }

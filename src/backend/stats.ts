@@ -8,10 +8,17 @@ export interface MemoryStats {
   wasmMemoryBytes: number;
   /** Bytes of packed weight panels kept between calls (one set per live recurrent weight). */
   cachedBytes: number;
+  /**
+   * Bytes of activations that recorded recurrent layers keep in wasm memory for their backward
+   * pass: given back when backward() has run through the layer, or when its graph is collected
+   * without one (at most 256 MiB; past that they are kept as JavaScript copies instead). 0 after
+   * a training step's backward().
+   */
+  savedBytes: number;
 }
 
 /** Current wasm memory figures (see {@link MemoryStats}). */
 export function memoryStats(): MemoryStats {
   const a = arena();
-  return { liveBytes: a.liveBytes, wasmMemoryBytes: a.memoryBytes, cachedBytes: a.cachedBytes };
+  return { liveBytes: a.liveBytes, wasmMemoryBytes: a.memoryBytes, cachedBytes: a.cachedBytes, savedBytes: a.savedBytes };
 }

@@ -16,11 +16,14 @@
 //
 // Backward reads only what forward saved: the input, the histories, the cell's kept blocks and a
 // snapshot of every weight, so a weight changed between forward and backward (an optimiser step,
-// loadStateDict) does not change the gradients.
+// loadStateDict) does not change the gradients. The saved blocks stay in wasm memory between the
+// two passes (Arena.keep: moved into one persistent region when forward's scope ends, given back
+// when backward has run or its closure is collected), falling back to copies in JavaScript when
+// the arena cannot give a region then.
 import { Tensor, snapshot } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import type { Arena, Block, SavedBlock } from '../backend/heap.js';
+import type { Arena, Block, KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 import { gemmNN, gemmPacked } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
@@ -125,10 +128,31 @@ export interface LayerResult {
   readonly states: readonly Tensor[];
 }
 
-interface Saved {
-  kept: Record<string, SavedBlock>;
-  history: SavedBlock[];
-  next: SavedBlock[];
+/** What one direction's backward reads from its forward (besides the input). */
+interface Saved<K extends Kept> {
+  kept: K;
+  history: Block[];
+  next: Block[];
+}
+
+/** The blocks of every direction's Saved, in one list (after the input block px). */
+function savedBlocks(px: Block, saved: readonly Saved<Kept>[]): Block[] {
+  return [px, ...saved.flatMap((s) => [...Object.values(s.kept), ...s.history, ...s.next])];
+}
+
+/** The same structure over `blocks` (savedBlocks' order): px and each direction's Saved. */
+function fromBlocks<K extends Kept>(shape: readonly Saved<K>[], blocks: readonly Block[]): { px: Block; saved: Saved<K>[] } {
+  let i = 1;
+  const take = (n: number) => {
+    i += n;
+    return blocks.slice(i - n, i);
+  };
+  const saved = shape.map((s) => {
+    const names = Object.keys(s.kept);
+    const kept = Object.fromEntries(take(names.length).map((b, j) => [names[j], b])) as K;
+    return { kept, history: take(s.history.length), next: take(s.next.length) };
+  });
+  return { px: blocks[0], saved };
 }
 
 // the last sum of each bias pair, with the versions it was made from (a cell step at batch 1
@@ -176,44 +200,71 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
   const frozen = saving ? new Map(params.map((p) => [p, snapshot(p)])) : null;
-  const saved: Saved[] = [];
 
-  arena().scoped((ar) => {
+  const forward = arena().scoped((ar) => {
     const px = ar.blockOf(xTM, T, B, I);
+    const saved: Saved<K>[] = [];
     for (let d = 0; d < D; d++) {
       const s = forwardDirection(cell, dirs[d], { ar, k, L, px, init, d, reverse: d === 1, saving });
       fromTimeMajor(out, ar.view(s.next[0].ptr, s.next[0].size), L, F, D * F, d * F, call.batchFirst);
       s.state.forEach((p, i) => takeState(finals[i], ar, p, L, d, cell.stateSizes[i]));
-      if (saving) saved.push(s.save());
+      saved.push(s.saved);
     }
+    return { px, saved };
   });
-  settlePacks(arena());
 
   const output = new Tensor(out, call.batchFirst ? [B, T, D * F] : [T, B, D * F]);
   const states = finals.map((f, i) => new Tensor(f, [D, B, cell.stateSizes[i]]));
-  if (!saving) return { output, states };
+  if (!saving) {
+    settlePacks(arena());
+    return { output, states };
+  }
 
-  record(cell.name, inputs, [output, ...states], ([dOut, ...dFinals]) => {
+  let kept: KeptBlocks | null = null;
+  const backward = ([dOut, ...dFinals]: (Float32Array | null)[]): (Float32Array | null)[] => {
     const grads = new Map<Tensor, Float32Array>();
     const dx = x.requiresGrad ? new Float32Array(x.size) : null;
     const dInit = cell.stateSizes.map((n) => new Float32Array(D * B * n));
     const data = (w: Tensor) => frozen!.get(w) ?? w.data;
-    arena().scoped((ar) => {
-      const px = ar.blockOf(xTM, T, B, I);
-      const pdx = dx ? ar.zeroBlock(T, B, I) : null;
-      for (let d = 0; d < D; d++) {
-        const dOutTM = dOut ? toTimeMajor(dOut, L, F, D * F, d * F, call.batchFirst, true) : null;
-        const dState = backwardDirection(cell, dirs[d], saved[d], { ar, k, L, px, pdx, dOutTM, dFinals, d, reverse: d === 1, data, grads });
-        dState.forEach((p, i) => takeState(dInit[i], ar, p, L, d, cell.stateSizes[i]));
-      }
-      if (dx && pdx) fromTimeMajor(dx, ar.view(pdx.ptr, pdx.size), L, I, I, 0, call.batchFirst);
-    });
+    try {
+      arena().scoped((ar) => {
+        const { px, saved } = fromBlocks(
+          forward.saved,
+          kept!.blocks.map((b) => ar.restore(b)),
+        );
+        const pdx = dx ? ar.zeroBlock(T, B, I) : null;
+        for (let d = 0; d < D; d++) {
+          const dOutTM = dOut ? toTimeMajor(dOut, L, F, D * F, d * F, call.batchFirst, true) : null;
+          const dState = backwardDirection(cell, dirs[d], saved[d], {
+            ar,
+            k,
+            L,
+            px,
+            pdx,
+            dOutTM,
+            dFinals,
+            d,
+            reverse: d === 1,
+            data,
+            grads,
+          });
+          dState.forEach((p, i) => takeState(dInit[i], ar, p, L, d, cell.stateSizes[i]));
+        }
+        if (dx && pdx) fromTimeMajor(dx, ar.view(pdx.ptr, pdx.size), L, I, I, 0, call.batchFirst);
+      });
+    } finally {
+      kept!.release();
+    }
     return inputs.map((t) => {
       if (t === x) return dx;
       const s = init.indexOf(t);
       return s >= 0 ? dInit[s] : (grads.get(t) ?? null);
     });
-  });
+  };
+  // the scope has ended: keep what backward reads before anything else is allocated
+  kept = arena().keep(savedBlocks(forward.px, forward.saved), backward);
+  settlePacks(arena());
+  record(cell.name, inputs, [output, ...states], backward);
   return { output, states };
 }
 
@@ -230,7 +281,7 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   cell: Cell<W, K>,
   w: W,
   a: DirectionArgs & { init: readonly (Tensor | null)[]; saving: boolean },
-): { next: Block[]; state: number[]; save(): Saved } {
+): { next: Block[]; state: number[]; saved: Saved<K> } {
   const { ar, k, L, px } = a;
   const { B, T, active } = L;
   const G = cell.gates;
@@ -253,18 +304,13 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
     pass.step(t, rows);
     for (let i = 0; i < sizes.length; i++) ar.copy(state[i], next[i].at(t), rows * sizes[i]);
   }
-  const save = (): Saved => ({
-    kept: Object.fromEntries(Object.entries(pass.keep).map(([name, b]) => [name, ar.save(b)])),
-    history: history.map((b) => ar.save(b)),
-    next: next.map((b) => ar.save(b)),
-  });
-  return { next, state, save };
+  return { next, state, saved: { kept: pass.keep, history, next } };
 }
 
 function backwardDirection<W extends DirectionWeights, K extends Kept>(
   cell: Cell<W, K>,
   w: W,
-  sv: Saved,
+  sv: Saved<K>,
   a: DirectionArgs & {
     pdx: Block | null;
     dOutTM: Float32Array | null;
@@ -289,8 +335,8 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
     dXW,
     dState,
     data,
-    history: sv.history.map((s) => ar.restore(s)),
-    next: sv.next.map((s) => ar.restore(s)),
+    history: sv.history,
+    next: sv.next,
     grad(t, ptr, n) {
       if (t?.requiresGrad) grads.set(t, ar.read(ptr, n));
     },
@@ -325,8 +371,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
       ctx.grad(t, p, m * n);
     },
   };
-  const kept = Object.fromEntries(Object.entries(sv.kept).map(([name, s]) => [name, ar.restore(s)])) as K;
-  const pass = cell.backward(ctx, w, kept);
+  const pass = cell.backward(ctx, w, sv.kept);
   for (let s = T - 1; s >= 0; s--) {
     const t = a.reverse ? T - 1 - s : s;
     const rows = active[t];

@@ -1,0 +1,159 @@
+// A recorded recurrent layer keeps what its backward reads in wasm memory (Arena.keep), not as
+// copies in JavaScript: these tests see the bytes held between forward and backward, the same
+// gradients as the copying fallback, and the memory given back after backward, after an error,
+// and when a graph is dropped without one.
+import { describe, test, expect, beforeAll } from 'vitest';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import * as rnn from '../src/node.js';
+import { arena } from '../src/backend/wasm.js';
+
+beforeAll(async () => {
+  await rnn.init();
+});
+
+const B = 3;
+const T = 7;
+const I = 5;
+const H = 9;
+
+function setup(kind: 'LSTM' | 'GRU' | 'RNN', bidirectional = false) {
+  rnn.manualSeed(11);
+  const Ctor = { LSTM: rnn.LSTM, GRU: rnn.GRU, RNN: rnn.RNN }[kind];
+  const layer = new Ctor({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional });
+  const x = rnn.randn([B, T, I], { requiresGrad: true });
+  return { layer, x };
+}
+
+function withResidentLimit<T>(bytes: number, fn: () => T): T {
+  const before = arena().residentLimit;
+  arena().residentLimit = bytes;
+  try {
+    return fn();
+  } finally {
+    arena().residentLimit = before;
+  }
+}
+
+function gradients(layer: rnn.Module, x: rnn.Tensor, run: () => rnn.Tensor): Float32Array[] {
+  x.grad = null;
+  for (const p of layer.parameters()) p.grad = null;
+  const out = run();
+  rnn.ops.sum(rnn.ops.mul(out, out)).backward();
+  return [x.grad!.data.slice(), ...layer.parameters().map((p) => p.grad!.data.slice())];
+}
+
+describe.each(['LSTM', 'GRU', 'RNN'] as const)('%s', (kind) => {
+  test('keeps its activations in wasm memory until backward, then gives them back', () => {
+    const { layer, x } = setup(kind);
+    rnn.noGrad(() => layer.forward(x)); // packs the weights once
+    const before = rnn.memoryStats();
+    expect(before.savedBytes).toBe(0);
+    const { output } = layer.forward(x, { lengths: [7, 4, 2] });
+    const held = rnn.memoryStats().savedBytes;
+    // at least each layer's input, states entering and leaving every step, per layer
+    expect(held).toBeGreaterThanOrEqual(2 * T * B * (I + 2 * H) * 4);
+    expect(rnn.memoryStats().liveBytes).toBe(0);
+    rnn.ops.sum(output).backward();
+    expect(rnn.memoryStats().savedBytes).toBe(0);
+    expect(rnn.memoryStats().cachedBytes).toBe(before.cachedBytes);
+  });
+
+  test('gives the same gradients as the copies made when the arena cannot keep them (bidirectional, lengths)', () => {
+    const { layer, x } = setup(kind, true);
+    const run = () => layer.forward(x, { lengths: [7, 5, 3] }).output;
+    const resident = gradients(layer, x, run);
+    // with no room for resident blocks the layer copies them out
+    let copiedHeld = -1;
+    const copied = withResidentLimit(0, () =>
+      gradients(layer, x, () => {
+        const out = run();
+        copiedHeld = rnn.memoryStats().savedBytes;
+        return out;
+      }),
+    );
+    expect(copiedHeld).toBe(0);
+    resident.forEach((g, i) => expect(Array.from(g)).toEqual(Array.from(copied[i])));
+  });
+});
+
+test("inside another op's scope (no region at the base) a layer copies its blocks out: same gradients, a consistent arena", () => {
+  const { layer, x } = setup('LSTM');
+  const run = () => layer.forward(x).output;
+  const want = gradients(layer, x, run);
+  const inScope = gradients(layer, x, () =>
+    arena().scoped((ar) => {
+      ar.alloc(5); // the scope is in use
+      const out = run();
+      expect(rnn.memoryStats().savedBytes).toBe(0);
+      return out;
+    }),
+  );
+  want.forEach((g, i) => expect(Array.from(inScope[i])).toEqual(Array.from(g)));
+  expect(rnn.memoryStats().liveBytes).toBe(0);
+  // an empty enclosing scope gives no region either (its release would move below the block)
+  const fresh = new rnn.GRU({ inputSize: I, hiddenSize: 2 * H + 1 });
+  const out = arena().scoped(() => fresh.forward(x).output);
+  expect(rnn.memoryStats().savedBytes).toBe(0);
+  rnn.ops.sum(out).backward();
+  expect(rnn.memoryStats().liveBytes).toBe(0);
+  expect(fresh.parameters().every((p) => p.grad !== null)).toBe(true);
+  // and between ops the next call is resident again
+  const again = layer.forward(x).output;
+  expect(rnn.memoryStats().savedBytes).toBeGreaterThan(0);
+  rnn.ops.sum(again).backward();
+  expect(rnn.memoryStats().savedBytes).toBe(0);
+});
+
+test('a training loop holds no saved activations after each step, and wasm memory stays flat', () => {
+  const { layer, x } = setup('LSTM');
+  const head = new rnn.Linear({ inFeatures: H, outFeatures: 2 });
+  const opt = new rnn.Adam([...layer.parameters(), ...head.parameters()], { lr: 1e-3 });
+  const step = () => {
+    opt.zeroGrad();
+    rnn.mse(head.forward(layer.forward(x).output), rnn.zeros([B, T, 2])).backward();
+    opt.step();
+  };
+  for (let i = 0; i < 5; i++) step();
+  const memory = rnn.memoryStats().wasmMemoryBytes;
+  for (let i = 0; i < 100; i++) {
+    step();
+    expect(rnn.memoryStats().savedBytes).toBe(0);
+  }
+  expect(rnn.memoryStats().wasmMemoryBytes).toBe(memory);
+});
+
+test('an error inside backward still gives the activations back', () => {
+  const { x } = setup('GRU');
+  const layer = new rnn.GRU({ inputSize: I, hiddenSize: H }); // one node: the one that fails
+  const { output } = layer.forward(x);
+  expect(rnn.memoryStats().savedBytes).toBeGreaterThan(0);
+  // the layer's backward (the first node from its output) fails as it opens its arena scope
+  const ar = arena();
+  const scoped = ar.scoped;
+  ar.scoped = () => {
+    throw new Error('no arena');
+  };
+  try {
+    expect(() => output.backward(new Float32Array(output.size).fill(1))).toThrow('no arena');
+  } finally {
+    ar.scoped = scoped;
+  }
+  expect(rnn.memoryStats().savedBytes).toBe(0);
+  expect(rnn.memoryStats().liveBytes).toBe(0);
+});
+
+test('a graph dropped without backward gives its activations back when it is collected', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const { layer, x } = setup('LSTM');
+  (() => {
+    for (let i = 0; i < 5; i++) layer.forward(x); // recorded, never backpropagated
+  })();
+  expect(rnn.memoryStats().savedBytes).toBeGreaterThan(0);
+  for (let attempt = 0; attempt < 20 && rnn.memoryStats().savedBytes > 0; attempt++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  expect(rnn.memoryStats().savedBytes).toBe(0);
+});
