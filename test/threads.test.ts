@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
 import * as ref from '../src/reference/matmul.js';
+import { shareWork } from '../src/backend/wasm.js';
 import { expectClose, report, seeded } from './helpers.js';
 
 beforeAll(async () => {
@@ -60,6 +61,27 @@ describe('two threads', () => {
     loss.backward();
     expectClose(x.grad!.data, fx.grads.x.data, { rtol: 5e-4, atol: 5e-5 });
     for (const [n, p] of m.namedParameters()) expectClose(p.grad!.data, fx.grads[n].data, { rtol: 5e-4, atol: 5e-5 });
+  });
+  test.each([5000, 70001])('tanh and relu on %i elements (shared by element ranges above their sizes) equal one thread to the bit', (n) => {
+    const rng = seeded(n);
+    const data = Float32Array.from({ length: n }, () => rng() * 6 - 3);
+    const g = Float32Array.from({ length: n }, () => rng() * 2 - 1);
+    const run = () =>
+      (['tanh', 'relu'] as const).flatMap((f) => {
+        const x = rnn.tensor(data, [n], { requiresGrad: true });
+        const y = ops[f](x);
+        y.backward(g);
+        return [y.data.slice(), x.grad!.data.slice()];
+      });
+    const shared = run();
+    shareWork(false);
+    let alone: Float32Array[];
+    try {
+      alone = run();
+    } finally {
+      shareWork(true);
+    }
+    shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
   test('a W3-shaped LSTM (gate kernels split by rows) learns far past the best constant prediction', () => {
     rnn.manualSeed(1);

@@ -45,11 +45,11 @@ function byRows(spec: KernelSpec, split: Extract<Split, { kind: 'rows' }>, plain
   };
 }
 
-function byElements(plain: Fn, job: number, pool: KernelPool): Fn {
+function byElements(min: number, plain: Fn, job: number, pool: KernelPool): Fn {
   return (...a) => {
     const last = a.length - 1;
     const n = a[last];
-    if (n < 2 * ROWS_MIN) return plain(...a);
+    if (n < min) return plain(...a);
     const shift = (u0: number, u1: number) => a.map((v, i) => (i === last ? Math.min(n, u1 * CHUNK) - u0 * CHUNK : v + u0 * CHUNK * 4));
     pool.split(job, Math.ceil(n / CHUNK), shift, (x) => plain(...x));
   };
@@ -69,7 +69,7 @@ export function withThreads(k: Kernels, pool: KernelPool): Kernels {
       out[name] = panels(spec, plain, k[worker] as Fn, WORKER_JOBS.indexOf(worker), pool);
     } else {
       const job = WORKER_JOBS.indexOf(name);
-      out[name] = split.kind === 'rows' ? byRows(spec, split, plain, job, pool) : byElements(plain, job, pool);
+      out[name] = split.kind === 'rows' ? byRows(spec, split, plain, job, pool) : byElements(split.min, plain, job, pool);
     }
   }
   return out as Kernels;
