@@ -17,6 +17,23 @@ export async function timeIt(fn: () => unknown | Promise<unknown>, { warmup = 2,
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * Median ms of each function, timed in alternation (a round runs each once, after `warmup`
+ * rounds): when the machine's speed drifts, all of them see the same drift, so their ratios hold.
+ */
+export function timeAlternating(fns: (() => unknown)[], { warmup = 2, rounds = 9 } = {}): number[] {
+  for (let i = 0; i < warmup; i++) for (const f of fns) f();
+  const times = fns.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((f, i) => {
+      const t0 = performance.now();
+      f();
+      times[i].push(performance.now() - t0);
+    });
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]);
+}
+
 /** Prints rows as an aligned Markdown table. */
 export function printTable(header: string[], rows: (string | number)[][]): void {
   const cells = [header, ...rows.map((r) => r.map(String))];
