@@ -67,6 +67,9 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
     [1, 9, 17],
     [3, 16, 8],
     [2, 13, 70],
+    [1, 257, 6], // past one 256-row strip, a ragged one after it
+    [2, 515, 9], // three strips, ragged rows and columns
+    [1, 1030, 4],
   ])('transpose_forward, batch=%i rows=%i cols=%i', (b, r, c) => {
     const [x] = randomFloats(seeded(r * c), b * r * c);
     const want = new Float32Array(x.length);
