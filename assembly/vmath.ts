@@ -40,6 +40,16 @@
 /** e^x for one f32, the same arithmetic as vexp lane by lane. */
 // @ts-ignore: decorator
 @inline export function expf(x0: f32): f32 {
+  const r = expfClamped(x0);
+  if (x0 > OVERFLOW) return Infinity;
+  if (x0 < EXP_LO) return 0;
+  if (isNaN(x0)) return x0;
+  return r;
+}
+
+/** e^x for x clamped into [EXP_LO, EXP_HI] (the value at the nearer end outside it; NaN stays NaN). */
+// @ts-ignore: decorator
+@inline function expfClamped(x0: f32): f32 {
   let x = min<f32>(max<f32>(x0, EXP_LO), EXP_HI);
   // n = round(x·log2 e) by the 1.5·2^23 trick (the vector body's way: no float-to-int conversion)
   const k = x * LOG2E + ROUNDER;
@@ -57,11 +67,7 @@
   // 2^n in two halves: n reaches 128 just below the overflow threshold, past f32's exponent range
   const n = reinterpret<i32>(k) - ROUNDER_BITS;
   const n1 = n >> 1;
-  const r = y * reinterpret<f32>((n1 + 127) << 23) * reinterpret<f32>((n - n1 + 127) << 23);
-  if (x0 > OVERFLOW) return Infinity;
-  if (x0 < EXP_LO) return 0;
-  if (isNaN(x0)) return x0;
-  return r;
+  return y * reinterpret<f32>((n1 + 127) << 23) * reinterpret<f32>((n - n1 + 127) << 23);
 }
 
 // @ts-ignore: decorator
@@ -187,15 +193,19 @@
   return i32x4.all_true(ok);
 }
 
+// The logistic sigmoid 1 / (1 + e^-x) on e^-x with -x clamped into exp's range and none of its
+// overflow selects: past the clamps, 1 / (1 + e^-x) is already 1, or within 3e-39 of the true value
+// (x < -88.7, where it used to be exactly 0); a NaN stays NaN.
 // @ts-ignore: decorator
 @inline export function sigmoidf(x: f32): f32 {
-  return 1.0 / (1.0 + expf(-x));
+  return 1.0 / (1.0 + expfClamped(-x));
 }
 
 // @ts-ignore: decorator
 @inline export function vsigmoid(x: v128): v128 {
   const one = f32x4.splat(1.0);
-  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+  const e = vexpClamped(f32x4.pmin(f32x4.pmax(f32x4.neg(x), f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI)));
+  return f32x4.div(one, f32x4.add(one, e));
 }
 
 // Gate activations of the recurrent cells: the logistic sigmoid, or (hard) Keras 2 / tfjs's hard
@@ -250,7 +260,7 @@
     y = y * z + T4;
     return y * z * x + x;
   }
-  const r: f32 = 1.0 - 2.0 / (expf(a + a) + 1.0);
+  const r: f32 = 1.0 - 2.0 / (expfClamped(a + a) + 1.0); // past exp's range this is 1 either way
   return copysign<f32>(r, x);
 }
 
@@ -265,7 +275,9 @@
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T4));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
   const one = f32x4.splat(1.0);
-  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(vexp(f32x4.add(a, a)), one)));
+  // 2|x| >= 0 needs no lower clamp, and past exp's upper one 1 - 2 / (e^2|x| + 1) is 1 either way
+  const e = vexpClamped(f32x4.pmin(f32x4.add(a, a), f32x4.splat(EXP_HI)));
+  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)));
   const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.625)));
 }

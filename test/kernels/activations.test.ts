@@ -110,6 +110,25 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
   }
 });
 
+test.each(['simd', 'scalar'])('%s build: NaN stays NaN through sigmoid, tanh and exp; their saturation values', (buildName) => {
+  const k = builds.find((b) => b.name === buildName)!.k;
+  // NaN in every position of a vector and in the scalar tail
+  const x = Float32Array.from([Number.NaN, 1, -1, 2, 3, Number.NaN, 0, -200, 200, Number.NaN, -88.8, 89]);
+  const run = (fn: 'sigmoid_forward' | 'tanh_forward' | 'exp_forward') =>
+    runKernel(k, fn, [new Float32Array(x.length), x], [x.length]).out[0];
+  for (const fn of ['sigmoid_forward', 'tanh_forward', 'exp_forward'] as const) {
+    const y = run(fn);
+    x.forEach((v, i) => expect(Number.isNaN(y[i]), `${fn}(${v})`).toBe(Number.isNaN(v)));
+  }
+  const [sig, th, ex] = [run('sigmoid_forward'), run('tanh_forward'), run('exp_forward')];
+  expect(sig[8]).toBe(1);
+  expect(sig[7]).toBeGreaterThanOrEqual(0);
+  expect(sig[7]).toBeLessThan(3e-39); // e^-200 is 0 in float32; the clamped exp leaves at most this
+  expect(sig[10]).toBeLessThan(3e-39);
+  expect([th[7], th[8], th[11]]).toEqual([-1, 1, 1]);
+  expect([ex[7], ex[8], ex[11]]).toEqual([0, Infinity, Infinity]);
+});
+
 test('SIMD and scalar builds give bit-identical activations', () => {
   const x = sweep();
   for (const fn of ['sigmoid_forward', 'tanh_forward', 'exp_forward', 'log_forward'] as const) {
