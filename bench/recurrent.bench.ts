@@ -4,7 +4,8 @@
 // medians in ms and the speed-up of rnn-wasm over each peer.
 // With --threads=N (N > 1) a column gives the speed-up of N threads over one, timed in alternation
 // in this process (the machine's speed drifts over minutes: separate runs do not compare).
-//   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,cpu,torch|none] [--reps=5] [--threads=2]
+//   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,torch,cpu|none] [--reps=5] [--threads=2]
+// (tfjs's cpu backend only when --peers names it: on W2 alone it runs for over 20 minutes)
 import * as rnn from '../src/node.js';
 import { shareWork } from '../src/backend/wasm.js';
 import { fmt, printTable, randomArray, runTorch, timeIt } from './util.js';
@@ -13,7 +14,7 @@ import { gflops, loadCeilings } from './ceiling.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const only = args.only ? String(args.only).split(',') : ['W1', 'W2', 'W3', 'W4', 'W5'];
-const peers = args.peers === 'none' ? [] : args.peers ? String(args.peers).split(',') : ['wasm', 'cpu', 'torch'];
+const peers = args.peers === 'none' ? [] : args.peers ? String(args.peers).split(',') : ['wasm', 'torch'];
 const reps = Number(args.reps ?? 5);
 const threads = Number(args.threads ?? 1);
 
