@@ -157,3 +157,23 @@ test('a graph dropped without backward gives its activations back when it is col
   }
   expect(rnn.memoryStats().savedBytes).toBe(0);
 });
+
+test('additive attention keeps its tanh(qa + ka) in wasm memory until backward: the same gradients as the copies', () => {
+  rnn.manualSeed(12);
+  const att = new rnn.Attention({ kind: 'additive', querySize: 3, keySize: 5, hiddenSize: 7 });
+  const q = rnn.randn([2, 3, 3], { requiresGrad: true });
+  const k = rnn.randn([2, 9, 5], { requiresGrad: true });
+  const run = () => {
+    for (const t of [q, k, ...att.parameters()]) t.grad = null;
+    const { context, weights } = att.forward(q, k, null, { lengths: [9, 4] });
+    const held = rnn.memoryStats().savedBytes;
+    rnn.ops.add(rnn.ops.sum(rnn.ops.mul(context, context)), rnn.ops.sum(weights)).backward();
+    expect(rnn.memoryStats().savedBytes).toBe(0);
+    return { held, grads: [q, k, ...att.parameters()].map((t) => Array.from(t.grad!.data)) };
+  };
+  const resident = run();
+  expect(resident.held).toBeGreaterThanOrEqual(2 * 3 * 9 * 7 * 4);
+  const copied = withResidentLimit(0, run);
+  expect(copied.held).toBe(0);
+  expect(resident.grads).toEqual(copied.grads);
+});

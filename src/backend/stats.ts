@@ -9,8 +9,8 @@ export interface MemoryStats {
   /** Bytes of packed weight panels kept between calls (one set per live recurrent weight). */
   cachedBytes: number;
   /**
-   * Bytes of activations that recorded recurrent layers keep in wasm memory for their backward
-   * pass: given back when backward() has run through the layer, or when its graph is collected
+   * Bytes of activations that recorded recurrent layers (and additive attention) keep in wasm
+   * memory for their backward pass: given back when backward() has run through them, or when its graph is collected
    * without one (at most 256 MiB; past that they are kept as JavaScript copies instead). 0 after
    * a training step's backward().
    */

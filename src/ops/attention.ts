@@ -14,7 +14,7 @@
 import { Tensor, snapshot } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import type { Arena } from '../backend/heap.js';
+import { type Arena, Block, type KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 
 /** The attention weights [B,Tq,Tk] and the context they read [B,Tq,Hv]. @internal */
@@ -141,32 +141,40 @@ export function additiveAttention(qa: Tensor, ka: Tensor, v: Tensor, values: Ten
   const saving = needsGrad(qa, ka, v, values);
   const vd = saving ? snapshot(v) : v.peek();
   const valuesData = saving ? snapshot(values) : values.peek();
-  let e: Float32Array | null = null; // tanh(qa + ka) [B,Tq,Tk,A], kept for backward
+  let pe = 0; // tanh(qa + ka) [B,Tq,Tk,A], kept in wasm memory for backward
   const [w, c] = arena().scoped((ar) => {
     const ps = ar.alloc(nS);
-    const pe = saving ? ar.alloc(nS * A) : 0;
+    pe = saving ? ar.alloc(nS * A) : 0;
     k.additive_scores_forward(ps, pe, ar.put(qa.peek()), ar.put(ka.peek()), ar.put(vd), B, Tq, z.Tk, A);
-    if (saving) e = ar.read(pe, nS * A);
     return readOut(ar, k, ps, ar.put(valuesData), mask, z);
   });
   const weights = new Tensor(w, [B, Tq, z.Tk]);
   const context = new Tensor(c, [B, Tq, z.Hv]);
   if (saving) {
-    record('additive attention', [qa, ka, v, values], [context, weights], ([gC, gW]) =>
-      arena().scoped((ar) => {
-        const { pds, dV } = scoreGradient(ar, k, w, ar.put(valuesData), gC, gW, values.requiresGrad, z);
-        const pdq = ar.zeros(B * Tq * A);
-        const pdk = ar.zeros(B * z.Tk * A);
-        const pdv = ar.zeros(A);
-        k.additive_scores_backward(pdq, pdk, pdv, pds, ar.put(e!), ar.put(vd), B, Tq, z.Tk, A);
-        return [
-          qa.requiresGrad ? ar.read(pdq, B * Tq * A) : null,
-          ka.requiresGrad ? ar.read(pdk, B * z.Tk * A) : null,
-          v.requiresGrad ? ar.read(pdv, A) : null,
-          dV,
-        ];
-      }),
-    );
+    let kept: KeptBlocks | null = null;
+    const backward = ([gC, gW]: (Float32Array | null)[]): (Float32Array | null)[] => {
+      try {
+        return arena().scoped((ar) => {
+          const e = ar.restore(kept!.blocks[0]);
+          const { pds, dV } = scoreGradient(ar, k, w, ar.put(valuesData), gC, gW, values.requiresGrad, z);
+          const pdq = ar.zeros(B * Tq * A);
+          const pdk = ar.zeros(B * z.Tk * A);
+          const pdv = ar.zeros(A);
+          k.additive_scores_backward(pdq, pdk, pdv, pds, e.ptr, ar.put(vd), B, Tq, z.Tk, A);
+          return [
+            qa.requiresGrad ? ar.read(pdq, B * Tq * A) : null,
+            ka.requiresGrad ? ar.read(pdk, B * z.Tk * A) : null,
+            v.requiresGrad ? ar.read(pdv, A) : null,
+            dV,
+          ];
+        });
+      } finally {
+        kept!.release();
+      }
+    };
+    // the scope has ended: keep e before anything else is allocated
+    kept = arena().keep([new Block(pe, [nS, A, 1])], backward);
+    record('additive attention', [qa, ka, v, values], [context, weights], backward);
   }
   return { context, weights };
 }
