@@ -498,3 +498,76 @@ export function ctc_loss_forward_backward(
   lastLogSpace = true;
   return ctcLogSpace(grad, work, lp, labels, T, B, C, b, L, blank, wantGrad);
 }
+
+// CTC over the sequences b0..b1-1 of a batch, the unit of work a second thread takes. `params` is
+// i32 [workSize, labelStride, B, C, blank, wantGrad, il[B], tl[B]]: sequence b works in its own
+// work + b·workSize floats, reads its labels at labels + b·labelStride (i32) and leaves its loss in
+// nll[b] (an empty input: 0 for an empty target, else +Infinity). Its gradient rows are its own,
+// so ranges never share a write.
+export function ctc_loss_batch(nll: usize, grad: usize, work: usize, lp: usize, labels: usize, params: usize, b0: i32, b1: i32): void {
+  const workSize = load<i32>(params);
+  const labelStride = load<i32>(params, 4);
+  const B = load<i32>(params, 8);
+  const C = load<i32>(params, 12);
+  const blank = load<i32>(params, 16);
+  const wantGrad = load<i32>(params, 20) != 0;
+  const il = params + 24;
+  const tl = il + (<usize>B << 2);
+  for (let b = b0; b < b1; b++) {
+    const T = load<i32>(il + (<usize>b << 2));
+    const L = load<i32>(tl + (<usize>b << 2));
+    let r: f32;
+    if (T == 0) r = L == 0 ? 0 : Infinity;
+    else {
+      const w = work + ((<usize>b * workSize) << 2);
+      const lab = labels + ((<usize>b * labelStride) << 2);
+      r = ctc_loss_forward_backward(grad, w, lp, lab, T, B, C, b, L, blank, wantGrad, false);
+    }
+    store<f32>(nll + (<usize>b << 2), r);
+  }
+}
+
+// The first index of x [n] holding NaN or +Infinity (log-probabilities may be -Infinity), or -1.
+export function ctc_check_input(x: usize, n: i32): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const inf = f32x4.splat(Infinity);
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      // v != v (NaN) or v == +Inf
+      if (v128.any_true(v128.or(f32x4.ne(v, v), f32x4.eq(v, inf)))) break;
+    }
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (isNaN(v) || v == Infinity) return i;
+  }
+  return -1;
+}
+
+// The gradient of the loss: d[t,b,:] = grad[t,b,:]·scale[b] for t < il[b] (i32); 0 past it and
+// where scale[b] is 0 (an impossible alignment's rows, whatever they hold, give nothing).
+export function ctc_scale_grad(d: usize, grad: usize, scale: usize, il: usize, T: i32, B: i32, C: i32): void {
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const o = ((<usize>t * B + b) * C) << 2;
+      const s = t < load<i32>(il + (<usize>b << 2)) ? load<f32>(scale + (<usize>b << 2)) : 0;
+      if (s == 0) {
+        memory.fill(d + o, 0, <usize>C << 2);
+        continue;
+      }
+      let c = 0;
+      if (ASC_FEATURE_SIMD) {
+        const sv = f32x4.splat(s);
+        for (; c + 4 <= C; c += 4) {
+          const q = o + (<usize>c << 2);
+          v128.store(d + q, f32x4.mul(v128.load(grad + q), sv));
+        }
+      }
+      for (; c < C; c++) {
+        const q = o + (<usize>c << 2);
+        store<f32>(d + q, load<f32>(grad + q) * s);
+      }
+    }
+  }
+}

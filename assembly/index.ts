@@ -15,7 +15,7 @@ export { clip_value } from './clip';
 export { transpose_forward } from './transpose';
 export { lstm_step_forward, lstm_step_backward } from './lstm';
 export { gru_rz_forward, gru_n_forward, gru_step_backward, gru_reset_backward } from './gru';
-export { ctc_loss_forward_backward, ctc_used_log_space, ctc_work_size } from './ctc';
+export { ctc_loss_forward_backward, ctc_loss_batch, ctc_used_log_space, ctc_work_size, ctc_check_input, ctc_scale_grad } from './ctc';
 export { clockwork_step_forward, clockwork_step_backward } from './clockwork';
 export { scrn_context_forward, scrn_step_forward, scrn_step_backward, scrn_context_backward } from './scrn';
 export { additive_scores_forward, additive_scores_backward } from './attention';

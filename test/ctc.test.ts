@@ -4,7 +4,7 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
-import { ctc_loss_forward_backward as refCtc } from '../src/reference/ctc.js';
+import { ctc_loss_forward_backward as refCtc, ctc_check_input as refCheck, ctc_scale_grad as refScale } from '../src/reference/ctc.js';
 import { loadBuilds, expectClose, seeded, runKernel } from './helpers.js';
 import { gradCheck } from './gradcheck.js';
 import type { Kernels } from '../src/backend/kernels.js';
@@ -100,6 +100,40 @@ describe('ctcLoss, other checks', () => {
       (lp) => rnn.ctcLoss(lp, [[2, 1]], [5], [2], { reduction: 'sum' }),
       [ops.logSoftmax(rnn.randn([5, 1, 3]), 2).detach()].map((t) => rnn.tensor(t.toArray(), t.shape as number[], { requiresGrad: true })),
     );
+  });
+  test('the input check and the gradient scaling match their references on both builds (odd widths, NaN rows ignored past the lengths)', () => {
+    const [T, B, C] = [6, 3, 7];
+    const rng = seeded(9);
+    const grad = Float32Array.from({ length: T * B * C }, () => rng() * 2 - 1);
+    grad[(4 * B + 2) * C + 3] = Number.NaN; // past sequence 2's length: must not leak
+    grad[(1 * B + 1) * C] = Number.NaN; // sequence 1 has scale 0 (an impossible alignment)
+    const scale = new Float32Array([0.5, 0, -2]);
+    const il = new Int32Array([6, 6, 3]);
+    const want = new Float32Array(T * B * C);
+    refScale(want, grad, scale, il, T, B, C);
+    expect(want.some((v) => Number.isNaN(v))).toBe(false);
+    for (const { k } of builds) {
+      const got = runKernel(
+        k,
+        'ctc_scale_grad',
+        [new Float32Array(T * B * C), grad, scale, new Float32Array(il.buffer.slice(0))],
+        [T, B, C],
+      ).out[0];
+      expect(Array.from(got)).toEqual(Array.from(want));
+      for (const [n, at, v] of [
+        [11, 10, Number.NaN],
+        [11, 3, Infinity],
+        [9, 8, Number.NaN],
+        [13, -1, 0],
+        [4, 0, Infinity],
+      ] as const) {
+        const x = Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -Infinity : rng()));
+        if (at >= 0) x[at] = v;
+        if (at >= 0 && at + 1 < n) x[n - 1] = Number.NaN; // a later bad value: the first one is reported
+        expect(runKernel(k, 'ctc_check_input', [x], [n]).result, `n=${n}`).toBe(refCheck(x, n));
+        expect(refCheck(x, n)).toBe(at);
+      }
+    }
   });
   test('the kernel matches its float64 reference on both builds', () => {
     const [T, B, C] = [9, 3, 5];

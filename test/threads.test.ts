@@ -83,6 +83,40 @@ describe('two threads', () => {
     }
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
+  test('ctcLoss shares its sequences between the threads: losses and gradients equal one thread to the bit', () => {
+    const rng = seeded(77);
+    const [T, B, C] = [37, 7, 9];
+    // sequence 5 has sharp logits (its linear recursion underflows: the log-space fallback runs)
+    const logits = rnn.tensor(
+      Float32Array.from({ length: T * B * C }, (_, i) => (rng() * 2 - 1) * (Math.floor(i / C) % B === 5 ? 60 : 3)),
+      [T, B, C],
+    );
+    const targets = [[1, 2, 3], [4], [], [5, 5, 6, 7], [8, 1], [2, 3, 2, 3, 2], [1, 1]];
+    const inputLengths = [37, 30, 12, 37, 0, 33, 5];
+    const run = () => {
+      const x = rnn.tensor(logits.data, logits.shape, { requiresGrad: true });
+      const loss = rnn.ctcLoss(
+        ops.logSoftmax(x, -1),
+        targets,
+        inputLengths,
+        targets.map((t) => t.length),
+        { reduction: 'none' },
+      );
+      ops.sum(ops.mul(loss, rnn.tensor([1, 2, 3, 4, 5, 6, 7].map((v) => (Number.isFinite(loss.data[v - 1]) ? v : 0))))).backward();
+      return [Array.from(loss.data), Array.from(x.grad!.data)];
+    };
+    const shared = run();
+    shareWork(false);
+    let alone: number[][];
+    try {
+      alone = run();
+    } finally {
+      shareWork(true);
+    }
+    expect(shared[0][4]).toBe(Number.POSITIVE_INFINITY); // an empty input with a target
+    expect(shared[0][2]).toBeGreaterThan(0);
+    expect(shared).toEqual(alone);
+  });
   test('a W3-shaped LSTM (gate kernels split by rows) learns far past the best constant prediction', () => {
     rnn.manualSeed(1);
     const lstm = new rnn.LSTM({ inputSize: 128, hiddenSize: 256 });

@@ -18,7 +18,9 @@ export type Split =
    * Independent elements: every argument but the last (the count n) is a pointer; calls of fewer
    * than `min` elements stay on one thread (a cheap kernel needs more to pay for the hand-off).
    */
-  | { kind: 'elements'; min: number };
+  | { kind: 'elements'; min: number }
+  /** Independent units: the last two arguments are the range (u0, u1); a plain call passes (0, `count`). */
+  | { kind: 'range'; count: string };
 
 /** One kernel: argument names in order, a numeric result or none, an optional thread split. @internal */
 export interface KernelSpec {
@@ -137,6 +139,11 @@ export const KERNEL_TABLE = {
     returns: true,
   },
   ctc_used_log_space: { args: [], returns: true },
+  // the first NaN or +Infinity in x, or -1; d[t,b,:] = grad[t,b,:]·scale[b] while t < il[b], else 0
+  ctc_check_input: { args: ['x', 'n'], returns: true },
+  ctc_scale_grad: { args: ['d', 'grad', 'scale', 'il', 'T', 'B', 'C'] },
+  // sequences b0..b1-1, each in its own work block; params i32 [workSize, labelStride, B, C, blank, wantGrad, il[B], tl[B]]
+  ctc_loss_batch: { args: ['nll', 'grad', 'work', 'lp', 'labels', 'params', 'b0', 'b1'], split: { kind: 'range', count: 'b1' } },
 } as const satisfies Record<string, KernelSpec>;
 
 type Table = typeof KERNEL_TABLE;

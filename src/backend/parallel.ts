@@ -1,7 +1,7 @@
 // The kernels shared out between the threads of init({ threads }): every kernel whose table entry
 // (kernels.ts) declares a split is wrapped so that a call large enough to pay for the hand-off is
-// divided — GEMMs by 8-column panels, gate kernels by rows, activations by element ranges — and
-// anything smaller runs here as the plain call. The wrapped set has the plain set's signatures,
+// divided — GEMMs by 8-column panels, gate kernels by rows, activations by element ranges, CTC by
+// sequences — and anything smaller runs here as the plain call. The wrapped set has the plain set's signatures,
 // so the ops never know how many threads there are.
 import { KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
 import type { KernelPool } from './threads.js';
@@ -55,6 +55,16 @@ function byElements(min: number, plain: Fn, job: number, pool: KernelPool): Fn {
   };
 }
 
+function byRange(spec: KernelSpec, count: string, plain: Fn, job: number, pool: KernelPool): Fn {
+  const ic = spec.args.indexOf(count);
+  return (...a) => {
+    const n = a[ic];
+    if (a[ic - 1] !== 0 || n < 2) return plain(...a); // only whole calls (0, n) are shared
+    const shift = (u0: number, u1: number) => [...a.slice(0, -2), u0, u1];
+    pool.split(job, n, shift, (x) => plain(...x));
+  };
+}
+
 /** The kernel set of `k` with every splittable kernel shared out over `pool`. @internal */
 export function withThreads(k: Kernels, pool: KernelPool): Kernels {
   const out: Record<string, unknown> = { memory: k.memory };
@@ -69,7 +79,12 @@ export function withThreads(k: Kernels, pool: KernelPool): Kernels {
       out[name] = panels(spec, plain, k[worker] as Fn, WORKER_JOBS.indexOf(worker), pool);
     } else {
       const job = WORKER_JOBS.indexOf(name);
-      out[name] = split.kind === 'rows' ? byRows(spec, split, plain, job, pool) : byElements(split.min, plain, job, pool);
+      out[name] =
+        split.kind === 'rows'
+          ? byRows(spec, split, plain, job, pool)
+          : split.kind === 'range'
+            ? byRange(spec, split.count, plain, job, pool)
+            : byElements(split.min, plain, job, pool);
     }
   }
   return out as Kernels;

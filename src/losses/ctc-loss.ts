@@ -106,11 +106,7 @@ export function ctcLoss(
   const reduction: Reduction = o.reduction ?? 'mean';
   if (!Number.isInteger(blank) || blank < 0 || blank >= C)
     throw new Error(`${op}: blank must be an integer in [0, ${C - 1}], got ${blank}`);
-  const lpd = logProbs.data;
-  for (let i = 0; i < lpd.length; i++) {
-    const v = lpd[i];
-    if (Number.isNaN(v) || v === Infinity) throw new Error(`${op}: logProbs contains ${v} at flat index ${i}`);
-  }
+  const lpd = logProbs.peek();
   const il = intLengths(inputLengths, B, T, op, 'inputLengths');
   const tl = intLengths(targetLengths, B, Number.MAX_SAFE_INTEGER, op, 'targetLengths');
   const labels = splitTargets(targets, tl, C, blank, op);
@@ -119,18 +115,24 @@ export function ctcLoss(
   const nll = new Float32Array(B);
   const grad = wantGrad ? new Float32Array(T * B * C) : null;
   arena().scoped((ar) => {
-    const plp = ar.put(logProbs.data);
+    const plp = ar.put(lpd);
+    const bad = k.ctc_check_input(plp, lpd.length);
+    if (bad >= 0) throw new Error(`${op}: logProbs contains ${lpd[bad]} at flat index ${bad}`);
     const pg = wantGrad ? ar.zeros(T * B * C) : 0;
-    const work = ar.alloc(k.ctc_work_size(T, C, Math.max(...tl)));
-    const plab = ar.alloc(Math.max(...tl, 1));
-    for (let b = 0; b < B; b++) {
-      if (il[b] === 0) {
-        nll[b] = tl[b] === 0 ? 0 : Infinity;
-        continue;
-      }
-      new Int32Array(ar.view(plab, labels[b].length).buffer, plab, labels[b].length).set(labels[b]);
-      nll[b] = k.ctc_loss_forward_backward(pg, work, plp, plab, il[b], B, C, b, tl[b], blank, wantGrad ? 1 : 0, 0);
-    }
+    // every sequence gets its own work block and label row, so a second thread can take half
+    const workSize = k.ctc_work_size(T, C, Math.max(...tl));
+    const stride = Math.max(...tl, 1);
+    const work = ar.alloc(B * workSize);
+    const plab = ar.alloc(B * stride);
+    const params = ar.alloc(6 + 2 * B);
+    const i32 = new Int32Array(ar.view(0, 0).buffer);
+    labels.forEach((l, b) => i32.set(l, (plab >>> 2) + b * stride));
+    i32.set([workSize, stride, B, C, blank, wantGrad ? 1 : 0], params >>> 2);
+    i32.set(il, (params >>> 2) + 6);
+    i32.set(tl, (params >>> 2) + 6 + B);
+    const pnll = ar.alloc(B);
+    k.ctc_loss_batch(pnll, pg, work, plp, plab, params, 0, B);
+    ar.readInto(pnll, nll);
     if (grad) ar.readInto(pg, grad);
   });
   const per = new Float32Array(B);
@@ -158,17 +160,16 @@ export function ctcLoss(
   }
   if (wantGrad) {
     record(op, [logProbs], [out], ([g]) => {
-      const d = new Float32Array(T * B * C);
-      for (let t = 0; t < T; t++) {
-        for (let b = 0; b < B; b++) {
-          if (t >= il[b]) continue;
-          const scale = live[b] * (reduction === 'none' ? g![b] : g![0]);
-          if (scale === 0) continue;
-          const o = (t * B + b) * C;
-          for (let c = 0; c < C; c++) d[o + c] = grad![o + c] * scale;
-        }
-      }
-      return [d];
+      const scale = live.map((w, b) => w * (reduction === 'none' ? g![b] : g![0]));
+      return [
+        arena().scoped((ar) => {
+          const d = ar.alloc(T * B * C);
+          const pil = ar.alloc(B);
+          new Int32Array(ar.view(0, 0).buffer, pil, B).set(il);
+          k.ctc_scale_grad(d, ar.put(grad!), ar.put(scale), pil, T, B, C);
+          return ar.read(d, T * B * C);
+        }),
+      ];
     });
   }
   return out;

@@ -52,3 +52,27 @@ export function ctc_loss_forward_backward(
   }
   return -ll;
 }
+
+/** Twin of ctc_check_input: the first index holding NaN or +Infinity, or -1. */
+export function ctc_check_input(x: ArrayLike<number>, n: number): number {
+  for (let i = 0; i < n; i++) if (Number.isNaN(x[i]) || x[i] === Infinity) return i;
+  return -1;
+}
+
+/** Twin of ctc_scale_grad: d[t,b,:] = grad[t,b,:]·scale[b] while t < il[b] and scale[b] ≠ 0, else 0. */
+export function ctc_scale_grad(
+  d: Float32Array,
+  grad: ArrayLike<number>,
+  scale: ArrayLike<number>,
+  il: ArrayLike<number>,
+  T: number,
+  B: number,
+  C: number,
+): void {
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++)
+      for (let c = 0; c < C; c++) {
+        const o = (t * B + b) * C + c;
+        d[o] = t < il[b] && scale[b] !== 0 ? grad[o] * scale[b] : 0;
+      }
+}
