@@ -60,6 +60,9 @@ const RESIDENT_MAX_BYTES = 256 * 2 ** 20;
 // a kept set whose owner (the backward closure) was collected before backward ran it
 const keptRegistry = new FinalizationRegistry<KeptBlocks>((k) => k.release());
 
+/** What a persistent block holds: packed panels, kept activations, optimiser state. @internal */
+export type PersistKind = 'cache' | 'saved' | 'state';
+
 /** A bump allocator over wasm memory with stack-like release. @internal */
 export class Arena {
   private readonly memory: WebAssembly.Memory;
@@ -104,7 +107,7 @@ export class Arena {
   /** Freed persistent blocks [ptr, bytes], sorted by address, adjacent ones merged. */
   private spare: [number, number][] = [];
   private persistentBytes = 0;
-  private residentBytes = 0; // of which kept activations (keep())
+  private readonly kindBytes: Record<PersistKind, number> = { cache: 0, saved: 0, state: 0 };
   private depth = 0; // scoped() calls running
   /** The most bytes keep() holds in wasm memory at once (tests lower it). @internal */
   residentLimit = RESIDENT_MAX_BYTES;
@@ -113,7 +116,7 @@ export class Arena {
    * A block of n floats that outlives every scope (for caches), or 0 when none can be had now:
    * from a freed one, or below the scoped region when that region is empty (between ops).
    */
-  persist(n: number): number {
+  persist(n: number, kind: PersistKind = 'cache'): number {
     const bytes = Math.ceil(n / 4) * 16;
     const i = this.spare.findIndex(([, b]) => b >= bytes);
     if (i >= 0) {
@@ -121,6 +124,7 @@ export class Arena {
       if (b === bytes) this.spare.splice(i, 1);
       else this.spare[i] = [ptr + bytes, b - bytes];
       this.persistentBytes += bytes;
+      this.kindBytes[kind] += bytes;
       return ptr;
     }
     // at the base only between ops: inside a scope, its release would move top below the block
@@ -128,13 +132,15 @@ export class Arena {
     const ptr = this.alloc(n);
     this.base = this.top;
     this.persistentBytes += bytes;
+    this.kindBytes[kind] += bytes;
     return ptr;
   }
 
   /** Returns a block from persist(); the topmost free space goes back to the scoped region. */
-  unpersist(ptr: number, n: number): void {
+  unpersist(ptr: number, n: number, kind: PersistKind = 'cache'): void {
     const bytes = Math.ceil(n / 4) * 16;
     this.persistentBytes -= bytes;
+    this.kindBytes[kind] -= bytes;
     const s = this.spare;
     s.push([ptr, bytes]);
     s.sort((a, b) => a[0] - b[0]);
@@ -151,14 +157,19 @@ export class Arena {
     }
   }
 
-  /** Bytes held by persist() blocks now, other than kept activations. */
+  /** Bytes held by persist() blocks of packed panels now. */
   get cachedBytes(): number {
-    return this.persistentBytes - this.residentBytes;
+    return this.kindBytes.cache;
   }
 
   /** Bytes of activations kept in wasm memory for a backward pass (keep()) now. */
   get savedBytes(): number {
-    return this.residentBytes;
+    return this.kindBytes.saved;
+  }
+
+  /** Bytes of optimiser state in wasm memory now. */
+  get stateBytes(): number {
+    return this.kindBytes.state;
   }
 
   /** Reserves n floats for the life of the arena (below everything release() can free). */
@@ -233,9 +244,9 @@ export class Arena {
       if (b.ptr < this.top) throw new Error('rnn-wasm internal: keep() after the region was allocated again');
     }
     let region = 0;
-    if (total > 0 && this.residentBytes + total <= this.residentLimit) {
+    if (total > 0 && this.kindBytes.saved + total <= this.residentLimit) {
       try {
-        region = this.persist(total / 4);
+        region = this.persist(total / 4, 'saved');
       } catch {
         region = 0; // no memory for it: copies will do
       }
@@ -254,7 +265,6 @@ export class Arena {
       kept[i] = { ptr: at, dims: blocks[i].dims };
       at += bytes[i];
     }
-    this.residentBytes += total;
     let held = true;
     const result: KeptBlocks = {
       blocks: kept,
@@ -264,8 +274,7 @@ export class Arena {
         held = false;
 
         keptRegistry.unregister(result);
-        this.residentBytes -= total;
-        this.unpersist(region, total / 4);
+        this.unpersist(region, total / 4, 'saved');
       },
     };
     keptRegistry.register(owner, result, result);

@@ -15,10 +15,18 @@ export interface MemoryStats {
    * a training step's backward().
    */
   savedBytes: number;
+  /** Bytes of optimiser state (momentum, moments) in wasm memory: one block per updated parameter, given back when the optimiser is collected. */
+  stateBytes: number;
 }
 
 /** Current wasm memory figures (see {@link MemoryStats}). */
 export function memoryStats(): MemoryStats {
   const a = arena();
-  return { liveBytes: a.liveBytes, wasmMemoryBytes: a.memoryBytes, cachedBytes: a.cachedBytes, savedBytes: a.savedBytes };
+  return {
+    liveBytes: a.liveBytes,
+    wasmMemoryBytes: a.memoryBytes,
+    cachedBytes: a.cachedBytes,
+    savedBytes: a.savedBytes,
+    stateBytes: a.stateBytes,
+  };
 }

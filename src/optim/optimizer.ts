@@ -1,7 +1,11 @@
 // The optimiser base: the parameters, zeroGrad, and a step that runs one wasm update kernel per
-// parameter tensor on its data, gradient and state buffers (kernels: assembly/optim.ts).
+// parameter tensor on its data, gradient and state buffers (kernels: assembly/optim.ts). The state
+// (momentum, moments) lives in wasm memory, one persistent block per parameter, so a step copies
+// only the parameter and its gradient in and the parameter out; the blocks go back when the
+// optimiser is collected. Where the arena cannot give a block, the state is a JavaScript copy.
 import { Tensor } from '../tensor.js';
 import { arena, kernels } from '../backend/wasm.js';
+import type { Arena } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 import { num, readOptions, type Schema } from '../options.js';
 
@@ -21,7 +25,9 @@ export abstract class Optimizer {
   lr: number;
   /** Steps taken. */
   stepCount = 0;
-  protected readonly state = new Map<Tensor, { bufs: Float32Array[]; steps: number }>();
+  private readonly state = new Map<Tensor, ParamState>();
+  // the persistent blocks of the resident states, given back when this optimiser is collected
+  private readonly blocks: Blocks = { ar: null, list: [] };
 
   constructor(name: string, params: Tensor[], lr: number) {
     if (!Array.isArray(params) || params.length === 0)
@@ -34,6 +40,7 @@ export abstract class Optimizer {
     this.params = [...new Set(params)];
     this.name = name;
     this.lr = lr;
+    stateBlocks.register(this, this.blocks);
   }
 
   /** The optimiser's name, for error messages. */
@@ -58,20 +65,39 @@ export abstract class Optimizer {
       }
       let st = this.state.get(p);
       if (!st) {
-        st = { bufs: this.initState(p.size), steps: 0 };
+        st = this.newState(ar, p.size);
         this.state.set(p, st);
       }
-      const bufs = st.bufs;
+      const { bufs, ptrs } = st;
       const steps = ++st.steps;
       ar.scoped((a) => {
         const pp = a.put(p.data);
         const pg = a.put(p.grad!.data);
-        const ps = bufs.map((s) => (s.length ? a.put(s) : 0));
+        const ps = bufs ? bufs.map((s) => (s.length ? a.put(s) : 0)) : ptrs;
         this.update(k, pp, pg, ps, p.size, steps);
         a.readInto(pp, p.data);
-        bufs.forEach((s, i) => s.length && a.readInto(ps[i], s));
+        if (bufs) bufs.forEach((s, i) => s.length && a.readInto(ps[i], s));
       });
     }
+  }
+
+  /** A parameter's state: its initial buffers moved into one persistent block of the arena, or kept as JavaScript copies. */
+  private newState(ar: Arena, n: number): ParamState {
+    const bufs = this.initState(n);
+    const floats = bufs.reduce((t, b) => t + Math.ceil(b.length / 4) * 4, 0);
+    const ptr = floats > 0 ? ar.persist(floats, 'state') : 0;
+    if (!ptr) return { bufs: floats > 0 ? bufs : bufs.map(() => new Float32Array(0)), ptrs: [], steps: 0 };
+    this.blocks.ar = ar;
+    this.blocks.list.push([ptr, floats]);
+    let at = ptr;
+    const ptrs = bufs.map((b) => {
+      if (!b.length) return 0;
+      const q = at;
+      ar.view(q, b.length).set(b); // the initial values (zeros, or Adagrad's initial accumulator)
+      at += Math.ceil(b.length / 4) * 16;
+      return q;
+    });
+    return { bufs: null, ptrs, steps: 0 };
   }
 
   /** Fresh state buffers for a parameter of n elements (empty arrays for unused ones). @internal */
@@ -83,6 +109,22 @@ export abstract class Optimizer {
    */
   protected abstract update(k: Kernels, param: number, grad: number, state: number[], n: number, steps: number): void;
 }
+
+/** One parameter's state: resident (byte offsets, 0 for an unused buffer) or JavaScript copies. */
+interface ParamState {
+  bufs: Float32Array[] | null;
+  ptrs: number[];
+  steps: number;
+}
+
+interface Blocks {
+  ar: Arena | null;
+  list: [number, number][];
+}
+
+const stateBlocks = new FinalizationRegistry<Blocks>((b) => {
+  for (const [ptr, floats] of b.list) b.ar?.unpersist(ptr, floats, 'state');
+});
 
 /**
  * Reads an optimiser's options: an options object against the common keys (lr, weightDecay)

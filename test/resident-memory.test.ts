@@ -1,7 +1,8 @@
-// A recorded recurrent layer keeps what its backward reads in wasm memory (Arena.keep), not as
-// copies in JavaScript: these tests see the bytes held between forward and backward, the same
-// gradients as the copying fallback, and the memory given back after backward, after an error,
-// and when a graph is dropped without one.
+// What stays in wasm memory between calls besides packed panels: the activations a recorded
+// recurrent layer (or additive attention) keeps for its backward (Arena.keep), and optimiser
+// state. These tests see the bytes held, the same results as the JavaScript copies each falls
+// back to, and the memory given back after backward, after an error, and when a graph or an
+// optimiser is dropped.
 import { describe, test, expect, beforeAll } from 'vitest';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -176,4 +177,75 @@ test('additive attention keeps its tanh(qa + ka) in wasm memory until backward: 
   const copied = withResidentLimit(0, run);
   expect(copied.held).toBe(0);
   expect(resident.grads).toEqual(copied.grads);
+});
+
+describe('optimiser state in wasm memory', () => {
+  const make = () => {
+    rnn.manualSeed(21);
+    return new rnn.GRU({ inputSize: I, hiddenSize: H });
+  };
+  const train = (layer: rnn.GRU, opt: rnn.Optimizer, steps: number, firstInScope = false) => {
+    rnn.manualSeed(22);
+    const x = rnn.randn([B, T, I]);
+    for (let i = 0; i < steps; i++) {
+      opt.zeroGrad();
+      rnn.ops.sum(rnn.ops.mul(layer.forward(x).output, layer.forward(x).output)).backward();
+      if (firstInScope && i === 0) {
+        // the arena gives no block: the state stays in JavaScript copies
+        const ar = arena();
+        const persist = ar.persist;
+        ar.persist = () => 0;
+        try {
+          opt.step();
+        } finally {
+          ar.persist = persist;
+        }
+      } else opt.step();
+    }
+  };
+  test.each([
+    ['Adam', (p: rnn.Tensor[]) => new rnn.Adam(p, { lr: 0.01, amsgrad: true }), 3],
+    ['SGD with momentum', (p: rnn.Tensor[]) => new rnn.SGD(p, { lr: 0.01, momentum: 0.9 }), 1],
+    ['RMSprop', (p: rnn.Tensor[]) => new rnn.RMSprop(p, { lr: 0.01, momentum: 0.5 }), 2],
+    ['Adagrad', (p: rnn.Tensor[]) => new rnn.Adagrad(p, { lr: 0.01, initialAccumulatorValue: 0.1 }), 1],
+  ] as const)(
+    '%s: resident state gives the same parameters as JavaScript copies, and stays one block per parameter',
+    (_name, mk, buffers) => {
+      const a = make();
+      const b = make();
+      const before = rnn.memoryStats().stateBytes;
+      const optA = mk(a.parameters());
+      train(a, optA, 1);
+      const held = rnn.memoryStats().stateBytes - before;
+      const n = a.parameters().reduce((s, p) => s + p.size, 0);
+      expect(held).toBeGreaterThanOrEqual(buffers * n * 4);
+      train(a, optA, 5);
+      expect(rnn.memoryStats().stateBytes - before).toBe(held);
+      const optB = mk(b.parameters());
+      train(b, optB, 6, true);
+      expect(rnn.memoryStats().stateBytes - before).toBe(held); // b's state stayed in JavaScript
+      a.parameters().forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(b.parameters()[i].data)));
+    },
+  );
+
+  test('a collected optimiser gives its state back', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const layer = make();
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await settle(); // earlier tests' optimisers go first
+    const before = rnn.memoryStats().stateBytes;
+    (() => train(layer, new rnn.Adam(layer.parameters(), { lr: 0.01 }), 2))();
+    expect(rnn.memoryStats().stateBytes).toBeGreaterThan(before);
+    for (let attempt = 0; attempt < 20 && rnn.memoryStats().stateBytes > before; attempt++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(rnn.memoryStats().stateBytes).toBe(before);
+  });
 });
