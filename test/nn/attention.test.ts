@@ -232,5 +232,14 @@ describe('additive attention over decoder steps with the same keys', () => {
     ops.sum(y).backward();
     expect(att.weightKey!.grad).not.toBeNull();
     expect(Array.from(att.weightKey!.grad!.data).some((g) => g !== 0)).toBe(true);
+    // keys that start wanting a gradient (same tensor, same data) get one
+    // (separate values: the keys' gradient comes through their projection alone)
+    const plain = rnn.tensor(k.toArray(), k.shape);
+    const values = rnn.randn([2, 7, 4]);
+    att.forward(qs[2], plain, values); // projected while the keys need no gradient (never backpropagated)
+    plain.requiresGrad = true;
+    ops.sum(att.forward(qs[2], plain, values).context).backward();
+    expect(plain.grad).not.toBeNull();
+    expect(Array.from(plain.grad!.data).some((g) => g !== 0)).toBe(true);
   });
 });
