@@ -3,9 +3,9 @@
 // training loop never leaks and never needs dispose(); an op copies its operands into the arena,
 // runs its kernels, copies results out and releases the arena to where it found it. The arena
 // grows WebAssembly.Memory to the largest op's working set once and is reused from then on.
-// Below the scoped region sit persistent blocks: packed weight panels (pack-cache.ts) and the
-// activations a recorded recurrent layer keeps for its backward (keep()), each given back when its
-// owner is done with it or collected.
+// Below the scoped region sit persistent blocks: packed weight panels (pack-cache.ts), the
+// activations a recorded recurrent layer keeps for its backward (keep()) and optimiser state
+// (optimizer.ts), each given back when its owner is done with it or collected.
 import type { Kernels } from './kernels.js';
 
 const PAGE = 65536;
@@ -46,8 +46,6 @@ export type SavedBlock =
 /** What Arena.keep() kept: the blocks in the order given, and the release of their memory. @internal */
 export interface KeptBlocks {
   readonly blocks: readonly SavedBlock[];
-  /** Whether they stayed in wasm memory (false: copies in JavaScript). */
-  readonly resident: boolean;
   /** Gives resident blocks back (idempotent; a no-op for copies). */
   release(): void;
 }
@@ -113,7 +111,8 @@ export class Arena {
   residentLimit = RESIDENT_MAX_BYTES;
 
   /**
-   * A block of n floats that outlives every scope (for caches), or 0 when none can be had now:
+   * A block of n floats that outlives every scope (packed panels, kept activations or optimiser
+   * state, counted by `kind`), or 0 when none can be had now:
    * from a freed one, or below the scoped region when that region is empty (between ops).
    */
   persist(n: number, kind: PersistKind = 'cache'): number {
@@ -193,6 +192,13 @@ export class Arena {
     return ptr;
   }
 
+  /** Copies `data` in as 32-bit integers (labels, lengths, kernel parameters) and returns its offset. */
+  putInts(data: ArrayLike<number>): number {
+    const ptr = this.alloc(data.length);
+    new Int32Array(this.memory.buffer, ptr, data.length).set(data);
+    return ptr;
+  }
+
   /** A fresh Float32Array copy of n floats at ptr. */
   read(ptr: number, n: number): Float32Array {
     return this.heap().slice(ptr >>> 2, (ptr >>> 2) + n);
@@ -253,7 +259,7 @@ export class Arena {
     }
     if (!region) {
       const copies = blocks.map((b) => ({ data: this.read(b.ptr, b.size), dims: b.dims }));
-      return { blocks: copies, resident: false, release() {} };
+      return { blocks: copies, release() {} };
     }
     // the region starts at or below every block (a freed block below the scoped region, or the
     // region's own start), so moving them in address order never overwrites one not yet moved
@@ -268,11 +274,9 @@ export class Arena {
     let held = true;
     const result: KeptBlocks = {
       blocks: kept,
-      resident: true,
       release: () => {
         if (!held) return;
         held = false;
-
         keptRegistry.unregister(result);
         this.unpersist(region, total / 4, 'saved');
       },

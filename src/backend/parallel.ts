@@ -1,8 +1,8 @@
 // The kernels shared out between the threads of init({ threads }): every kernel whose table entry
 // (kernels.ts) declares a split is wrapped so that a call large enough to pay for the hand-off is
 // divided — GEMMs by 8-column panels, gate kernels by rows, activations by element ranges, CTC by
-// sequences — and anything smaller runs here as the plain call. The wrapped set has the plain set's signatures,
-// so the ops never know how many threads there are.
+// sequences — and anything smaller runs here as the plain call. The wrapped set has the plain
+// set's signatures, so the ops never know how many threads there are.
 import { KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
 import type { KernelPool } from './threads.js';
 

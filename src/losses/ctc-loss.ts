@@ -123,13 +123,10 @@ export function ctcLoss(
     const workSize = k.ctc_work_size(T, C, Math.max(...tl));
     const stride = Math.max(...tl, 1);
     const work = ar.alloc(B * workSize);
-    const plab = ar.alloc(B * stride);
-    const params = ar.alloc(6 + 2 * B);
-    const i32 = new Int32Array(ar.view(0, 0).buffer);
-    labels.forEach((l, b) => i32.set(l, (plab >>> 2) + b * stride));
-    i32.set([workSize, stride, B, C, blank, wantGrad ? 1 : 0], params >>> 2);
-    i32.set(il, (params >>> 2) + 6);
-    i32.set(tl, (params >>> 2) + 6 + B);
+    const rows = new Int32Array(B * stride);
+    labels.forEach((l, b) => rows.set(l, b * stride));
+    const plab = ar.putInts(rows);
+    const params = ar.putInts([workSize, stride, B, C, blank, wantGrad ? 1 : 0, ...il, ...tl]);
     const pnll = ar.alloc(B);
     k.ctc_loss_batch(pnll, pg, work, plp, plab, params, 0, B);
     ar.readInto(pnll, nll);
@@ -164,8 +161,7 @@ export function ctcLoss(
       return [
         arena().scoped((ar) => {
           const d = ar.alloc(T * B * C);
-          const pil = ar.alloc(B);
-          new Int32Array(ar.view(0, 0).buffer, pil, B).set(il);
+          const pil = ar.putInts(il);
           k.ctc_scale_grad(d, ar.put(grad!), ar.put(scale), pil, T, B, C);
           return ar.read(d, T * B * C);
         }),

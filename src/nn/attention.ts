@@ -124,7 +124,6 @@ export class Attention extends Module {
     if ((query.ndim !== 2 && query.ndim !== 3) || query.shape[0] !== B)
       throw new Error(`${op}: query must be [${B},Hq] or [${B},Tq,Hq], got ${fmtShape(query.shape)}`);
     const q = single ? reshape(query, [B, 1, query.shape[1]]) : query; // [B,Tq,Hq]
-    const _Tq = q.shape[1];
     const Hq = q.shape[2];
     if (this.kind === 'dot' && Hq !== Hk) throw new Error(`${op}: 'dot' needs query and key sizes equal, got ${Hq} and ${Hk}`);
     if (this.kind !== 'dot' && (Hq !== this.querySize || Hk !== this.keySize)) {

@@ -86,7 +86,7 @@ export abstract class Optimizer {
     const bufs = this.initState(n);
     const floats = bufs.reduce((t, b) => t + Math.ceil(b.length / 4) * 4, 0);
     const ptr = floats > 0 ? ar.persist(floats, 'state') : 0;
-    if (!ptr) return { bufs: floats > 0 ? bufs : bufs.map(() => new Float32Array(0)), ptrs: [], steps: 0 };
+    if (!ptr) return { bufs, ptrs: [], steps: 0 };
     this.blocks.ar = ar;
     this.blocks.list.push([ptr, floats]);
     let at = ptr;
