@@ -17,27 +17,36 @@ export function lstm_step_forward(
     const rowOff = <usize>r * hb;
     let j = 0;
     if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= H; j += 4) {
-        const o = <usize>j << 2;
-        const cp = v128.load(cPrev + rowOff + o);
+      // three passes over the row, each with few live vectors (one pass with all five activations
+      // kept more vectors than the engine has registers and spilled them): i and f, then g, then
+      // c, o, tanh(c) and h — the same operations on each element in the same order
+      const H4 = H & ~3;
+      for (let jj = 0; jj < H4; jj += 4) {
+        const o = <usize>jj << 2;
         let zi = v128.load(gr + o);
         let zf = v128.load(gr + hb + o);
-        const zg = v128.load(gr + 2 * hb + o);
-        let zo = v128.load(gr + 3 * hb + o);
         if (peep) {
+          const cp = v128.load(cPrev + rowOff + o);
           zi = f32x4.add(zi, f32x4.mul(v128.load(peep + o), cp));
           zf = f32x4.add(zf, f32x4.mul(v128.load(peep + hb + o), cp));
         }
-        const ig = vgate(zi, hard);
-        const fg = vgate(zf, hard);
-        const gg = vtanh(zg);
-        const cv = f32x4.add(f32x4.mul(fg, cp), f32x4.mul(ig, gg));
+        v128.store(gr + o, vgate(zi, hard));
+        v128.store(gr + hb + o, vgate(zf, hard));
+      }
+      for (let jj = 0; jj < H4; jj += 4) {
+        const o = (<usize>jj << 2) + 2 * hb;
+        v128.store(gr + o, vtanh(v128.load(gr + o)));
+      }
+      for (; j < H4; j += 4) {
+        const o = <usize>j << 2;
+        const cv = f32x4.add(
+          f32x4.mul(v128.load(gr + hb + o), v128.load(cPrev + rowOff + o)),
+          f32x4.mul(v128.load(gr + o), v128.load(gr + 2 * hb + o)),
+        );
+        let zo = v128.load(gr + 3 * hb + o);
         if (peep) zo = f32x4.add(zo, f32x4.mul(v128.load(peep + 2 * hb + o), cv));
         const og = vgate(zo, hard);
         const tcv = vtanh(cv);
-        v128.store(gr + o, ig);
-        v128.store(gr + hb + o, fg);
-        v128.store(gr + 2 * hb + o, gg);
         v128.store(gr + 3 * hb + o, og);
         v128.store(c + rowOff + o, cv);
         v128.store(tc + rowOff + o, tcv);
