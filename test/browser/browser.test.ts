@@ -88,7 +88,7 @@ test('threads in module Workers on a cross-origin-isolated page: the same result
   expect(r.two.info).toMatchObject({ threads: 2 });
   expect(r.two.values).toEqual(r.one.values); // bit for bit: the threads split work, not sums
   expect(r.pageError).toContain("needs a Web Worker: a page's main thread cannot block on Atomics.wait");
-  report('Chromium W3 training step ms, 1 thread / 2 threads (module Workers)', `${r.one.w3ms} / ${r.two.w3ms}`);
+  report('Chromium W3 training step ms, 1 thread / 2 threads (module Workers, alternating)', `${r.one.w3ms} / ${r.two.w3ms}`);
 }, 180_000);
 
 test('fitInWorker: a model trains in a Worker while the page keeps running, its weights come back, abort stops it', async () => {
