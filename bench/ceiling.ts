@@ -60,6 +60,13 @@ export async function loadCeilings(): Promise<{ simd: Ceiling; relaxed: Ceiling 
   return { simd: await instantiate(simdBytes), relaxed: WebAssembly.validate(fmaBytes) ? await instantiate(fmaBytes) : null };
 }
 
+/** The ceiling of the build rnn-wasm runs (relaxed FMA where it has it, else SIMD) and its name, or null without the shared folder. */
+export async function loadCeilingFor(relaxedSimd: boolean): Promise<{ kernel: Ceiling; name: 'relaxed-FMA' | 'SIMD' } | null> {
+  const c = await loadCeilings();
+  if (!c) return null;
+  return relaxedSimd && c.relaxed ? { kernel: c.relaxed, name: 'relaxed-FMA' } : { kernel: c.simd, name: 'SIMD' };
+}
+
 /** GFLOP/s of a prepared product: the median of 9 rounds of enough calls for ~20 MFLOP each. */
 export function gflops(fn: () => void, m: number, k: number, n: number): number {
   const reps = Math.max(1, Math.round(2e7 / (m * k * n)));

@@ -3,7 +3,7 @@
 // absent). Prints medians in ms and rnn-wasm's speed-up (> 1: faster).
 //   node --experimental-wasm-relaxed-simd scripts/run.mjs bench/models.bench.ts [--threads=2]
 import * as rnn from '../src/node.js';
-import { gflops, loadCeilings } from './ceiling.js';
+import { gflops, loadCeilingFor } from './ceiling.js';
 import { fmt, printTable, randomArray, runTorch, timeAlternating, timeIt } from './util.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -224,16 +224,15 @@ printTable(
 // after it. The work counted: the LSTM's x·W_ihᵀ and h·W_hhᵀ over all steps and their backward
 // products (dW_ih, dx — the embedding needs it —, dW_hh, dh·W_hh), and the head's product with
 // its two backward ones; the gate kernels, the loss and Adam are left out.
-const ceilings = await loadCeilings();
-const ceiling = ceilings ? (info.relaxedSimd && ceilings.relaxed ? ceilings.relaxed : ceilings.simd) : null;
+const ceiling = await loadCeilingFor(info.relaxedSimd);
 if (ceiling) {
   const [B, T, I, H, V] = [32, 64, 32, 192, 65];
   const G = 4 * H;
   const flops = 2 * B * T * G * (I + H) + 2 * B * T * G * (2 * I + 2 * H) + 3 * 2 * B * T * H * V;
   const rate = flops / 1e6 / ours.W7;
-  const ceil = gflops(ceiling.prepare(B, H, G), B, H, G);
+  const ceil = gflops(ceiling.kernel.prepare(B, H, G), B, H, G);
   console.log(
-    `\nW7 end to end against the ${ceiling === ceilings?.relaxed ? 'relaxed-FMA' : 'SIMD'} ceiling kernel on [${B}×${H}]·[${H}×${G}]: ` +
+    `\nW7 end to end against the ${ceiling.name} ceiling kernel on [${B}×${H}]·[${H}×${G}]: ` +
       `${fmt(flops / 1e9, 2)} GFLOP a step, ${fmt(rate)} GFLOP/s against ${fmt(ceil)}: ${fmt((100 * rate) / ceil, 0)} %`,
   );
 } else console.log('\nW7 against the ceiling: skipped (../shared/perf/ceiling-kernel.ts is not here)');

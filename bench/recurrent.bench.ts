@@ -10,7 +10,7 @@ import * as rnn from '../src/node.js';
 import { shareWork } from '../src/backend/wasm.js';
 import { fmt, printTable, randomArray, runTorch, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
-import { gflops, loadCeilings } from './ceiling.js';
+import { gflops, loadCeilingFor } from './ceiling.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const only = args.only ? String(args.only).split(',') : ['W1', 'W2', 'W3', 'W4', 'W5'];
@@ -160,8 +160,7 @@ async function main() {
   );
   const rows: string[][] = [];
   const chosen = WORKLOADS.filter((x) => only.includes(x.id));
-  const ceilings = await loadCeilings();
-  const ceiling = ceilings ? (info.relaxedSimd && ceilings.relaxed ? ceilings.relaxed : ceilings.simd) : null;
+  const ceiling = await loadCeilingFor(info.relaxedSimd);
   const gemmRows: string[][] = [];
   const torch = peers.includes('torch') ? torchTimes(chosen) : { ms: {} as Record<string, number>, note: '' };
   for (const w of chosen) {
@@ -171,7 +170,7 @@ async function main() {
     // GFLOP/s, and the ceiling kernel on the step's product [B×H]·[H×G] timed right after
     const G = { LSTM: 4, GRU: 3, RNN: 1 }[w.kind] * w.H;
     const rate = flops(w) / 1e6 / t;
-    const ceil = ceiling ? gflops(ceiling.prepare(w.B, w.H, G), w.B, w.H, G) : Number.NaN;
+    const ceil = ceiling ? gflops(ceiling.kernel.prepare(w.B, w.H, G), w.B, w.H, G) : Number.NaN;
     gemmRows.push([
       w.id,
       `[${w.B}×${w.H}]·[${w.H}×${G}]`,
@@ -207,7 +206,7 @@ async function main() {
   );
   if (torch.note) console.log(`\n${torch.note}`);
   console.log(
-    `\nEnd to end against the ${ceiling === ceilings?.relaxed ? 'relaxed-FMA' : 'SIMD'} ceiling kernel (bench/ceiling.ts) on each workload's step product, timed right after it:\n`,
+    `\nEnd to end against the ${ceiling?.name ?? 'SIMD'} ceiling kernel (bench/ceiling.ts) on each workload's step product, timed right after it:\n`,
   );
   printTable(['id', 'ceiling shape', 'GFLOP', 'rnn-wasm GFLOP/s', 'ceiling GFLOP/s', 'fraction'], gemmRows);
 }
