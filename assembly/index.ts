@@ -1,5 +1,5 @@
 export { heap_base } from './heap';
-export { gemm_pack, gemm_packed, gemm_packed_panels } from './matmul';
+export { gemm_pack, gemm_packed, gemm_packed_claim, gemm_packed_panels } from './matmul';
 export { bmm, bmm_nt } from './bmm';
 export {
   sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward, relu_forward, relu_backward,

@@ -222,3 +222,62 @@ export function gemm_packed_panels(
     }
   }
 }
+
+// Panels per claim after a thread's first run: enough work (~2^18 multiply-adds) that a claim's
+// atomic costs nothing beside it, few enough that the last claims even out the threads' finish.
+// @ts-ignore: decorator
+@inline function claimPanels(m: i32, k: i32): i32 {
+  return max(1, (1 << 18) / max(1, m * k * 8));
+}
+
+// gemm_packed shared between threads that claim runs of panels as they go, so a thread that runs
+// slower (a busier core, a colder cache) takes fewer panels instead of making the others wait.
+// `claims` holds a word per thread, 64 bytes apart: [front | back << 16], the panels it owns
+// (set by the caller; the caller's panel count must be below 65,536). `who` = this thread's index
+// | the thread count << 8. Each thread first takes most of its own panels in one run (the same
+// panels every call, so they stay in its core's cache), then small runs from its front, and when
+// it has none left, small runs from the back of another thread's.
+export function gemm_packed_claim(
+  c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
+  m: i32, k: i32, n: i32, accumulate: bool, ldc: i32, claims: usize, who: i32,
+): void {
+  if (!ASC_FEATURE_THREADS) {
+    gemm_packed(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc);
+    return;
+  }
+  const self = who & 0xff;
+  const threads = who >>> 8;
+  const step = claimPanels(m, k);
+  const own = claims + (<usize>self << 6);
+  let first = true;
+  for (;;) {
+    const old = atomic.load<i32>(own);
+    const f = old & 0xffff;
+    const b = old >>> 16;
+    if (f < b) {
+      const left = b - f;
+      const q = first ? max(min(step, left), left - (left >> 2)) : min(step, left);
+      if (atomic.cmpxchg<i32>(own, old, (f + q) | (b << 16)) == old) {
+        gemm_packed_panels(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, f, f + q);
+        first = false;
+      }
+      continue;
+    }
+    // nothing left of our own: take from the back of another thread's panels
+    let stole = false;
+    for (let j = 1; j < threads; j++) {
+      const other = claims + (<usize>((self + j) % threads) << 6);
+      const o = atomic.load<i32>(other);
+      const lo = o & 0xffff;
+      const hi = o >>> 16;
+      if (lo >= hi) continue;
+      const q = min(step, hi - lo);
+      if (atomic.cmpxchg<i32>(other, o, lo | ((hi - q) << 16)) == o) {
+        gemm_packed_panels(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, hi - q, hi);
+      }
+      stole = true; // taken, or lost to another thread: look again
+      break;
+    }
+    if (!stole) return;
+  }
+}

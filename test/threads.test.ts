@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
 import * as ref from '../src/reference/matmul.js';
-import { shareWork } from '../src/backend/wasm.js';
+import { arena, kernels, shareWork } from '../src/backend/wasm.js';
+import { packedSize } from '../src/backend/gemm.js';
 import { expectClose, report, seeded } from './helpers.js';
 
 beforeAll(async () => {
@@ -46,6 +47,74 @@ describe('two threads', () => {
     const db = new Float32Array(k * n);
     ref.gemm_tn(db, a.data, g, null, k, m, n, false);
     expectClose(b.grad!.data, db, { rtol: 1e-5, atol: 1e-4 });
+  });
+  test('a product shared by claimed panels equals one thread to the bit (41 panels of 8, the last 3 wide)', () => {
+    const rng = seeded(41);
+    const [m, k, n] = [37, 129, 323];
+    const a = Float32Array.from({ length: m * k }, () => rng() * 2 - 1);
+    const b = Float32Array.from({ length: k * n }, () => rng() * 2 - 1);
+    const c0 = Float32Array.from({ length: m * n }, () => rng() * 2 - 1);
+    const run = () => {
+      const ar = arena();
+      return ar.scoped(() => {
+        const packed = ar.alloc(packedSize(k, n));
+        const k2 = kernels();
+        k2.gemm_pack(packed, ar.put(b), k, n, 0);
+        const c = ar.put(c0);
+        k2.gemm_packed(c, ar.put(a), k, 1, packed, 0, m, k, n, 1, n);
+        return ar.read(c, m * n);
+      });
+    };
+    const shared = run();
+    shareWork(false);
+    let alone: Float32Array;
+    try {
+      alone = run();
+    } finally {
+      shareWork(true);
+    }
+    expect(Array.from(shared)).toEqual(Array.from(alone));
+    const want = c0.slice();
+    ref.gemm_nn(want, a, b, null, m, k, n, true);
+    expectClose(shared, want, { rtol: 1e-5, atol: 1e-5 });
+  });
+  test.each([
+    ['a thread that owns no panels takes them all from the back of the other', [0, 41], [41, 41], 1],
+    ['a thread that owns every panel does them all', [0, 41], [41, 41], 0],
+    ['the thread that runs first does its own, then takes the rest of the other', [0, 20], [20, 41], 0],
+  ])('gemm_packed_claim: %s, each panel exactly once', (_, own0, own1, self) => {
+    // accumulating into C: a panel done twice or skipped shows up against the reference
+    const rng = seeded(7);
+    const [m, k, n] = [9, 33, 323];
+    const a = Float32Array.from({ length: m * k }, () => rng() * 2 - 1);
+    const b = Float32Array.from({ length: k * n }, () => rng() * 2 - 1);
+    const c0 = Float32Array.from({ length: m * n }, () => rng() * 2 - 1);
+    const want = c0.slice();
+    ref.gemm_nn(want, a, b, null, m, k, n, true);
+    shareWork(false);
+    try {
+      const ar = arena();
+      const got = ar.scoped(() => {
+        const k1 = kernels();
+        const packed = ar.alloc(packedSize(k, n));
+        k1.gemm_pack(packed, ar.put(b), k, n, 0);
+        const lines = new Array(32).fill(0); // two 64-byte claim lines
+        lines[0] = own0[0] | (own0[1] << 16);
+        lines[16] = own1[0] | (own1[1] << 16);
+        const claims = ar.putInts(lines);
+        const words = new Int32Array(k1.memory.buffer, claims, 32);
+        const c = ar.put(c0);
+        const pa = ar.put(a);
+        // the two threads' calls one after the other on this thread: the second finds what the first left
+        for (const who of self === 1 ? [1, 0] : [0, 1]) k1.gemm_packed_claim(c, pa, k, 1, packed, 0, m, k, n, 1, n, claims, who | (2 << 8));
+        expect(words[0] & 0xffff).toBeGreaterThanOrEqual(words[0] >>> 16); // nothing left to claim
+        expect(words[16] & 0xffff).toBeGreaterThanOrEqual(words[16] >>> 16);
+        return ar.read(c, m * n);
+      });
+      expectClose(got, want, { rtol: 1e-5, atol: 1e-5 });
+    } finally {
+      shareWork(true);
+    }
   });
   test.each(['lstm_b6_h8_lengths', 'gru_b6_h8_bi', 'rnn_b9_h12_bi_lengths', 'lstm_2l_bi_lengths'])('%s matches PyTorch', (name) => {
     const fx = JSON.parse(readFileSync(new URL(`./fixtures/recurrent/${name}.json`, import.meta.url), 'utf8'));

@@ -6,7 +6,7 @@
 
 /** How a kernel call is split between threads. @internal */
 export type Split =
-  /** A GEMM: its 8-column panels, run by `worker` (the same arguments plus the panel range p0, p1). */
+  /** A GEMM: its 8-column panels, claimed as they go by `worker` (the same arguments plus the claim words and the thread, see KernelPool.claimed). */
   | { kind: 'panels'; worker: string }
   /**
    * Independent rows: `rows` is the row-count argument, `H` the hidden size; each pointer in
@@ -42,12 +42,14 @@ export const KERNEL_TABLE = {
 
   // assembly/matmul.ts: C [M,N] (+)= A·packedB (+ bias); A read through strides (ars, acs)
   gemm_pack: { args: ['packed', 'b', 'k', 'n', 'transposed'] },
-  gemm_packed: { args: GEMM, split: { kind: 'panels', worker: 'gemm_packed_panels' } },
+  gemm_packed: { args: GEMM, split: { kind: 'panels', worker: 'gemm_packed_claim' } },
   // assembly/bmm.ts: C[b] = A[b]·B[b] for small row-major matrices, B read in place
   bmm: { args: ['c', 'a', 'b', 'batch', 'n', 'k', 'm'] },
   // C[b] = A[b]·B[b]ᵀ, B [m,k] read in place
   bmm_nt: { args: ['c', 'a', 'b', 'batch', 'n', 'k', 'm'] },
   gemm_packed_panels: { args: [...GEMM, 'p0', 'p1'] },
+  // gemm_packed shared by threads claiming runs of panels (the claim words at `claims`; who = thread | count << 8)
+  gemm_packed_claim: { args: [...GEMM, 'claims', 'who'] },
 
   // assembly/activations.ts
   sigmoid_forward: { args: ['out', 'x', 'n'] },

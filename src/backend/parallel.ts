@@ -1,7 +1,7 @@
 // The kernels shared out between the threads of init({ threads }): every kernel whose table entry
 // (kernels.ts) declares a split is wrapped so that a call large enough to pay for the hand-off is
-// divided — GEMMs by 8-column panels, gate kernels by rows, activations by element ranges, CTC by
-// sequences — and anything smaller runs here as the plain call. The wrapped set has the plain
+// divided — GEMMs by 8-column panels that the threads claim as they go, gate kernels by rows,
+// activations by element ranges, CTC by sequences — and anything smaller runs here as the plain call. The wrapped set has the plain
 // set's signatures, so the ops never know how many threads there are.
 import { KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
 import type { KernelPool } from './threads.js';
@@ -21,13 +21,10 @@ function panels(spec: KernelSpec, plain: Fn, worker: Fn, job: number, pool: Kern
     const m = a[im],
       k = a[ik],
       n = a[inn];
-    if (m * n * k < GEMM_MIN || n <= 8) return plain(...a);
-    pool.split(
-      job,
-      (n + 7) >> 3,
-      (p0, p1) => [...a, p0, p1],
-      (x) => worker(...x),
-    );
+    const units = (n + 7) >> 3;
+    // (a claim word holds panel numbers in 16 bits: 524,280 columns at most, far past any layer)
+    if (m * n * k < GEMM_MIN || n <= 8 || units >= 1 << 16) return plain(...a);
+    pool.claimed(job, units, a, (x) => worker(...x));
   };
 }
 

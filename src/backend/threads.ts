@@ -11,6 +11,8 @@ import type { SpawnWorker } from '../platform/platform.js';
 const SLOTS = 16;
 // polls of the control word before a thread sleeps in Atomics.wait (about 100 µs)
 const SPIN = 20000;
+// each thread's claim word (see claimed()) on a cache line of its own
+const CLAIM_LINE = 64;
 
 // The worker's body, evaluated from this string (no separate file to ship): the platform wraps it
 // in what hands it \`module\`, \`memory\` and \`base\` and defines \`ready()\`.
@@ -40,12 +42,19 @@ export class KernelPool {
 
   private constructor(
     private readonly ctrl: Int32Array,
+    private readonly claims: Int32Array,
+    private readonly claimsPtr: number,
     readonly workers: number,
   ) {
     this.seq = new Array(workers).fill(0);
   }
 
-  /** Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at workers·64 reserved bytes. */
+  /** The bytes start() needs reserved for `workers` workers: their control blocks, then a claim line per thread. */
+  static bytes(workers: number): number {
+    return workers * SLOTS * 4 + (workers + 1) * CLAIM_LINE;
+  }
+
+  /** Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at bytes(workers) reserved bytes. */
   static async start(
     spawn: SpawnWorker,
     module: WebAssembly.Module,
@@ -54,7 +63,13 @@ export class KernelPool {
     workers: number,
   ): Promise<KernelPool> {
     await Promise.all(Array.from({ length: workers }, (_, i) => spawn(WORKER, { module, memory, base: ctrlPtr + i * SLOTS * 4 })));
-    return new KernelPool(new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS), workers);
+    const claimsPtr = ctrlPtr + workers * SLOTS * 4;
+    return new KernelPool(
+      new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS),
+      new Int32Array(memory.buffer, claimsPtr, ((workers + 1) * CLAIM_LINE) >> 2),
+      claimsPtr,
+      workers,
+    );
   }
 
   private post(w: number, job: number, args: number[]): void {
@@ -89,5 +104,21 @@ export class KernelPool {
     for (let w = 0; w < parts - 1; w++) this.post(w, job, args(per * (w + 1), Math.min(units, per * (w + 2))));
     local(args(0, per));
     this.wait(parts - 1);
+  }
+
+  /**
+   * Runs `job` over units 0..units-1 (below 65,536), each thread claiming runs of them as it goes
+   * (assembly/matmul.ts, gemm_packed_claim): thread i owns the i-th contiguous share and takes
+   * from the back of another's when its own are done, so no thread waits on a slower one. The
+   * job's last two arguments are the claim words' address and the thread's index | count << 8.
+   */
+  claimed(job: number, units: number, args: readonly number[], local: (a: number[]) => void): void {
+    const threads = Math.min(this.workers + 1, units);
+    const per = Math.ceil(units / threads);
+    const words = CLAIM_LINE >> 2;
+    for (let i = 0; i < threads; i++) this.claims[i * words] = Math.min(units, per * i) | (Math.min(units, per * (i + 1)) << 16);
+    for (let w = 0; w < threads - 1; w++) this.post(w, job, [...args, this.claimsPtr, (w + 1) | (threads << 8)]);
+    local([...args, this.claimsPtr, threads << 8]);
+    this.wait(threads - 1);
   }
 }

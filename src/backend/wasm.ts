@@ -175,7 +175,8 @@ export function init(options: InitOptions = {}): Promise<void> {
     const memory = spawn ? new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true }) : null;
     const plain = await instantiateKernels(module, memory ? { env: { memory } } : {});
     const arena = new Arena(plain);
-    const pool = spawn && memory ? await KernelPool.start(spawn, module, memory, arena.reserve(16 * (threads - 1)), threads - 1) : null;
+    const pool =
+      spawn && memory ? await KernelPool.start(spawn, module, memory, arena.reserve(KernelPool.bytes(threads - 1) / 4), threads - 1) : null;
     const kernels = pool ? withThreads(plain, pool) : plain;
     backend = { kernels, plain, threaded: kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();

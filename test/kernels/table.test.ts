@@ -28,7 +28,7 @@ test('every split names arguments of its kernel, and the worker can run it', () 
     if (!split) continue;
     if (split.kind === 'panels') {
       const worker = (KERNEL_TABLE as Record<string, KernelSpec>)[split.worker];
-      expect(worker.args, name).toEqual([...spec.args, 'p0', 'p1']);
+      expect(worker.args, name).toEqual([...spec.args, 'claims', 'who']);
       expect(WORKER_JOBS).toContain(split.worker);
     } else {
       expect(WORKER_JOBS).toContain(name);
