@@ -23,25 +23,30 @@
 
 export function transpose_forward(out: usize, x: usize, batch: i32, rows: i32, cols: i32): void {
   const plane = <usize>rows * cols;
+  for (let b = 0; b < batch; b++) {
+    transpose_rows(out + ((<usize>b * plane) << 2), x + ((<usize>b * plane) << 2), rows, cols, 0, rows);
+  }
+}
+
+// Rows r0..r1-1 of x [rows, cols] into columns r0..r1-1 of out [cols, rows]: the share of one
+// transpose that a thread takes (a share that does not start on a multiple of 4 rows has a
+// ragged edge, done element by element).
+export function transpose_rows(out: usize, x: usize, rows: i32, cols: i32, r0: i32, r1: i32): void {
   const xs = <usize>cols << 2; // bytes between rows of x
   const os = <usize>rows << 2; // bytes between rows of out
-  for (let b = 0; b < batch; b++) {
-    const xb = x + ((<usize>b * plane) << 2);
-    const ob = out + ((<usize>b * plane) << 2);
-    for (let r0 = 0; r0 < rows; r0 += 256) {
-      const r1 = min(rows, r0 + 256);
-      for (let c = 0; c < cols; c += 4) {
-        const ce = min(cols, c + 4);
-        for (let r = r0; r < r1; r += 4) {
-          if (ASC_FEATURE_SIMD && r + 4 <= r1 && ce - c == 4) {
-            transpose4x4(ob + <usize>c * os + (<usize>r << 2), os, xb + <usize>r * xs + (<usize>c << 2), xs);
-            continue;
-          }
-          // a ragged edge, element by element
-          const re = min(r1, r + 4);
-          for (let i = r; i < re; i++) {
-            for (let j = c; j < ce; j++) store<f32>(ob + ((<usize>j * rows + i) << 2), load<f32>(xb + ((<usize>i * cols + j) << 2)));
-          }
+  for (let rb = r0; rb < r1; rb += 256) {
+    const re = min(r1, rb + 256);
+    for (let c = 0; c < cols; c += 4) {
+      const ce = min(cols, c + 4);
+      for (let r = rb; r < re; r += 4) {
+        if (ASC_FEATURE_SIMD && r + 4 <= re && ce - c == 4) {
+          transpose4x4(out + <usize>c * os + (<usize>r << 2), os, x + <usize>r * xs + (<usize>c << 2), xs);
+          continue;
+        }
+        // a ragged edge, element by element
+        const rl = min(re, r + 4);
+        for (let i = r; i < rl; i++) {
+          for (let j = c; j < ce; j++) store<f32>(out + ((<usize>j * rows + i) << 2), load<f32>(x + ((<usize>i * cols + j) << 2)));
         }
       }
     }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
 import * as ref from '../src/reference/matmul.js';
+import * as refT from '../src/reference/transpose.js';
 import { arena, kernels, shareWork } from '../src/backend/wasm.js';
 import { packedSize } from '../src/backend/gemm.js';
 import { expectClose, report, seeded } from './helpers.js';
@@ -77,6 +78,20 @@ describe('two threads', () => {
     const want = c0.slice();
     ref.gemm_nn(want, a, b, null, m, k, n, true);
     expectClose(shared, want, { rtol: 1e-5, atol: 1e-5 });
+  });
+  test('a transpose of 515×131 (shared by rows from 65,536 elements, shares not on a multiple of 4) equals the reference', () => {
+    const [r, c] = [515, 131];
+    const rng = seeded(r);
+    const x = Float32Array.from({ length: r * c }, () => rng() * 2 - 1);
+    const want = new Float32Array(r * c);
+    refT.transpose_rows(want, x, r, c, 0, r);
+    const ar = arena();
+    const got = ar.scoped(() => {
+      const out = ar.alloc(r * c);
+      kernels().transpose_rows(out, ar.put(x), r, c, 0, r);
+      return ar.read(out, r * c);
+    });
+    expect(Array.from(got)).toEqual(Array.from(want));
   });
   test.each([
     ['a thread that owns no panels takes them all from the back of the other', [0, 41], [41, 41], 1],

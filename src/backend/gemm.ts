@@ -62,6 +62,6 @@ export const gemmNT: Product = packAndMultiply(1);
 /** C[M,N] (+)= Aᵀ·B with A [K,M], B [K,N] (+ bias); Aᵀ is copied first (see assembly/matmul.ts). @internal */
 export const gemmTN: Product = (kern, ar, c, a, b, bias, m, k, n, accumulate) => {
   const at = ar.alloc(m * k);
-  kern.transpose_forward(at, a, 1, k, m);
+  kern.transpose_rows(at, a, k, m, 0, k);
   gemmNN(kern, ar, c, at, b, bias, m, k, n, accumulate);
 };

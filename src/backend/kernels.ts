@@ -19,8 +19,11 @@ export type Split =
    * than `min` elements stay on one thread (a cheap kernel needs more to pay for the hand-off).
    */
   | { kind: 'elements'; min: number }
-  /** Independent units: the last two arguments are the range (u0, u1); a plain call passes (0, `count`). */
-  | { kind: 'range'; count: string };
+  /**
+   * Independent units: the last two arguments are the range (u0, u1); a plain call passes (0, `count`).
+   * With `min`, calls of fewer than `min` units (times the argument `per`, when named) stay on one thread.
+   */
+  | { kind: 'range'; count: string; min?: number; per?: string };
 
 /** One kernel: argument names in order, a numeric result or none, an optional thread split. @internal */
 export interface KernelSpec {
@@ -94,6 +97,8 @@ export const KERNEL_TABLE = {
   // assembly/clip.ts, assembly/transpose.ts
   clip_value: { args: ['x', 'lo', 'hi', 'n'] },
   transpose_forward: { args: ['out', 'x', 'batch', 'rows', 'cols'] },
+  // rows r0..r1 of x [rows, cols] into columns r0..r1 of out [cols, rows] (shared from 65,536 elements)
+  transpose_rows: { args: ['out', 'x', 'rows', 'cols', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'cols' } },
 
   // assembly/lstm.ts: gates [rows,4H] i,f,g,o; the states [rows,H]
   lstm_step_forward: {

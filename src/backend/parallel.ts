@@ -52,11 +52,14 @@ function byElements(min: number, plain: Fn, job: number, pool: KernelPool): Fn {
   };
 }
 
-function byRange(spec: KernelSpec, count: string, plain: Fn, job: number, pool: KernelPool): Fn {
-  const ic = spec.args.indexOf(count);
+function byRange(spec: KernelSpec, split: Extract<Split, { kind: 'range' }>, plain: Fn, job: number, pool: KernelPool): Fn {
+  const ic = spec.args.indexOf(split.count);
+  const ip = split.per ? spec.args.indexOf(split.per) : -1;
+  const min = split.min ?? 2;
   return (...a) => {
     const n = a[ic];
-    if (a[ic - 1] !== 0 || n < 2) return plain(...a); // only whole calls (0, n) are shared
+    // only whole calls (0, n) are shared
+    if (a[ic - 1] !== 0 || n < 2 || n * (ip >= 0 ? a[ip] : 1) < min) return plain(...a);
     const shift = (u0: number, u1: number) => [...a.slice(0, -2), u0, u1];
     pool.split(job, n, shift, (x) => plain(...x));
   };
@@ -80,7 +83,7 @@ export function withThreads(k: Kernels, pool: KernelPool): Kernels {
         split.kind === 'rows'
           ? byRows(spec, split, plain, job, pool)
           : split.kind === 'range'
-            ? byRange(spec, split.count, plain, job, pool)
+            ? byRange(spec, split, plain, job, pool)
             : byElements(split.min, plain, job, pool);
     }
   }

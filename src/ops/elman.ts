@@ -57,6 +57,7 @@ function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<s
       const packedT = ar.alloc(packedSize(H, H));
       k.gemm_pack(packedT, ar.put(data(w.wHh)), H, H, 0);
       const step = (t: number, rows: number, dht: number) => {
+        ar.view(dXW.at(t), rows * H).fill(0); // act.backward adds into its output
         act.backward(k, dXW.at(t), dht, y.at(t), rows * H);
         gemmPacked(k, dh, dXW.at(t), H, 1, packedT, 0, rows, H, H, false, H);
       };

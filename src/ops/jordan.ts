@@ -89,6 +89,7 @@ function jordanCell(H: number, O: number, act: ElmanActivation, outAct: OutputAc
       const step = (t: number, rows: number, dyt: number) => {
         outAct.backward(k, dO.at(t), dyt, y.at(t), rows, O);
         gemmPacked(k, dh, dO.at(t), O, 1, packedHo, 0, rows, O, H, false, H);
+        ar.view(dXW.at(t), rows * H).fill(0); // act.backward adds into its output
         act.backward(k, dXW.at(t), dh, h.at(t), rows * H);
         gemmPacked(k, dy, dXW.at(t), H, 1, packedHh, 0, rows, H, O, false, O);
       };

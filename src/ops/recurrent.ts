@@ -27,7 +27,7 @@ import type { Arena, Block, KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 import { gemmNN, gemmPacked } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
-import { fromTimeMajor, putState, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
+import { fromTimeMajor, putState, stepBlock, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 
 /** Blocks a cell keeps from forward for its backward, by name. @internal */
 export type Kept = Record<string, Block>;
@@ -55,7 +55,7 @@ export interface ForwardContext extends DirectionContext {
 
 /** What a cell's backward gets for one direction. @internal */
 export interface BackwardContext extends DirectionContext {
-  /** The gradient of xw, [T,B,G], zero on entry; each step writes its slice. */
+  /** The gradient of xw, [T,B,G]; each step writes its rows of its slice (the rest are zero). */
   readonly dXW: Block;
   /** On entry to step t: each state's gradient after t (from later steps); the step leaves the
    *  gradient of the state entering t there, for its `rows` (the rest pass through). */
@@ -232,7 +232,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
           forward.saved,
           kept!.blocks.map((b) => ar.restore(b)),
         );
-        const pdx = dx ? ar.zeroBlock(T, B, I) : null;
+        const pdx = dx ? ar.block(T, B, I) : null; // each direction's product adds to the first's
         for (let d = 0; d < D; d++) {
           const dOutTM = dOut ? toTimeMajor(dOut, L, F, D * F, d * F, call.batchFirst, true) : null;
           const dState = backwardDirection(cell, dirs[d], saved[d], {
@@ -293,8 +293,8 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   const I = px.dims[2];
   gemmPacked(k, xw.ptr, px.ptr, I, 1, packed(w.wIh, I, G), bias ? ar.put(bias) : 0, T * B, I, G, false, G);
   const state = sizes.map((n, i) => putState(ar, L, a.init[i] ? a.init[i]!.data : null, a.d, n));
-  const next = sizes.map((n) => ar.zeroBlock(T, B, n));
-  const history = a.saving ? sizes.map((n) => ar.zeroBlock(T, B, n)) : [];
+  const next = sizes.map((n) => stepBlock(ar, L, n));
+  const history = a.saving ? sizes.map((n) => stepBlock(ar, L, n)) : [];
   const pass = cell.forward({ ar, k, B, xw, state, next, data, packed }, w);
   for (let s = 0; s < T; s++) {
     const t = a.reverse ? T - 1 - s : s;
@@ -323,7 +323,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   const { B, T, active } = L;
   const G = cell.gates;
   const F = cell.stateSizes[0];
-  const dXW = ar.zeroBlock(T, B, G);
+  const dXW = stepBlock(ar, L, G);
   const dOut = a.dOutTM ? ar.blockOf(a.dOutTM, T, B, F) : null;
   const dState = cell.stateSizes.map((n, i) => putState(ar, L, a.dFinals[i] ?? null, a.d, n));
   const dht = ar.block(B, F);
@@ -352,7 +352,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
       if (dZt === undefined) {
         const rowsAll = dZ.dims[0] * dZ.dims[1];
         dZt = ar.alloc(rowsAll * dZ.dims[2]);
-        k.transpose_forward(dZt, dZ.ptr, 1, rowsAll, dZ.dims[2]);
+        k.transpose_rows(dZt, dZ.ptr, rowsAll, dZ.dims[2], 0, rowsAll);
         transposes.set(dZ, dZt);
       }
       return dZt;
@@ -383,6 +383,6 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   ctx.gradTN(w.wIh, dXW, px);
   ctx.gradSum(cell.inputBiases(w), dXW);
   pass.grads();
-  if (a.pdx) gemmNN(k, ar, a.pdx.ptr, dXW.ptr, ar.put(data(w.wIh)), 0, T * B, G, px.dims[2], true);
+  if (a.pdx) gemmNN(k, ar, a.pdx.ptr, dXW.ptr, ar.put(data(w.wIh)), 0, T * B, G, px.dims[2], a.d > 0);
   return dState;
 }

@@ -4,7 +4,7 @@
 // finished sequences keep their state untouched; the reverse direction of sequence b starts at
 // its own last step because its rows join the prefix exactly there.
 import { fmtShape, type Tensor } from '../tensor.js';
-import type { Arena } from '../backend/heap.js';
+import type { Arena, Block } from '../backend/heap.js';
 
 /** The sort and step counts of a batch of variable-length sequences. @internal */
 export interface SeqLayout {
@@ -124,4 +124,17 @@ export function putState(ar: Arena, L: SeqLayout, state: Float32Array | null, d:
 /** Writes a sorted [B,F] state from the arena into direction d of dst [D,B,F]. @internal */
 export function takeState(dst: Float32Array, ar: Arena, ptr: number, L: SeqLayout, d: number, F: number): void {
   unsortRows(dst, d * L.B * F, ar.view(ptr, L.B * F), L, F);
+}
+
+/**
+ * A [T,B,n] block for per-step results that each step t writes for its active[t] rows: only the
+ * rows past them (finished sequences) are set to zero, not the whole block. @internal
+ */
+export function stepBlock(ar: Arena, L: SeqLayout, n: number): Block {
+  const blk = ar.block(L.T, L.B, n);
+  for (let t = 0; t < L.T; t++) {
+    const rows = L.active[t];
+    if (rows < L.B) ar.view(blk.at(t, rows), (L.B - rows) * n).fill(0);
+  }
+  return blk;
 }

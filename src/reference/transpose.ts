@@ -5,3 +5,8 @@ export function transpose_forward(out: Floats, x: Floats, batch: number, rows: n
   for (let b = 0; b < batch; b++)
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[b * rows * cols + c * rows + r] = x[b * rows * cols + r * cols + c];
 }
+
+/** Twin of assembly/transpose.ts: rows r0..r1-1 of x [rows, cols] into columns r0..r1-1 of out [cols, rows]. */
+export function transpose_rows(out: Floats, x: Floats, rows: number, cols: number, r0: number, r1: number): void {
+  for (let r = r0; r < r1; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
+}

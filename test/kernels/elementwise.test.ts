@@ -76,4 +76,18 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
     refT.transpose_forward(want, x, b, r, c);
     expect(Array.from(runKernel(k(), 'transpose_forward', [new Float32Array(x.length), x], [b, r, c]).out[0])).toEqual(Array.from(want));
   });
+  test.each([
+    [9, 17, 0, 9],
+    [257, 6, 0, 257],
+    [515, 9, 3, 258], // a share from an odd row: ragged edges at both ends
+    [1030, 4, 777, 1030],
+    [13, 70, 5, 6],
+  ])('transpose_rows, rows=%i cols=%i, rows %i..%i', (r, c, r0, r1) => {
+    const [x] = randomFloats(seeded(r * c + r0), r * c);
+    const [init] = randomFloats(seeded(r1), r * c);
+    const want = init.slice();
+    refT.transpose_rows(want, x, r, c, r0, r1);
+    // the columns outside r0..r1 keep what they held
+    expect(Array.from(runKernel(k(), 'transpose_rows', [init.slice(), x], [r, c, r0, r1]).out[0])).toEqual(Array.from(want));
+  });
 });
