@@ -223,20 +223,45 @@ export function gemm_packed_panels(
   }
 }
 
-// Panels per claim after a thread's first run: enough work (~2^18 multiply-adds) that a claim's
+// Units per claim after a thread's first run: enough work (~2^18 multiply-adds) that a claim's
 // atomic costs nothing beside it, few enough that the last claims even out the threads' finish.
 // @ts-ignore: decorator
-@inline function claimPanels(m: i32, k: i32): i32 {
-  return max(1, (1 << 18) / max(1, m * k * 8));
+@inline function claimUnits(rows: i32, k: i32): i32 {
+  return max(1, (1 << 18) / max(1, rows * k * 8));
 }
 
-// gemm_packed shared between threads that claim runs of panels as they go, so a thread that runs
-// slower (a busier core, a colder cache) takes fewer panels instead of making the others wait.
-// `claims` holds a word per thread, 64 bytes apart: [front | back << 16], the panels it owns
-// (set by the caller; the caller's panel count must be below 65,536). `who` = this thread's index
-// | the thread count << 8. Each thread first takes most of its own panels in one run (the same
-// panels every call, so they stay in its core's cache), then small runs from its front, and when
-// it has none left, small runs from the back of another thread's.
+// The units u0..u1-1 of a product: 8-column panels over all m rows, or (byBlocks) a panel over
+// one block of MC rows, numbered block by block (u = block·panels + panel).
+function gemmUnits(
+  c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
+  m: i32, k: i32, n: i32, accumulate: bool, ldc: i32, u0: i32, u1: i32, byBlocks: bool,
+): void {
+  if (!byBlocks) {
+    gemm_packed_panels(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, u0, u1);
+    return;
+  }
+  const panels = (n + 7) >> 3;
+  while (u0 < u1) {
+    const blk = u0 / panels;
+    const p0 = u0 - blk * panels;
+    const p1 = min(panels, p0 + (u1 - u0));
+    const i0 = blk * MC;
+    const ci = c + ((<usize>i0 * ldc) << 2);
+    const ai = a + ((<usize>i0 * ars) << 2);
+    gemm_packed_panels(ci, ai, ars, acs, packed, bias, min(MC, m - i0), k, n, accumulate, ldc, p0, p1);
+    u0 += p1 - p0;
+  }
+}
+
+// gemm_packed shared between threads that claim runs of its units as they go, so a thread that
+// runs slower (a busier core, a colder cache) takes fewer instead of making the others wait. The
+// units are 8-column panels, or for a product of few panels and many rows (a weight gradient,
+// whose panels are each a large piece of work) a panel over a block of MC rows. `claims` holds a
+// 64-bit word per thread, 64 bytes apart: front | back << 32, the units it owns (set by the
+// caller). `who` = this thread's index | the thread count << 8 | byBlocks << 16. Each thread first
+// takes most of its own units in one run (the same ones every call, so they stay in its core's
+// cache), then small runs from its front, and when it has none left, small runs from the back of
+// another thread's.
 export function gemm_packed_claim(
   c: usize, a: usize, ars: i32, acs: i32, packed: usize, bias: usize,
   m: i32, k: i32, n: i32, accumulate: bool, ldc: i32, claims: usize, who: i32,
@@ -246,34 +271,35 @@ export function gemm_packed_claim(
     return;
   }
   const self = who & 0xff;
-  const threads = who >>> 8;
-  const step = claimPanels(m, k);
+  const threads = (who >>> 8) & 0xff;
+  const byBlocks = (who >>> 16) != 0;
+  const step = claimUnits(byBlocks ? min(m, MC) : m, k);
   const own = claims + (<usize>self << 6);
   let first = true;
   for (;;) {
-    const old = atomic.load<i32>(own);
-    const f = old & 0xffff;
-    const b = old >>> 16;
+    const old = atomic.load<i64>(own);
+    const f = <i32>old;
+    const b = <i32>(old >>> 32);
     if (f < b) {
       const left = b - f;
       const q = first ? max(min(step, left), left - (left >> 2)) : min(step, left);
-      if (atomic.cmpxchg<i32>(own, old, (f + q) | (b << 16)) == old) {
-        gemm_packed_panels(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, f, f + q);
+      if (atomic.cmpxchg<i64>(own, old, <i64><u32>(f + q) | (<i64>b << 32)) == old) {
+        gemmUnits(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, f, f + q, byBlocks);
         first = false;
       }
       continue;
     }
-    // nothing left of our own: take from the back of another thread's panels
+    // nothing left of our own: take from the back of another thread's units
     let stole = false;
     for (let j = 1; j < threads; j++) {
       const other = claims + (<usize>((self + j) % threads) << 6);
-      const o = atomic.load<i32>(other);
-      const lo = o & 0xffff;
-      const hi = o >>> 16;
+      const o = atomic.load<i64>(other);
+      const lo = <i32>o;
+      const hi = <i32>(o >>> 32);
       if (lo >= hi) continue;
       const q = min(step, hi - lo);
-      if (atomic.cmpxchg<i32>(other, o, lo | ((hi - q) << 16)) == o) {
-        gemm_packed_panels(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, hi - q, hi);
+      if (atomic.cmpxchg<i64>(other, o, <i64><u32>lo | (<i64>(hi - q) << 32)) == o) {
+        gemmUnits(c, a, ars, acs, packed, bias, m, k, n, accumulate, ldc, hi - q, hi, byBlocks);
       }
       stole = true; // taken, or lost to another thread: look again
       break;

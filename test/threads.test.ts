@@ -9,6 +9,7 @@ import * as ref from '../src/reference/matmul.js';
 import * as refT from '../src/reference/transpose.js';
 import { arena, kernels, shareWork } from '../src/backend/wasm.js';
 import { packedSize } from '../src/backend/gemm.js';
+import { gemmUnits } from '../src/backend/parallel.js';
 import { expectClose, report, seeded } from './helpers.js';
 
 beforeAll(async () => {
@@ -49,9 +50,9 @@ describe('two threads', () => {
     ref.gemm_tn(db, a.data, g, null, k, m, n, false);
     expectClose(b.grad!.data, db, { rtol: 1e-5, atol: 1e-4 });
   });
-  test('a product shared by claimed panels equals one thread to the bit (41 panels of 8, the last 3 wide)', () => {
+  test('a product shared by claimed units equals one thread to the bit (3 row blocks, the last ragged, by 41 panels, the last 3 wide)', () => {
     const rng = seeded(41);
-    const [m, k, n] = [37, 129, 323];
+    const [m, k, n] = [101, 129, 323];
     const a = Float32Array.from({ length: m * k }, () => rng() * 2 - 1);
     const b = Float32Array.from({ length: k * n }, () => rng() * 2 - 1);
     const c0 = Float32Array.from({ length: m * n }, () => rng() * 2 - 1);
@@ -94,18 +95,23 @@ describe('two threads', () => {
     expect(Array.from(got)).toEqual(Array.from(want));
   });
   test.each([
-    ['a thread that owns no panels takes them all from the back of the other', [0, 41], [41, 41], 1],
-    ['a thread that owns every panel does them all', [0, 41], [41, 41], 0],
-    ['the thread that runs first does its own, then takes the rest of the other', [0, 20], [20, 41], 0],
-  ])('gemm_packed_claim: %s, each panel exactly once', (_, own0, own1, self) => {
-    // accumulating into C: a panel done twice or skipped shows up against the reference
-    const rng = seeded(7);
-    const [m, k, n] = [9, 33, 323];
+    ['a thread that owns no units takes them all from the back of the other', 9, 323, 0, 1],
+    ['a thread that owns every unit does them all', 9, 323, 1, 0],
+    ['the thread that runs first does its own, then takes the rest of the other', 9, 323, 0.5, 0],
+    ['41 panels over 3 row blocks, the last ragged (m = 101)', 101, 323, 0.4, 1],
+    ['75 panels over all 101 rows', 101, 597, 0.6, 1],
+  ])('gemm_packed_claim: %s, each unit exactly once', (_, m, n, split, self) => {
+    // accumulating into C: a unit done twice or skipped shows up against the reference
+    const rng = seeded(7 + m);
+    const k = 33;
+    expect(gemmUnits(m, n).byBlocks).toBe(m > 48 && n < 64 * 8);
     const a = Float32Array.from({ length: m * k }, () => rng() * 2 - 1);
     const b = Float32Array.from({ length: k * n }, () => rng() * 2 - 1);
     const c0 = Float32Array.from({ length: m * n }, () => rng() * 2 - 1);
     const want = c0.slice();
     ref.gemm_nn(want, a, b, null, m, k, n, true);
+    const { units, byBlocks } = gemmUnits(m, n);
+    const cut = Math.round(split * units);
     shareWork(false);
     try {
       const ar = arena();
@@ -113,17 +119,18 @@ describe('two threads', () => {
         const k1 = kernels();
         const packed = ar.alloc(packedSize(k, n));
         k1.gemm_pack(packed, ar.put(b), k, n, 0);
-        const lines = new Array(32).fill(0); // two 64-byte claim lines
-        lines[0] = own0[0] | (own0[1] << 16);
-        lines[16] = own1[0] | (own1[1] << 16);
+        // two 64-byte claim lines, each a 64-bit word: first unit, end of the share
+        const lines = new Array(32).fill(0);
+        [lines[0], lines[1], lines[16], lines[17]] = [0, cut, cut, units];
         const claims = ar.putInts(lines);
         const words = new Int32Array(k1.memory.buffer, claims, 32);
         const c = ar.put(c0);
         const pa = ar.put(a);
         // the two threads' calls one after the other on this thread: the second finds what the first left
-        for (const who of self === 1 ? [1, 0] : [0, 1]) k1.gemm_packed_claim(c, pa, k, 1, packed, 0, m, k, n, 1, n, claims, who | (2 << 8));
-        expect(words[0] & 0xffff).toBeGreaterThanOrEqual(words[0] >>> 16); // nothing left to claim
-        expect(words[16] & 0xffff).toBeGreaterThanOrEqual(words[16] >>> 16);
+        for (const who of self === 1 ? [1, 0] : [0, 1])
+          k1.gemm_packed_claim(c, pa, k, 1, packed, 0, m, k, n, 1, n, claims, who | (2 << 8) | (byBlocks ? 1 << 16 : 0));
+        expect(words[0]).toBeGreaterThanOrEqual(words[1]); // nothing left to claim
+        expect(words[16]).toBeGreaterThanOrEqual(words[17]);
         return ar.read(c, m * n);
       });
       expectClose(got, want, { rtol: 1e-5, atol: 1e-5 });

@@ -6,7 +6,7 @@
 
 /** How a kernel call is split between threads. @internal */
 export type Split =
-  /** A GEMM: its 8-column panels, claimed as they go by `worker` (the same arguments plus the claim words and the thread, see KernelPool.claimed). */
+  /** A GEMM: its units (8 columns by 48 rows), claimed as they go by `worker` (the same arguments plus the claim words and the thread, see KernelPool.claimed). */
   | { kind: 'panels'; worker: string }
   /**
    * Independent rows: `rows` is the row-count argument, `H` the hidden size; each pointer in
@@ -51,7 +51,7 @@ export const KERNEL_TABLE = {
   // C[b] = A[b]·B[b]ᵀ, B [m,k] read in place
   bmm_nt: { args: ['c', 'a', 'b', 'batch', 'n', 'k', 'm'] },
   gemm_packed_panels: { args: [...GEMM, 'p0', 'p1'] },
-  // gemm_packed shared by threads claiming runs of panels (the claim words at `claims`; who = thread | count << 8)
+  // gemm_packed shared by threads claiming runs of units (the claim words at `claims`; who = thread | count << 8)
   gemm_packed_claim: { args: [...GEMM, 'claims', 'who'] },
 
   // assembly/activations.ts

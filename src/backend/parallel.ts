@@ -1,6 +1,6 @@
 // The kernels shared out between the threads of init({ threads }): every kernel whose table entry
 // (kernels.ts) declares a split is wrapped so that a call large enough to pay for the hand-off is
-// divided — GEMMs by 8-column panels that the threads claim as they go, gate kernels by rows,
+// divided — GEMMs by 8-column panels (over blocks of rows when few) that the threads claim as they go, gate kernels by rows,
 // activations by element ranges, CTC by sequences — and anything smaller runs here as the plain call. The wrapped set has the plain
 // set's signatures, so the ops never know how many threads there are.
 import { KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
@@ -15,16 +15,29 @@ const ROWS_MIN = 2048;
 // activations are shared in whole 1024-element chunks, which keeps the SIMD bodies aligned
 const CHUNK = 1024;
 
+// a GEMM with fewer 8-column panels than this is shared by panels over blocks of rows
+const FEW_PANELS = 64;
+
+/**
+ * How a GEMM of m rows and n columns is shared: its units — 8-column panels, or, when it has few
+ * panels (each then a large piece of work that would leave one thread waiting at the end), a
+ * panel over a block of 48 rows (MC in assembly/matmul.ts), numbered block by block. @internal
+ */
+export function gemmUnits(m: number, n: number): { units: number; byBlocks: boolean } {
+  const panels = (n + 7) >> 3;
+  const byBlocks = panels < FEW_PANELS && m > 48;
+  return { units: byBlocks ? Math.ceil(m / 48) * panels : panels, byBlocks };
+}
+
 function panels(spec: KernelSpec, plain: Fn, worker: Fn, job: number, pool: KernelPool): Fn {
   const [im, ik, inn] = ['m', 'k', 'n'].map((a) => spec.args.indexOf(a));
   return (...a) => {
     const m = a[im],
       k = a[ik],
       n = a[inn];
-    const units = (n + 7) >> 3;
-    // (a claim word holds panel numbers in 16 bits: 524,280 columns at most, far past any layer)
-    if (m * n * k < GEMM_MIN || n <= 8 || units >= 1 << 16) return plain(...a);
-    pool.claimed(job, units, a, (x) => worker(...x));
+    const { units, byBlocks } = gemmUnits(m, n);
+    if (m * n * k < GEMM_MIN || units < 2) return plain(...a);
+    pool.claimed(job, units, byBlocks ? 1 << 16 : 0, a, (x) => worker(...x));
   };
 }
 

@@ -107,18 +107,23 @@ export class KernelPool {
   }
 
   /**
-   * Runs `job` over units 0..units-1 (below 65,536), each thread claiming runs of them as it goes
+   * Runs `job` over units 0..units-1, each thread claiming runs of them as it goes
    * (assembly/matmul.ts, gemm_packed_claim): thread i owns the i-th contiguous share and takes
    * from the back of another's when its own are done, so no thread waits on a slower one. The
-   * job's last two arguments are the claim words' address and the thread's index | count << 8.
+   * job's last two arguments are the claim words' address and the thread's index | count << 8 |
+   * `flags` (bits from 16 up, the job's own).
    */
-  claimed(job: number, units: number, args: readonly number[], local: (a: number[]) => void): void {
+  claimed(job: number, units: number, flags: number, args: readonly number[], local: (a: number[]) => void): void {
     const threads = Math.min(this.workers + 1, units);
     const per = Math.ceil(units / threads);
     const words = CLAIM_LINE >> 2;
-    for (let i = 0; i < threads; i++) this.claims[i * words] = Math.min(units, per * i) | (Math.min(units, per * (i + 1)) << 16);
-    for (let w = 0; w < threads - 1; w++) this.post(w, job, [...args, this.claimsPtr, (w + 1) | (threads << 8)]);
-    local([...args, this.claimsPtr, threads << 8]);
+    // a 64-bit word per thread: its first unit, then the end of its share
+    for (let i = 0; i < threads; i++) {
+      this.claims[i * words] = Math.min(units, per * i);
+      this.claims[i * words + 1] = Math.min(units, per * (i + 1));
+    }
+    for (let w = 0; w < threads - 1; w++) this.post(w, job, [...args, this.claimsPtr, (w + 1) | (threads << 8) | flags]);
+    local([...args, this.claimsPtr, (threads << 8) | flags]);
     this.wait(threads - 1);
   }
 }
