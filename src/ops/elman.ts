@@ -5,7 +5,7 @@
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [D,B,H] -> output [.., D·H], hN [D,B,H].
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
-import { gemmPacked, packedSize } from '../backend/gemm.js';
+import { gemmPacked } from '../backend/gemm.js';
 import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
 
@@ -53,9 +53,8 @@ function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<s
       return { step, keep: {} };
     },
 
-    backward({ ar, k, dXW, dState: [dh], history: [hPrev], next: [y], data, gradTN }, w) {
-      const packedT = ar.alloc(packedSize(H, H));
-      k.gemm_pack(packedT, ar.put(data(w.wHh)), H, H, 0);
+    backward({ ar, k, dXW, dState: [dh], history: [hPrev], next: [y], packed, gradTN }, w) {
+      const packedT = packed(w.wHh, H, H);
       const step = (t: number, rows: number, dht: number) => {
         ar.view(dXW.at(t), rows * H).fill(0); // act.backward adds into its output
         act.backward(k, dXW.at(t), dht, y.at(t), rows * H);

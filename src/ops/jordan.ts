@@ -8,7 +8,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
 import type { Block } from '../backend/heap.js';
-import { gemmPacked, packedSize } from '../backend/gemm.js';
+import { gemmPacked } from '../backend/gemm.js';
 import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { ElmanActivation } from './elman.js';
 
@@ -79,11 +79,9 @@ function jordanCell(H: number, O: number, act: ElmanActivation, outAct: OutputAc
       return { step, keep: { h } };
     },
 
-    backward({ ar, k, B, dXW, dState: [dy], history: [yPrev], next: [y], data, gradSum, gradTN }, w, { h }) {
-      const packedHo = ar.alloc(packedSize(O, H));
-      k.gemm_pack(packedHo, ar.put(data(w.wHo)), O, H, 0);
-      const packedHh = ar.alloc(packedSize(H, O));
-      k.gemm_pack(packedHh, ar.put(data(w.wHh)), H, O, 0);
+    backward({ ar, k, B, dXW, dState: [dy], history: [yPrev], next: [y], packed, gradSum, gradTN }, w, { h }) {
+      const packedHo = packed(w.wHo, O, H);
+      const packedHh = packed(w.wHh, H, O);
       const dO = ar.zeroBlock(dXW.dims[0], B, O);
       const dh = ar.block(B, H).ptr;
       const step = (t: number, rows: number, dyt: number) => {

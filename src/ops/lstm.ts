@@ -9,7 +9,7 @@
 // Kernels: assembly/lstm.ts, assembly/matmul.ts.
 import type { Tensor } from '../tensor.js';
 import type { Arena, Block } from '../backend/heap.js';
-import { gemmPacked, packedSize } from '../backend/gemm.js';
+import { gemmPacked } from '../backend/gemm.js';
 import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 
 /** The weights of one direction of an LSTM layer (PyTorch layouts). @internal */
@@ -80,12 +80,14 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
       return { step, keep: { gates: xw, tc, hraw } };
     },
 
-    backward({ ar, k, B, dXW, dState: [dh, dc], history: [hPrev, cPrev], next: [, c], data, grad, gradTN }, w, { gates, tc, hraw }) {
+    backward(
+      { ar, k, B, dXW, dState: [dh, dc], history: [hPrev, cPrev], next: [, c], data, packed, grad, gradTN },
+      w,
+      { gates, tc, hraw },
+    ) {
       const T = dXW.dims[0];
-      const packedT = ar.alloc(packedSize(G, P));
-      k.gemm_pack(packedT, ar.put(data(w.wHh)), G, P, 0);
-      const packedRT = proj ? ar.alloc(packedSize(P, H)) : 0;
-      if (proj) k.gemm_pack(packedRT, ar.put(data(w.wHr!)), P, H, 0);
+      const packedT = packed(w.wHh, G, P);
+      const packedRT = proj ? packed(w.wHr!, P, H) : 0;
       const dhraw = proj ? ar.block(B, H).ptr : 0;
       const dProj = proj ? ar.zeroBlock(T, B, P) : ar.block(0); // the gradient of each projected h
       const peep = putPeepholes(ar, w, data, H);

@@ -25,7 +25,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Arena, Block, KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
-import { gemmNN, gemmPacked } from '../backend/gemm.js';
+import { gemmNN, gemmPacked, packedSize } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
 import { fromTimeMajor, putState, stepBlock, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 
@@ -72,6 +72,11 @@ export interface BackwardContext extends DirectionContext {
   grad(w: Tensor | null, ptr: number, n: number): void;
   /** dZᵀ [m, T·B] of dZ [T·B, m], made once per block however many products use it. */
   transposed(dZ: Block): number;
+  /**
+   * w [k, n] (as forward saw it) packed for products A·w (k rows, n columns): the cached panels
+   * when w is unchanged since forward, else packed now from forward's snapshot.
+   */
+  packed(w: Tensor, k: number, n: number): number;
 }
 
 /** One direction's forward: the step, and what its backward needs. @internal */
@@ -200,6 +205,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
   const frozen = saving ? new Map(params.map((p) => [p, snapshot(p)])) : null;
+  const versions = saving ? new Map(params.map((p) => [p, p.version])) : null;
 
   const forward = arena().scoped((ar) => {
     const px = ar.blockOf(xTM, T, B, I);
@@ -226,6 +232,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
     const dx = x.requiresGrad ? new Float32Array(x.size) : null;
     const dInit = cell.stateSizes.map((n) => new Float32Array(D * B * n));
     const data = (w: Tensor) => frozen!.get(w) ?? w.data;
+    const unchanged = (w: Tensor) => versions!.get(w) === w.version;
     try {
       arena().scoped((ar) => {
         const { px, saved } = fromBlocks(
@@ -246,6 +253,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
             d,
             reverse: d === 1,
             data,
+            unchanged,
             grads,
           });
           dState.forEach((p, i) => takeState(dInit[i], ar, p, L, d, cell.stateSizes[i]));
@@ -255,6 +263,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
     } finally {
       kept!.release();
     }
+    settlePacks(arena());
     return inputs.map((t) => {
       if (t === x) return dx;
       const s = init.indexOf(t);
@@ -316,10 +325,17 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
     dOutTM: Float32Array | null;
     dFinals: (Float32Array | null)[];
     data: (w: Tensor) => Float32Array;
+    unchanged: (w: Tensor) => boolean;
     grads: Map<Tensor, Float32Array>;
   },
 ): number[] {
   const { ar, k, L, px, data, grads } = a;
+  const packed = (t: Tensor, kk: number, n: number) => {
+    if (a.unchanged(t)) return packedWeight(ar, k, t, kk, n, false);
+    const p = ar.alloc(packedSize(kk, n));
+    k.gemm_pack(p, ar.put(data(t)), kk, n, 0);
+    return p;
+  };
   const { B, T, active } = L;
   const G = cell.gates;
   const F = cell.stateSizes[0];
@@ -337,6 +353,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
     data,
     history: sv.history,
     next: sv.next,
+    packed,
     grad(t, ptr, n) {
       if (t?.requiresGrad) grads.set(t, ar.read(ptr, n));
     },
@@ -383,6 +400,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   ctx.gradTN(w.wIh, dXW, px);
   ctx.gradSum(cell.inputBiases(w), dXW);
   pass.grads();
-  if (a.pdx) gemmNN(k, ar, a.pdx.ptr, dXW.ptr, ar.put(data(w.wIh)), 0, T * B, G, px.dims[2], a.d > 0);
+  const I = px.dims[2];
+  if (a.pdx) gemmPacked(k, a.pdx.ptr, dXW.ptr, G, 1, packed(w.wIh, G, I), 0, T * B, G, I, a.d > 0, I);
   return dState;
 }

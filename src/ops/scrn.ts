@@ -10,7 +10,7 @@
 // backward: dz = dh_h·act'(h_t);  ds_t = dh_s + dz·P;  dxw_s = (1-α)·ds_t;
 //           dh_prev = [dz·R | α·ds_t];  dR = Σ dzᵀ·h_prev,  dP = Σ dzᵀ·s_t
 import type { Tensor } from '../tensor.js';
-import { gemmNN, gemmPacked, packedSize } from '../backend/gemm.js';
+import { gemmNN, gemmPacked } from '../backend/gemm.js';
 import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
 
@@ -58,11 +58,9 @@ function scrnCell(H: number, Cx: number, alpha: number, tanh: boolean): Cell<Scr
       return { step, keep: {} };
     },
 
-    backward({ ar, k, B, dXW, dState: [dhs], history: [hsPrev], next: [y], data, grad, transposed }, w) {
-      const packedR = ar.alloc(packedSize(H, H));
-      k.gemm_pack(packedR, ar.put(data(w.wHh)), H, H, 0);
-      const packedP = ar.alloc(packedSize(H, Cx));
-      k.gemm_pack(packedP, ar.put(data(w.wHc)), H, Cx, 0);
+    backward({ ar, k, B, dXW, dState: [dhs], history: [hsPrev], next: [y], packed, grad, transposed }, w) {
+      const packedR = packed(w.wHh, H, H);
+      const packedP = packed(w.wHc, H, Cx);
       const step = (t: number, rows: number, dht: number) => {
         const d = dXW.at(t);
         k.scrn_step_backward(d, dht, y.at(t), rows, H, Cx, act);
