@@ -80,6 +80,27 @@ describe('two threads', () => {
     ref.gemm_nn(want, a, b, null, m, k, n, true);
     expectClose(shared, want, { rtol: 1e-5, atol: 1e-5 });
   });
+  test('a worker that has fallen asleep between calls (20 ms idle) is woken for the next one: the same product', () => {
+    const rng = seeded(5);
+    const [m, k, n] = [64, 96, 200];
+    const a = rnn.tensor(
+      Float32Array.from({ length: m * k }, () => rng() * 2 - 1),
+      [m, k],
+    );
+    const b = rnn.tensor(
+      Float32Array.from({ length: k * n }, () => rng() * 2 - 1),
+      [k, n],
+    );
+    const first = ops.matmul(a, b).data.slice();
+    const idle = new Int32Array(new SharedArrayBuffer(4));
+    for (let i = 0; i < 3; i++) {
+      Atomics.wait(idle, 0, 0, 20); // the worker spins for ~100 µs, then sleeps
+      expect(Array.from(ops.matmul(a, b).data)).toEqual(Array.from(first));
+    }
+    const want = new Float32Array(m * n);
+    ref.gemm_nn(want, a.data, b.data, null, m, k, n, false);
+    expectClose(first, want, { rtol: 1e-5, atol: 1e-5 });
+  });
   test('a transpose of 515×131 (shared by rows from 65,536 elements, shares not on a multiple of 4) equals the reference', () => {
     const [r, c] = [515, 131];
     const rng = seeded(r);

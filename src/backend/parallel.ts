@@ -29,15 +29,44 @@ export function gemmUnits(m: number, n: number): { units: number; byBlocks: bool
   return { units: byBlocks ? Math.ceil(m / 48) * panels : panels, byBlocks };
 }
 
-function panels(spec: KernelSpec, plain: Fn, worker: Fn, job: number, pool: KernelPool): Fn {
-  const [im, ik, inn] = ['m', 'k', 'n'].map((a) => spec.args.indexOf(a));
-  return (...a) => {
-    const m = a[im],
-      k = a[ik],
-      n = a[inn];
+type Gemm = (
+  c: number,
+  a: number,
+  ars: number,
+  acs: number,
+  packed: number,
+  bias: number,
+  m: number,
+  k: number,
+  n: number,
+  acc: number,
+  ldc: number,
+) => void;
+type GemmClaim = (...a: [...Parameters<Gemm>, claims: number, who: number]) => void;
+
+// (with the arguments spelled out: a call spread from an array goes through the engine's slow
+// generic path into wasm, and this one runs hundreds of times a training step)
+function panels(spec: KernelSpec, plain: Gemm, worker: GemmClaim, job: number, pool: KernelPool): Gemm {
+  if (spec.args.join() !== 'c,a,ars,acs,packed,bias,m,k,n,accumulate,ldc')
+    throw new Error('rnn-wasm internal: a panels split is for gemm_packed');
+  const args = new Array<number>(11); // the workers' copy (kernels do not nest)
+  return (c, a, ars, acs, packed, bias, m, k, n, acc, ldc) => {
     const { units, byBlocks } = gemmUnits(m, n);
-    if (m * n * k < GEMM_MIN || units < 2) return plain(...a);
-    pool.claimed(job, units, byBlocks ? 1 << 16 : 0, a, (x) => worker(...x));
+    if (m * n * k < GEMM_MIN || units < 2) return plain(c, a, ars, acs, packed, bias, m, k, n, acc, ldc);
+    args[0] = c;
+    args[1] = a;
+    args[2] = ars;
+    args[3] = acs;
+    args[4] = packed;
+    args[5] = bias;
+    args[6] = m;
+    args[7] = k;
+    args[8] = n;
+    args[9] = acc;
+    args[10] = ldc;
+    const who = pool.claim(job, units, byBlocks ? 1 << 16 : 0, args);
+    worker(c, a, ars, acs, packed, bias, m, k, n, acc, ldc, pool.claimsPtr, who);
+    pool.join();
   };
 }
 
@@ -89,7 +118,7 @@ export function withThreads(k: Kernels, pool: KernelPool): Kernels {
       out[name] = plain;
     } else if (split.kind === 'panels') {
       const worker = split.worker as KernelName;
-      out[name] = panels(spec, plain, k[worker] as Fn, WORKER_JOBS.indexOf(worker), pool);
+      out[name] = panels(spec, plain as Gemm, k[worker] as unknown as GemmClaim, WORKER_JOBS.indexOf(worker), pool);
     } else {
       const job = WORKER_JOBS.indexOf(name);
       out[name] =

@@ -7,8 +7,12 @@
 import { WORKER_JOBS } from './kernels.js';
 import type { SpawnWorker } from '../platform/platform.js';
 
-// control block per worker, in int32 slots: seq, done, kernel id, then up to 13 arguments
-const SLOTS = 16;
+// control block per worker, in int32 slots: seq, done, kernel id, up to 13 arguments, then
+// whether the worker sleeps on seq and whether the caller sleeps on done: a notify costs a few
+// microseconds (a 2-thread W3 profile: ~4 µs a post), so it is made only to wake a sleeper
+const SLOTS = 18;
+const WORKER_ASLEEP = 16;
+const CALLER_ASLEEP = 17;
 // polls of the control word before a thread sleeps in Atomics.wait (about 100 µs)
 const SPIN = 20000;
 // each thread's claim word (see claimed()) on a cache line of its own
@@ -26,24 +30,35 @@ for (;;) {
   // spin a little before sleeping: in a recurrent loop the next job comes within microseconds,
   // and waking a sleeping thread costs tens of them
   for (let i = 0; i < ${SPIN} && Atomics.load(ctrl, 0) === seen; i++);
-  Atomics.wait(ctrl, 0, seen);
+  if (Atomics.load(ctrl, 0) === seen) {
+    // say so before sleeping: a caller that posts after this store sees it and notifies, and
+    // one that posted before it changed seq, so the wait returns at once
+    Atomics.store(ctrl, ${WORKER_ASLEEP}, 1);
+    Atomics.wait(ctrl, 0, seen);
+    Atomics.store(ctrl, ${WORKER_ASLEEP}, 0);
+  }
   const seq = Atomics.load(ctrl, 0);
   if (seq < 0) break;
   seen = seq;
   jobs[ctrl[2]](ctrl[3], ctrl[4], ctrl[5], ctrl[6], ctrl[7], ctrl[8], ctrl[9], ctrl[10], ctrl[11], ctrl[12], ctrl[13], ctrl[14], ctrl[15]);
   Atomics.store(ctrl, 1, seq);
-  Atomics.notify(ctrl, 1);
+  if (Atomics.load(ctrl, ${CALLER_ASLEEP})) Atomics.notify(ctrl, 1);
 }
 `;
+
+// the control blocks' bytes, rounded up to a whole claim line
+const ctrlBytes = (workers: number) => Math.ceil((workers * SLOTS * 4) / CLAIM_LINE) * CLAIM_LINE;
 
 /** Splits kernel calls between the calling thread and the workers. @internal */
 export class KernelPool {
   private readonly seq: number[];
+  private joining = 0;
 
   private constructor(
     private readonly ctrl: Int32Array,
     private readonly claims: Int32Array,
-    private readonly claimsPtr: number,
+    /** Where the claim words of claim() are. */
+    readonly claimsPtr: number,
     readonly workers: number,
   ) {
     this.seq = new Array(workers).fill(0);
@@ -51,7 +66,7 @@ export class KernelPool {
 
   /** The bytes start() needs reserved for `workers` workers: their control blocks, then a claim line per thread. */
   static bytes(workers: number): number {
-    return workers * SLOTS * 4 + (workers + 1) * CLAIM_LINE;
+    return ctrlBytes(workers) + (workers + 1) * CLAIM_LINE;
   }
 
   /** Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at bytes(workers) reserved bytes. */
@@ -63,7 +78,7 @@ export class KernelPool {
     workers: number,
   ): Promise<KernelPool> {
     await Promise.all(Array.from({ length: workers }, (_, i) => spawn(WORKER, { module, memory, base: ctrlPtr + i * SLOTS * 4 })));
-    const claimsPtr = ctrlPtr + workers * SLOTS * 4;
+    const claimsPtr = ctrlPtr + ctrlBytes(workers); // 64-bit atomics want 8-byte alignment
     return new KernelPool(
       new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS),
       new Int32Array(memory.buffer, claimsPtr, ((workers + 1) * CLAIM_LINE) >> 2),
@@ -72,13 +87,14 @@ export class KernelPool {
     );
   }
 
-  private post(w: number, job: number, args: number[]): void {
+  private post(w: number, job: number, args: ArrayLike<number>, ...more: number[]): void {
     const base = w * SLOTS;
     const ctrl = this.ctrl;
     ctrl[base + 2] = job;
     for (let i = 0; i < args.length; i++) ctrl[base + 3 + i] = args[i];
+    for (let i = 0; i < more.length; i++) ctrl[base + 3 + args.length + i] = more[i];
     Atomics.store(ctrl, base, ++this.seq[w]);
-    Atomics.notify(ctrl, base);
+    if (Atomics.load(ctrl, base + WORKER_ASLEEP)) Atomics.notify(ctrl, base);
   }
 
   private wait(parts: number): void {
@@ -88,7 +104,11 @@ export class KernelPool {
       let done = Atomics.load(ctrl, base + 1);
       for (let i = 0; i < SPIN && done !== this.seq[w]; i++) done = Atomics.load(ctrl, base + 1);
       while (done !== this.seq[w]) {
-        Atomics.wait(ctrl, base + 1, done);
+        // as the worker does: say so, look again, then sleep
+        Atomics.store(ctrl, base + CALLER_ASLEEP, 1);
+        done = Atomics.load(ctrl, base + 1);
+        if (done !== this.seq[w]) Atomics.wait(ctrl, base + 1, done);
+        Atomics.store(ctrl, base + CALLER_ASLEEP, 0);
         done = Atomics.load(ctrl, base + 1);
       }
     }
@@ -107,13 +127,14 @@ export class KernelPool {
   }
 
   /**
-   * Runs `job` over units 0..units-1, each thread claiming runs of them as it goes
+   * Starts `job` over units 0..units-1 with each thread claiming runs of them as it goes
    * (assembly/matmul.ts, gemm_packed_claim): thread i owns the i-th contiguous share and takes
    * from the back of another's when its own are done, so no thread waits on a slower one. The
-   * job's last two arguments are the claim words' address and the thread's index | count << 8 |
-   * `flags` (bits from 16 up, the job's own).
+   * workers get `args` and then the claim words' address and their index | count << 8 | `flags`
+   * (bits from 16 up, the job's own). Returns that last argument for the calling thread, which
+   * runs its part with claimsPtr and it, then calls join().
    */
-  claimed(job: number, units: number, flags: number, args: readonly number[], local: (a: number[]) => void): void {
+  claim(job: number, units: number, flags: number, args: ArrayLike<number>): number {
     const threads = Math.min(this.workers + 1, units);
     const per = Math.ceil(units / threads);
     const words = CLAIM_LINE >> 2;
@@ -122,8 +143,14 @@ export class KernelPool {
       this.claims[i * words] = Math.min(units, per * i);
       this.claims[i * words + 1] = Math.min(units, per * (i + 1));
     }
-    for (let w = 0; w < threads - 1; w++) this.post(w, job, [...args, this.claimsPtr, (w + 1) | (threads << 8) | flags]);
-    local([...args, this.claimsPtr, (threads << 8) | flags]);
-    this.wait(threads - 1);
+    for (let w = 0; w < threads - 1; w++) this.post(w, job, args, this.claimsPtr, (w + 1) | (threads << 8) | flags);
+    this.joining = threads - 1;
+    return (threads << 8) | flags;
+  }
+
+  /** Waits for the workers of the last claim(). */
+  join(): void {
+    this.wait(this.joining);
+    this.joining = 0;
   }
 }
