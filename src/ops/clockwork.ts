@@ -68,10 +68,10 @@ function clockworkCell(H: number, relu: boolean, mods: ClockModules): Cell<Elman
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, xw, state: [h], next: [y], packed: pack }, w) {
+    forward({ ar, k, xw, next: [y], packed: pack }, w) {
       const packed = pack(w.wHh, H, H);
       const mask = ar.alloc(H);
-      const step = (t: number, rows: number) => {
+      const step = (t: number, rows: number, [h]: readonly number[]) => {
         const reach = tick(ar, mask, mods, H, t);
         if (reach > 0) gemmPacked(k, xw.at(t), h, H, 1, packed, 0, rows, H, reach, true, H);
         k.clockwork_step_forward(y.at(t), xw.at(t), h, mask, rows, H, relu ? 1 : 0);

@@ -44,9 +44,9 @@ function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<s
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ k, xw, state: [h], next: [y], packed: pack }, w) {
+    forward({ k, xw, next: [y], packed: pack }, w) {
       const packed = pack(w.wHh, H, H);
-      const step = (t: number, rows: number) => {
+      const step = (t: number, rows: number, [h]: readonly number[]) => {
         gemmPacked(k, xw.at(t), h, H, 1, packed, 0, rows, H, H, true, H);
         act.forward(k, y.at(t), xw.at(t), rows * H);
       };

@@ -46,7 +46,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh],
 
-    forward({ ar, k, B, xw, state: [h], next: [y], data, packed: pack }, w) {
+    forward({ ar, k, B, xw, next: [y], data, packed: pack }, w) {
       const T = xw.dims[0];
       const bhh = w.bHh ? ar.blockOf(data(w.bHh), G) : null;
       // resetAfter: one packed W_hh [3H rows] (cached); reset before: the r,z rows and the n rows apart
@@ -63,7 +63,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
       const gates = ar.zeroBlock(T, B, G);
       const hw = ar.zeroBlock(T, B, G);
       const rh = after ? ar.block(0) : ar.zeroBlock(T, B, H);
-      const step = (t: number, rows: number) => {
+      const step = (t: number, rows: number, [h]: readonly number[]) => {
         gemmPacked(k, hw.at(t), h, H, 1, packed, bhh ? bhh.ptr : 0, rows, H, after ? G : 2 * H, false, G);
         k.gru_rz_forward(gates.at(t), after ? 0 : rh.at(t), xw.at(t), hw.at(t), h, rows, H, hard ? 1 : 0);
         if (!after) gemmPacked(k, hw.at(t, 0, 2 * H), rh.at(t), H, 1, packedN, bhh ? bhh.at(2 * H) : 0, rows, H, H, false, G);

@@ -64,13 +64,13 @@ function jordanCell(H: number, O: number, act: ElmanActivation, outAct: OutputAc
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh, w.wHo, w.bHo],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, B, xw, state: [yPrev], next: [y], data, packed: pack }, w) {
+    forward({ ar, k, B, xw, next: [y], data, packed: pack }, w) {
       const packedFb = pack(w.wHh, O, H);
       const packedOut = pack(w.wHo, H, O);
       const bo = w.bHo ? ar.put(data(w.bHo)) : 0;
       const h = ar.zeroBlock(xw.dims[0], B, H);
       const o = ar.block(B, O); // h·W_hoᵀ + b_ho before the output activation
-      const step = (t: number, rows: number) => {
+      const step = (t: number, rows: number, [yPrev]: readonly number[]) => {
         gemmPacked(k, xw.at(t), yPrev, O, 1, packedFb, 0, rows, O, H, true, H);
         act.forward(k, h.at(t), xw.at(t), rows * H);
         gemmPacked(k, o.ptr, h.at(t), H, 1, packedOut, bo, rows, H, O, false, O);

@@ -65,14 +65,14 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh, w.wHr, w.wCi, w.wCf, w.wCo],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, B, xw, state: [h, cPrev], next: [out, c], data, packed: pack }, w) {
+    forward({ ar, k, B, xw, next: [out, c], data, packed: pack }, w) {
       const T = xw.dims[0];
       const packed = pack(w.wHh, P, G);
       const packedR = proj ? pack(w.wHr!, H, P) : 0;
       const peep = putPeepholes(ar, w, data, H);
       const tc = ar.block(T, B, H);
       const hraw = proj ? ar.zeroBlock(T, B, H) : ar.block(0);
-      const step = (t: number, rows: number) => {
+      const step = (t: number, rows: number, [h, cPrev]: readonly number[]) => {
         gemmPacked(k, xw.at(t), h, P, 1, packed, 0, rows, P, G, true, G);
         k.lstm_step_forward(xw.at(t), proj ? hraw.at(t) : out.at(t), c.at(t), tc.at(t), cPrev, peep, rows, H, hard ? 1 : 0);
         if (proj) gemmPacked(k, out.at(t), hraw.at(t), H, 1, packedR, 0, rows, H, P, false, P);

@@ -5,9 +5,12 @@
 // backwards in time):
 //   xw = x·W_ihᵀ + b              one GEMM over all T·B rows: only the recurrent part waits
 //   for each step t, over the `rows` sequences still running (sequence.ts's sorted layout):
-//     history[i][t] = state i     what backward needs as "the state entering step t"
-//     cell.step(t, rows)          reads the states, writes next[i][t] (next[0] is the output)
-//     state i = next[i][t]        finished sequences keep their state untouched
+//     cell.step(t, rows, states)  reads the states entering t, writes next[i][t] (next[0] is the output)
+// Each state's sequence is one block of T+1 steps with the initial state at the step before the
+// first (slot 0, or slot T in reverse): the state entering step t is then the slot before t's, so
+// `history` (what backward needs) is the same block seen one step earlier and nothing is copied.
+// A finished sequence's rows of next are zeros; in reverse, the rows of a sequence that has not
+// started yet hold its initial state, which it enters its first step with.
 // Backward runs the steps in reverse: the gradient reaching the emitted state is the output's
 // gradient at t plus what flowed back from t+1; the cell turns it into dXW[t] (the gradient of
 // xw) and the gradients of the states entering the step. The driver then forms the input-side
@@ -23,11 +26,12 @@
 import { Tensor, snapshot } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import type { Arena, Block, KeptBlocks } from '../backend/heap.js';
+import type { Arena, KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 import { gemmNN, gemmPacked, packedSize } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
 import { fromTimeMajor, putState, stepBlock, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
+import { Block } from '../backend/heap.js';
 
 /** Blocks a cell keeps from forward for its backward, by name. @internal */
 export type Kept = Record<string, Block>;
@@ -45,8 +49,6 @@ export interface DirectionContext {
 export interface ForwardContext extends DirectionContext {
   /** x·W_ihᵀ + the cell's input bias, [T,B,G]; a step may accumulate into its own slice. */
   readonly xw: Block;
-  /** Each state entering the step, [B,n] in sorted order (pointers). */
-  readonly state: readonly number[];
   /** Each state's sequence [T,B,n]: a step writes state i after step t into next[i].at(t). */
   readonly next: readonly Block[];
   /** w [n, k] packed for products A·wᵀ (k rows, n columns), cached while w is unchanged. */
@@ -81,7 +83,8 @@ export interface BackwardContext extends DirectionContext {
 
 /** One direction's forward: the step, and what its backward needs. @internal */
 export interface ForwardPass<K extends Kept> {
-  step(t: number, rows: number): void;
+  /** Step t over `rows` sequences; state[i] points at state i entering it, [rows, n]. */
+  step(t: number, rows: number, state: readonly number[]): void;
   readonly keep: K;
 }
 
@@ -136,13 +139,20 @@ export interface LayerResult {
 /** What one direction's backward reads from its forward (besides the input). */
 interface Saved<K extends Kept> {
   kept: K;
-  history: Block[];
-  next: Block[];
+  /** Each state's T+1 steps (see the file comment). */
+  seq: Block[];
+  reverse: boolean;
 }
+
+/** A [T,B,n] view of `seq` [T+1,B,n] from slot `from`. */
+const steps = (seq: Block, from: number) => new Block(seq.at(from), [seq.dims[0] - 1, seq.dims[1], seq.dims[2]]);
+/** Each state entering step t (history[i].at(t)) and each after it (next[i].at(t)). */
+const historyOf = (sv: Saved<Kept>) => sv.seq.map((b) => steps(b, sv.reverse ? 1 : 0));
+const nextOf = (sv: Saved<Kept>) => sv.seq.map((b) => steps(b, sv.reverse ? 0 : 1));
 
 /** The blocks of every direction's Saved, in one list (after the input block px). */
 function savedBlocks(px: Block, saved: readonly Saved<Kept>[]): Block[] {
-  return [px, ...saved.flatMap((s) => [...Object.values(s.kept), ...s.history, ...s.next])];
+  return [px, ...saved.flatMap((s) => [...Object.values(s.kept), ...s.seq])];
 }
 
 /** The same structure over `blocks` (savedBlocks' order): px and each direction's Saved. */
@@ -155,7 +165,7 @@ function fromBlocks<K extends Kept>(shape: readonly Saved<K>[], blocks: readonly
   const saved = shape.map((s) => {
     const names = Object.keys(s.kept);
     const kept = Object.fromEntries(take(names.length).map((b, j) => [names[j], b])) as K;
-    return { kept, history: take(s.history.length), next: take(s.next.length) };
+    return { kept, seq: take(s.seq.length), reverse: s.reverse };
   });
   return { px: blocks[0], saved };
 }
@@ -211,10 +221,11 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
     const px = ar.blockOf(xTM, T, B, I);
     const saved: Saved<K>[] = [];
     for (let d = 0; d < D; d++) {
-      const s = forwardDirection(cell, dirs[d], { ar, k, L, px, init, d, reverse: d === 1, saving });
-      fromTimeMajor(out, ar.view(s.next[0].ptr, s.next[0].size), L, F, D * F, d * F, call.batchFirst);
-      s.state.forEach((p, i) => takeState(finals[i], ar, p, L, d, cell.stateSizes[i]));
-      saved.push(s.saved);
+      const s = forwardDirection(cell, dirs[d], { ar, k, L, px, init, d, reverse: d === 1 });
+      const next = nextOf(s);
+      fromTimeMajor(out, ar.view(next[0].ptr, next[0].size), L, F, D * F, d * F, call.batchFirst);
+      next.forEach((b, i) => takeState(finals[i], ar, finalState(ar, L, b, s.reverse), L, d, cell.stateSizes[i]));
+      saved.push(s);
     }
     return { px, saved };
   });
@@ -289,9 +300,9 @@ interface DirectionArgs {
 function forwardDirection<W extends DirectionWeights, K extends Kept>(
   cell: Cell<W, K>,
   w: W,
-  a: DirectionArgs & { init: readonly (Tensor | null)[]; saving: boolean },
-): { next: Block[]; state: number[]; saved: Saved<K> } {
-  const { ar, k, L, px } = a;
+  a: DirectionArgs & { init: readonly (Tensor | null)[] },
+): Saved<K> {
+  const { ar, k, L, px, reverse } = a;
   const { B, T, active } = L;
   const G = cell.gates;
   const sizes = cell.stateSizes;
@@ -301,19 +312,51 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   const bias = biasSum(cell.inputBiases(w), G, data);
   const I = px.dims[2];
   gemmPacked(k, xw.ptr, px.ptr, I, 1, packed(w.wIh, I, G), bias ? ar.put(bias) : 0, T * B, I, G, false, G);
-  const state = sizes.map((n, i) => putState(ar, L, a.init[i] ? a.init[i]!.data : null, a.d, n));
-  const next = sizes.map((n) => stepBlock(ar, L, n));
-  const history = a.saving ? sizes.map((n) => stepBlock(ar, L, n)) : [];
-  const pass = cell.forward({ ar, k, B, xw, state, next, data, packed }, w);
+  const seq = sizes.map((n, i) => stateSequence(ar, L, a.init[i] ? a.init[i]!.data : null, a.d, n, reverse));
+  const sv: Saved<K> = { kept: {} as K, seq, reverse };
+  const history = historyOf(sv);
+  const pass = cell.forward({ ar, k, B, xw, next: nextOf(sv), data, packed }, w);
+  const state = sizes.map(() => 0);
   for (let s = 0; s < T; s++) {
-    const t = a.reverse ? T - 1 - s : s;
+    const t = reverse ? T - 1 - s : s;
     const rows = active[t];
     if (rows === 0) continue;
-    for (let i = 0; i < history.length; i++) ar.copy(history[i].at(t), state[i], rows * sizes[i]);
-    pass.step(t, rows);
-    for (let i = 0; i < sizes.length; i++) ar.copy(state[i], next[i].at(t), rows * sizes[i]);
+    for (let i = 0; i < sizes.length; i++) state[i] = history[i].at(t);
+    pass.step(t, rows, state);
   }
-  return { next, state, saved: { kept: pass.keep, history, next } };
+  sv.kept = pass.keep;
+  return sv;
+}
+
+/**
+ * State i's sequence [T+1,B,n]: the initial state (sorted, zeros when none) in slot 0, or in
+ * reverse in slot T and in the rows of each step where a sequence has not started; zeros in the
+ * rows of finished sequences. The steps themselves are left for the cell to write.
+ */
+function stateSequence(ar: Arena, L: SeqLayout, init: Float32Array | null, d: number, n: number, reverse: boolean): Block {
+  const { B, T, active } = L;
+  const seq = ar.block(T + 1, B, n);
+  const p0 = putState(ar, L, init, d, n);
+  ar.copy(seq.at(reverse ? T : 0), p0, B * n);
+  for (let t = 0; t < T; t++) {
+    const rows = active[t];
+    if (rows === B) continue;
+    const at = seq.at(reverse ? t : t + 1, rows);
+    if (reverse) ar.copy(at, p0 + 4 * rows * n, (B - rows) * n);
+    else ar.view(at, (B - rows) * n).fill(0);
+  }
+  return seq;
+}
+
+/** Each sequence's state after its last step, [B,n] sorted, from `next` [T,B,n]. */
+function finalState(ar: Arena, L: SeqLayout, next: Block, reverse: boolean): number {
+  const { B, T, lengths } = L;
+  // in reverse every sequence ends at step 0; forward, sequence j at step lengths[j] - 1
+  if (reverse || lengths[B - 1] === T) return next.at(reverse ? 0 : T - 1);
+  const n = next.dims[2];
+  const p = ar.alloc(B * n);
+  for (let j = 0; j < B; j++) ar.copy(p + 4 * j * n, next.at(lengths[j] - 1, j), n);
+  return p;
 }
 
 function backwardDirection<W extends DirectionWeights, K extends Kept>(
@@ -351,8 +394,8 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
     dXW,
     dState,
     data,
-    history: sv.history,
-    next: sv.next,
+    history: historyOf(sv),
+    next: nextOf(sv),
     packed,
     grad(t, ptr, n) {
       if (t?.requiresGrad) grads.set(t, ar.read(ptr, n));

@@ -45,10 +45,10 @@ function scrnCell(H: number, Cx: number, alpha: number, tanh: boolean): Cell<Scr
     tensors: (w) => [w.wIh, w.wHh, w.wHc, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ k, xw, state: [hs], next: [y], packed: pack }, w) {
+    forward({ k, xw, next: [y], packed: pack }, w) {
       const packedR = pack(w.wHh, H, H);
       const packedP = pack(w.wHc, Cx, H);
-      const step = (t: number, rows: number) => {
+      const step = (t: number, rows: number, [hs]: readonly number[]) => {
         const z = xw.at(t);
         k.scrn_context_forward(z, hs, rows, H, Cx, alpha);
         gemmPacked(k, z, z + 4 * H, G, 1, packedP, 0, rows, Cx, H, true, G);
