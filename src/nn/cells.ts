@@ -80,7 +80,7 @@ abstract class CellBase extends Module {
     checkTensor(x, this.op, 'x');
     if (x.ndim !== 2 || x.shape[1] !== this.inputSize)
       throw new Error(`${this.op}: x must be [B,${this.inputSize}], got ${fmtShape(x.shape)}`);
-    checkFinite(x.data, this.op, 'x');
+    checkFinite(x.peek(), this.op, 'x');
     const B = x.shape[0];
     const s3 = states.map((s, i) => {
       if (s === null || s === undefined) return null;

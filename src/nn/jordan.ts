@@ -106,12 +106,12 @@ export class JordanRNN extends Module {
     if (x.ndim !== 3 || x.shape[2] !== this.inputSize) {
       throw new Error(`${op}: x must be ${this.batchFirst ? '[B,T,' : '[T,B,'}${this.inputSize}], got ${fmtShape(x.shape)}`);
     }
-    checkFinite(x.data, op, 'x');
+    checkFinite(x.peek(), op, 'x');
     const [B, T] = this.batchFirst ? [x.shape[0], x.shape[1]] : [x.shape[1], x.shape[0]];
     const h0 = o.h0 ?? null;
     if (h0) {
       checkState(h0, [1, B, this.outputSize], op, 'h0');
-      checkFinite(h0.data, op, 'h0');
+      checkFinite(h0.peek(), op, 'h0');
     }
     const layout = seqLayout(B, T, o.lengths, op);
     return jordanLayer(x, h0, this.w, {

@@ -138,7 +138,7 @@ export class NTM extends Module {
     checkTensor(x, op, 'x');
     const o = this.opts;
     if (x.ndim !== 3 || x.shape[2] !== o.inputSize) throw new Error(`${op}: x must be [B,T,${o.inputSize}], got ${fmtShape(x.shape)}`);
-    checkFinite(x.data, op, 'x');
+    checkFinite(x.peek(), op, 'x');
     const [B, T] = x.shape;
     const { memorySize: N, memoryWidth: M, readHeads: R, writeHeads: W, controllerSize: Hc } = o;
     const ones = new Tensor(new Float32Array(B).fill(1), [B, 1, 1]);

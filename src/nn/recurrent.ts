@@ -183,7 +183,7 @@ export abstract class RecurrentBase<W> extends Module {
       const want = this.batchFirst ? `[B,T,${this.inputSize}]` : `[T,B,${this.inputSize}]`;
       throw new Error(`${op}: x must be ${want}, got ${fmtShape(x.shape)}`);
     }
-    checkFinite(x.data, op, 'x');
+    checkFinite(x.peek(), op, 'x');
     const [B, T] = this.batchFirst ? [x.shape[0], x.shape[1]] : [x.shape[1], x.shape[0]];
     if (B === 0 || T === 0) throw new Error(`${op}: x must have at least one sequence and one step, got ${fmtShape(x.shape)}`);
     const { h0 = null, c0 = null, lengths = null } = readOptions<RecurrentForwardOptions>(op, 'options', options, FORWARD_SCHEMA);
@@ -192,13 +192,13 @@ export abstract class RecurrentBase<W> extends Module {
     if (h0 !== null) {
       checkTensor(h0, op, 'h0');
       checkState(h0, [D * Lyr, B, this.stateSize], op, 'h0');
-      checkFinite(h0.data, op, 'h0');
+      checkFinite(h0.peek(), op, 'h0');
     }
     if (c0 !== null) {
       if (!this.hasCellState) throw new Error(`${op}: c0 is only for LSTM`);
       checkTensor(c0, op, 'c0');
       checkState(c0, [D * Lyr, B, this.hiddenSize], op, 'c0');
-      checkFinite(c0.data, op, 'c0');
+      checkFinite(c0.peek(), op, 'c0');
     }
     const layout = seqLayout(B, T, lengths, op);
     const part = (s: Tensor | null, l: number) => (s === null ? null : Lyr === 1 ? s : slice(s, 0, l * D, (l + 1) * D));

@@ -210,7 +210,6 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const params = dirs.flatMap((w) => cell.tensors(w)).filter((t): t is Tensor => t !== null);
   const inputs = [x, ...init.filter((t): t is Tensor => t !== null), ...params];
   const saving = needsGrad(...inputs);
-  const xTM = toTimeMajor(x.data, L, I, I, 0, call.batchFirst, false);
   const out = new Float32Array(B * T * D * F);
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
@@ -218,7 +217,8 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const versions = saving ? new Map(params.map((p) => [p, p.version])) : null;
 
   const forward = arena().scoped((ar) => {
-    const px = ar.blockOf(xTM, T, B, I);
+    const px = ar.block(T, B, I);
+    toTimeMajor(x.peek(), L, I, I, 0, call.batchFirst, false, ar.view(px.ptr, px.size));
     const saved: Saved<K>[] = [];
     for (let d = 0; d < D; d++) {
       const s = forwardDirection(cell, dirs[d], { ar, k, L, px, init, d, reverse: d === 1 });
@@ -252,7 +252,8 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
         );
         const pdx = dx ? ar.block(T, B, I) : null; // each direction's product adds to the first's
         for (let d = 0; d < D; d++) {
-          const dOutTM = dOut ? toTimeMajor(dOut, L, F, D * F, d * F, call.batchFirst, true) : null;
+          const dOutTM = dOut ? ar.block(T, B, F) : null;
+          if (dOut && dOutTM) toTimeMajor(dOut, L, F, D * F, d * F, call.batchFirst, true, ar.view(dOutTM.ptr, dOutTM.size));
           const dState = backwardDirection(cell, dirs[d], saved[d], {
             ar,
             k,
@@ -365,7 +366,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   sv: Saved<K>,
   a: DirectionArgs & {
     pdx: Block | null;
-    dOutTM: Float32Array | null;
+    dOutTM: Block | null;
     dFinals: (Float32Array | null)[];
     data: (w: Tensor) => Float32Array;
     unchanged: (w: Tensor) => boolean;
@@ -383,7 +384,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   const G = cell.gates;
   const F = cell.stateSizes[0];
   const dXW = stepBlock(ar, L, G);
-  const dOut = a.dOutTM ? ar.blockOf(a.dOutTM, T, B, F) : null;
+  const dOut = a.dOutTM;
   const dState = cell.stateSizes.map((n, i) => putState(ar, L, a.dFinals[i] ?? null, a.d, n));
   const dht = ar.block(B, F);
   const transposes = new Map<Block, number>();

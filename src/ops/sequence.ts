@@ -47,7 +47,8 @@ export function seqLayout(B: number, T: number, lengths: ArrayLike<number> | nul
 
 /**
  * Gathers features [off, off+F) of src (batch-first [B,T,srcF] or time-major [T,B,srcF]) into
- * [T,B,F] in sorted order; with maskPadding, steps past a sequence's end are zero. @internal
+ * [T,B,F] in sorted order (into `out` when given: a view of wasm memory, say); with maskPadding,
+ * steps past a sequence's end are zero. @internal
  */
 export function toTimeMajor(
   src: Float32Array,
@@ -57,12 +58,15 @@ export function toTimeMajor(
   off: number,
   batchFirst: boolean,
   maskPadding: boolean,
-): Float32Array {
+  out: Float32Array<ArrayBufferLike> = new Float32Array(L.T * L.B * F),
+): Float32Array<ArrayBufferLike> {
   const { B, T, order, lengths } = L;
-  const out = new Float32Array(T * B * F);
   for (let t = 0; t < T; t++) {
     for (let j = 0; j < B; j++) {
-      if (maskPadding && t >= lengths[j]) continue;
+      if (maskPadding && t >= lengths[j]) {
+        out.fill(0, (t * B + j) * F, (t * B + j + 1) * F);
+        continue;
+      }
       const b = order[j];
       const s = (batchFirst ? b * T + t : t * B + b) * srcF + off;
       out.set(src.subarray(s, s + F), (t * B + j) * F);
