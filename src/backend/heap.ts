@@ -267,7 +267,8 @@ export class Arena {
     const kept: SavedBlock[] = new Array(blocks.length);
     let at = region;
     for (const i of order) {
-      this.copy(at, blocks[i].ptr, blocks[i].size);
+      // blocks a scope allocated first, back to back, are in place already
+      if (at !== blocks[i].ptr) this.copy(at, blocks[i].ptr, blocks[i].size);
       kept[i] = { ptr: at, dims: blocks[i].dims };
       at += bytes[i];
     }

@@ -309,11 +309,13 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   const sizes = cell.stateSizes;
   const data = (t: Tensor) => t.peek();
   const packed = (t: Tensor, kk: number, n: number) => packedWeight(ar, k, t, kk, n);
+  // what backward keeps first, back to back after the input, so that Arena.keep finds it in place
   const xw = ar.block(T, B, G);
+  const seq = sizes.map((n) => ar.block(T + 1, B, n));
   const bias = biasSum(cell.inputBiases(w), G, data);
   const I = px.dims[2];
   gemmPacked(k, xw.ptr, px.ptr, I, 1, packed(w.wIh, I, G), bias ? ar.put(bias) : 0, T * B, I, G, false, G);
-  const seq = sizes.map((n, i) => stateSequence(ar, L, a.init[i] ? a.init[i]!.data : null, a.d, n, reverse));
+  sizes.forEach((n, i) => fillStateSequence(ar, L, seq[i], a.init[i] ? a.init[i]!.peek() : null, a.d, n, reverse));
   const sv: Saved<K> = { kept: {} as K, seq, reverse };
   const history = historyOf(sv);
   const pass = cell.forward({ ar, k, B, xw, next: nextOf(sv), data, packed }, w);
@@ -330,13 +332,12 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
 }
 
 /**
- * State i's sequence [T+1,B,n]: the initial state (sorted, zeros when none) in slot 0, or in
+ * Fills in state i's sequence [T+1,B,n]: the initial state (sorted, zeros when none) in slot 0, or in
  * reverse in slot T and in the rows of each step where a sequence has not started; zeros in the
  * rows of finished sequences. The steps themselves are left for the cell to write.
  */
-function stateSequence(ar: Arena, L: SeqLayout, init: Float32Array | null, d: number, n: number, reverse: boolean): Block {
+function fillStateSequence(ar: Arena, L: SeqLayout, seq: Block, init: Float32Array | null, d: number, n: number, reverse: boolean): void {
   const { B, T, active } = L;
-  const seq = ar.block(T + 1, B, n);
   const p0 = putState(ar, L, init, d, n);
   ar.copy(seq.at(reverse ? T : 0), p0, B * n);
   for (let t = 0; t < T; t++) {
@@ -346,7 +347,6 @@ function stateSequence(ar: Arena, L: SeqLayout, init: Float32Array | null, d: nu
     if (reverse) ar.copy(at, p0 + 4 * rows * n, (B - rows) * n);
     else ar.view(at, (B - rows) * n).fill(0);
   }
-  return seq;
 }
 
 /** Each sequence's state after its last step, [B,n] sorted, from `next` [T,B,n]. */
