@@ -229,6 +229,27 @@ describe('two threads', () => {
     expect(shared[0][2]).toBeGreaterThan(0);
     expect(shared).toEqual(alone);
   });
+  test('an LSTM of 128 rows × 256 (its backward gate kernel shared too, from 32,768 cells) equals one thread to the bit', () => {
+    rnn.manualSeed(4);
+    const lstm = new rnn.LSTM({ inputSize: 16, hiddenSize: 256 });
+    const x = rnn.randn([128, 3, 16], { requiresGrad: true });
+    const run = () => {
+      x.grad = null;
+      for (const p of lstm.parameters()) p.grad = null;
+      const out = lstm.forward(x).output;
+      ops.sum(ops.mul(out, out)).backward();
+      return [out.data.slice(), x.grad!.data.slice(), ...lstm.parameters().map((p) => p.grad!.data.slice())];
+    };
+    const shared = run();
+    shareWork(false);
+    let alone: Float32Array[];
+    try {
+      alone = run();
+    } finally {
+      shareWork(true);
+    }
+    shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
+  });
   test('a W3-shaped LSTM (gate kernels split by rows) learns far past the best constant prediction', () => {
     rnn.manualSeed(1);
     const lstm = new rnn.LSTM({ inputSize: 128, hiddenSize: 256 });

@@ -11,9 +11,10 @@ export type Split =
   /**
    * Independent rows: `rows` is the row-count argument, `H` the hidden size; each pointer in
    * `stride` advances stride·H floats per row (pointers not named are shared, 0 stays 0). With
-   * `serialIf`, a non-zero value of that argument (a sum over rows) keeps the call on one thread.
+   * `serialIf`, a non-zero value of that argument (a sum over rows) keeps the call on one thread;
+   * calls of fewer than `min` rows·H elements (default 2,048) stay on it too.
    */
-  | { kind: 'rows'; stride: Readonly<Record<string, number>>; serialIf?: string }
+  | { kind: 'rows'; stride: Readonly<Record<string, number>>; serialIf?: string; min?: number }
   /**
    * Independent elements: every argument but the last (the count n) is a pointer; calls of fewer
    * than `min` elements stay on one thread (a cheap kernel needs more to pay for the hand-off).
@@ -32,7 +33,7 @@ export interface KernelSpec {
   readonly split?: Split;
 }
 
-const rows = (stride: Record<string, number>, serialIf?: string): Split => ({ kind: 'rows', stride, serialIf });
+const rows = (stride: Record<string, number>, serialIf?: string, min?: number): Split => ({ kind: 'rows', stride, serialIf, min });
 // a tanh costs ~4 ns an element, a multiply-add or a max well under 1: their splits pay off from
 // different sizes (measured: tanh_backward on 8,192 floats took 27 µs shared against 4.4 alone)
 const elements: Split = { kind: 'elements', min: 4096 };
@@ -107,7 +108,9 @@ export const KERNEL_TABLE = {
   },
   lstm_step_backward: {
     args: ['dgates', 'dc', 'dpeep', 'dh', 'gates', 'cPrev', 'c', 'tc', 'peep', 'rows', 'H', 'hard'],
-    split: rows({ dgates: 4, dc: 1, dh: 1, gates: 4, cPrev: 1, c: 1, tc: 1 }, 'dpeep'),
+    // (its share of a W3 step, 8,192 cells in ~21 µs, took as long shared as alone: it stays on
+    // one thread below 32,768 cells)
+    split: rows({ dgates: 4, dc: 1, dh: 1, gates: 4, cPrev: 1, c: 1, tc: 1 }, 'dpeep', 1 << 15),
   },
 
   // assembly/gru.ts: gates and hw [rows,3H] r,z,n; the states [rows,H]

@@ -75,10 +75,11 @@ function byRows(spec: KernelSpec, split: Extract<Split, { kind: 'rows' }>, plain
   const ih = spec.args.indexOf('H');
   const is = split.serialIf ? spec.args.indexOf(split.serialIf) : -1;
   const strides = spec.args.map((name) => split.stride[name] ?? 0);
+  const min = split.min ?? ROWS_MIN;
   return (...a) => {
     const rows = a[ir],
       H = a[ih];
-    if (rows <= 1 || rows * H < ROWS_MIN || (is >= 0 && a[is] !== 0)) return plain(...a);
+    if (rows <= 1 || rows * H < min || (is >= 0 && a[is] !== 0)) return plain(...a);
     const shift = (r0: number, r1: number) => a.map((v, i) => (i === ir ? r1 - r0 : strides[i] && v ? v + r0 * strides[i] * H * 4 : v));
     pool.split(job, rows, shift, (x) => plain(...x));
   };
