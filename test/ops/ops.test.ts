@@ -3,6 +3,7 @@ import * as rnn from '../../src/node.js';
 import { type Tensor, ops } from '../../src/node.js';
 import { gradCheck } from '../gradcheck.js';
 import { expectClose, seeded } from '../helpers.js';
+import { checkFinite } from '../../src/ops/util.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -275,5 +276,22 @@ describe('abs, neg, lastStep', () => {
     expect(g.flat(2).filter((v) => v !== 0)).toHaveLength(6);
     gradCheck((x) => ops.lastStep(x, [2, 3], false), [rand([3, 2, 4], 42)]);
     expect(() => ops.lastStep(bf, [5, 1, 1])).toThrow('lastStep: lengths[0] must be an integer in 1..4, got 5');
+  });
+});
+
+describe('checkFinite (the input scan of the recurrent modules and losses)', () => {
+  test.each([
+    [0, Number.NaN],
+    [4, Number.POSITIVE_INFINITY],
+    [1001, Number.NEGATIVE_INFINITY], // in the tail past the last group of four
+    [998, Number.NaN],
+  ])('names the first bad element of 1,002 (index %i: %d)', (at, v) => {
+    const d = new Float32Array(1002).map((_, i) => Math.sin(i) * 1e30);
+    d[at] = v;
+    if (at < 1000) d[1001] = Number.NaN; // a later bad one is not the one named
+    expect(() => checkFinite(d, 'op', 'x')).toThrow(`op: x contains ${v} at flat index ${at}`);
+  });
+  test('finite values, large ones included, pass', () => {
+    expect(() => checkFinite(new Float32Array(1003).fill(3.4e38), 'op', 'x')).not.toThrow();
   });
 });
