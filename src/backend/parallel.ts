@@ -8,6 +8,37 @@ import type { KernelPool } from './threads.js';
 
 type Fn = (...a: number[]) => unknown;
 
+/**
+ * f(...a) with the arguments spelled out: a call into wasm spread from an array goes through the
+ * engine's slow generic path (a 2-thread W3 profile put 0.8 % of the main thread in it).
+ */
+function apply(f: Fn, a: readonly number[]): unknown {
+  switch (a.length) {
+    case 3:
+      return f(a[0], a[1], a[2]);
+    case 4:
+      return f(a[0], a[1], a[2], a[3]);
+    case 5:
+      return f(a[0], a[1], a[2], a[3], a[4]);
+    case 6:
+      return f(a[0], a[1], a[2], a[3], a[4], a[5]);
+    case 7:
+      return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+    case 8:
+      return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    case 9:
+      return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+    case 10:
+      return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+    case 11:
+      return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+    case 12:
+      return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+    default:
+      return f(...a);
+  }
+}
+
 // below this many multiply-adds a GEMM hand-off to a worker costs more than it saves
 const GEMM_MIN = 1 << 17;
 // below this many row·hidden elements a gate-kernel hand-off costs more than the work
@@ -79,9 +110,9 @@ function byRows(spec: KernelSpec, split: Extract<Split, { kind: 'rows' }>, plain
   return (...a) => {
     const rows = a[ir],
       H = a[ih];
-    if (rows <= 1 || rows * H < min || (is >= 0 && a[is] !== 0)) return plain(...a);
+    if (rows <= 1 || rows * H < min || (is >= 0 && a[is] !== 0)) return apply(plain, a);
     const shift = (r0: number, r1: number) => a.map((v, i) => (i === ir ? r1 - r0 : strides[i] && v ? v + r0 * strides[i] * H * 4 : v));
-    pool.split(job, rows, shift, (x) => plain(...x));
+    pool.split(job, rows, shift, (x) => apply(plain, x));
   };
 }
 
@@ -89,9 +120,9 @@ function byElements(min: number, plain: Fn, job: number, pool: KernelPool): Fn {
   return (...a) => {
     const last = a.length - 1;
     const n = a[last];
-    if (n < min) return plain(...a);
+    if (n < min) return apply(plain, a);
     const shift = (u0: number, u1: number) => a.map((v, i) => (i === last ? Math.min(n, u1 * CHUNK) - u0 * CHUNK : v + u0 * CHUNK * 4));
-    pool.split(job, Math.ceil(n / CHUNK), shift, (x) => plain(...x));
+    pool.split(job, Math.ceil(n / CHUNK), shift, (x) => apply(plain, x));
   };
 }
 
@@ -102,9 +133,9 @@ function byRange(spec: KernelSpec, split: Extract<Split, { kind: 'range' }>, pla
   return (...a) => {
     const n = a[ic];
     // only whole calls (0, n) are shared
-    if (a[ic - 1] !== 0 || n < 2 || n * (ip >= 0 ? a[ip] : 1) < min) return plain(...a);
+    if (a[ic - 1] !== 0 || n < 2 || n * (ip >= 0 ? a[ip] : 1) < min) return apply(plain, a);
     const shift = (u0: number, u1: number) => [...a.slice(0, -2), u0, u1];
-    pool.split(job, n, shift, (x) => plain(...x));
+    pool.split(job, n, shift, (x) => apply(plain, x));
   };
 }
 

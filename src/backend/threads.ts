@@ -4,7 +4,7 @@
 // panels of a GEMM, or the rows of a recurrent gate kernel. The hand-off is a few Atomics on a
 // control block in that memory: the caller blocks in Atomics.wait, which Node allows on its main
 // thread and browsers allow in Workers (never on a page's main thread).
-import { WORKER_JOBS } from './kernels.js';
+import { KERNEL_TABLE, WORKER_JOBS } from './kernels.js';
 import type { SpawnWorker } from '../platform/platform.js';
 
 // control block per worker, in int32 slots: seq, done, kernel id, up to 13 arguments, then
@@ -22,7 +22,9 @@ const CLAIM_LINE = 64;
 // in what hands it \`module\`, \`memory\` and \`base\` and defines \`ready()\`.
 const WORKER = `
 const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('rnn-wasm worker: abort'); } } }).exports;
-const jobs = [${WORKER_JOBS.map((name) => `ex.${name}`).join(', ')}];
+// each job called with exactly its kernel's arguments (a call of another arity into wasm takes
+// the engine's slower generic path)
+const jobs = [${WORKER_JOBS.map((name) => `(c) => ex.${name}(${KERNEL_TABLE[name].args.map((_, i) => `c[${3 + i}]`).join(', ')})`).join(',\n  ')}];
 const ctrl = new Int32Array(memory.buffer, base, ${SLOTS});
 ready();
 let seen = 0;
@@ -40,7 +42,7 @@ for (;;) {
   const seq = Atomics.load(ctrl, 0);
   if (seq < 0) break;
   seen = seq;
-  jobs[ctrl[2]](ctrl[3], ctrl[4], ctrl[5], ctrl[6], ctrl[7], ctrl[8], ctrl[9], ctrl[10], ctrl[11], ctrl[12], ctrl[13], ctrl[14], ctrl[15]);
+  jobs[ctrl[2]](ctrl);
   Atomics.store(ctrl, 1, seq);
   if (Atomics.load(ctrl, ${CALLER_ASLEEP})) Atomics.notify(ctrl, 1);
 }
