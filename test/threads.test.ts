@@ -16,6 +16,16 @@ beforeAll(async () => {
   await rnn.init({ threads: 2 });
 });
 
+/** fn's result with every kernel on the calling thread (then shared again). */
+function onOneThread<T>(fn: () => T): T {
+  shareWork(false);
+  try {
+    return fn();
+  } finally {
+    shareWork(true);
+  }
+}
+
 describe('two threads', () => {
   test('backendInfo reports them', () => {
     expect(rnn.backendInfo().threads).toBe(2);
@@ -68,13 +78,7 @@ describe('two threads', () => {
       });
     };
     const shared = run();
-    shareWork(false);
-    let alone: Float32Array;
-    try {
-      alone = run();
-    } finally {
-      shareWork(true);
-    }
+    const alone = onOneThread(run);
     expect(Array.from(shared)).toEqual(Array.from(alone));
     const want = c0.slice();
     ref.gemm_nn(want, a, b, null, m, k, n, true);
@@ -133,8 +137,7 @@ describe('two threads', () => {
     ref.gemm_nn(want, a, b, null, m, k, n, true);
     const { units, byBlocks } = gemmUnits(m, n);
     const cut = Math.round(split * units);
-    shareWork(false);
-    try {
+    onOneThread(() => {
       const ar = arena();
       const got = ar.scoped(() => {
         const k1 = kernels();
@@ -155,9 +158,7 @@ describe('two threads', () => {
         return ar.read(c, m * n);
       });
       expectClose(got, want, { rtol: 1e-5, atol: 1e-5 });
-    } finally {
-      shareWork(true);
-    }
+    });
   });
   test.each(['lstm_b6_h8_lengths', 'gru_b6_h8_bi', 'rnn_b9_h12_bi_lengths', 'lstm_2l_bi_lengths'])('%s matches PyTorch', (name) => {
     const fx = JSON.parse(readFileSync(new URL(`./fixtures/recurrent/${name}.json`, import.meta.url), 'utf8'));
@@ -186,13 +187,7 @@ describe('two threads', () => {
         return [y.data.slice(), x.grad!.data.slice()];
       });
     const shared = run();
-    shareWork(false);
-    let alone: Float32Array[];
-    try {
-      alone = run();
-    } finally {
-      shareWork(true);
-    }
+    const alone = onOneThread(run);
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
   test('ctcLoss shares its sequences between the threads: losses and gradients equal one thread to the bit', () => {
@@ -218,13 +213,7 @@ describe('two threads', () => {
       return [Array.from(loss.data), Array.from(x.grad!.data)];
     };
     const shared = run();
-    shareWork(false);
-    let alone: number[][];
-    try {
-      alone = run();
-    } finally {
-      shareWork(true);
-    }
+    const alone = onOneThread(run);
     expect(shared[0][4]).toBe(Number.POSITIVE_INFINITY); // an empty input with a target
     expect(shared[0][2]).toBeGreaterThan(0);
     expect(shared).toEqual(alone);
@@ -241,13 +230,7 @@ describe('two threads', () => {
       return [out.data.slice(), x.grad!.data.slice(), ...lstm.parameters().map((p) => p.grad!.data.slice())];
     };
     const shared = run();
-    shareWork(false);
-    let alone: Float32Array[];
-    try {
-      alone = run();
-    } finally {
-      shareWork(true);
-    }
+    const alone = onOneThread(run);
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
   test('a W3-shaped LSTM (gate kernels split by rows) learns far past the best constant prediction', () => {

@@ -6,7 +6,7 @@
 
 /** How a kernel call is split between threads. @internal */
 export type Split =
-  /** A GEMM: its units (8 columns by 48 rows), claimed as they go by `worker` (the same arguments plus the claim words and the thread, see KernelPool.claimed). */
+  /** A GEMM: its units (8-column panels, over blocks of 48 rows when few), claimed as they go by `worker` (the same arguments plus the claim words and the thread, see KernelPool.claim). */
   | { kind: 'panels'; worker: string }
   /**
    * Independent rows: `rows` is the row-count argument, `H` the hidden size; each pointer in
@@ -38,7 +38,8 @@ const rows = (stride: Record<string, number>, serialIf?: string, min?: number): 
 // different sizes (measured: tanh_backward on 8,192 floats took 27 µs shared against 4.4 alone)
 const elements: Split = { kind: 'elements', min: 4096 };
 const cheapElements: Split = { kind: 'elements', min: 1 << 16 };
-const GEMM = ['c', 'a', 'ars', 'acs', 'packed', 'bias', 'm', 'k', 'n', 'accumulate', 'ldc'] as const;
+/** gemm_packed's arguments, which a 'panels' split takes by name. @internal */
+export const GEMM = ['c', 'a', 'ars', 'acs', 'packed', 'bias', 'm', 'k', 'n', 'accumulate', 'ldc'] as const;
 
 /** The kernel table. @internal */
 export const KERNEL_TABLE = {
@@ -52,7 +53,7 @@ export const KERNEL_TABLE = {
   // C[b] = A[b]·B[b]ᵀ, B [m,k] read in place
   bmm_nt: { args: ['c', 'a', 'b', 'batch', 'n', 'k', 'm'] },
   gemm_packed_panels: { args: [...GEMM, 'p0', 'p1'] },
-  // gemm_packed shared by threads claiming runs of units (the claim words at `claims`; who = thread | count << 8)
+  // gemm_packed shared by threads claiming runs of units (the claim words at `claims`; who = thread | count << 8 | byBlocks << 16)
   gemm_packed_claim: { args: [...GEMM, 'claims', 'who'] },
 
   // assembly/activations.ts

@@ -3,7 +3,7 @@
 // divided — GEMMs by 8-column panels (over blocks of rows when few) that the threads claim as they go, gate kernels by rows,
 // activations by element ranges, CTC by sequences — and anything smaller runs here as the plain call. The wrapped set has the plain
 // set's signatures, so the ops never know how many threads there are.
-import { KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
+import { GEMM, KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
 import type { KernelPool } from './threads.js';
 
 type Fn = (...a: number[]) => unknown;
@@ -60,26 +60,13 @@ export function gemmUnits(m: number, n: number): { units: number; byBlocks: bool
   return { units: byBlocks ? Math.ceil(m / 48) * panels : panels, byBlocks };
 }
 
-type Gemm = (
-  c: number,
-  a: number,
-  ars: number,
-  acs: number,
-  packed: number,
-  bias: number,
-  m: number,
-  k: number,
-  n: number,
-  acc: number,
-  ldc: number,
-) => void;
-type GemmClaim = (...a: [...Parameters<Gemm>, claims: number, who: number]) => void;
+type Gemm = Kernels['gemm_packed'];
+type GemmClaim = Kernels['gemm_packed_claim'];
 
 // (with the arguments spelled out: a call spread from an array goes through the engine's slow
 // generic path into wasm, and this one runs hundreds of times a training step)
 function panels(spec: KernelSpec, plain: Gemm, worker: GemmClaim, job: number, pool: KernelPool): Gemm {
-  if (spec.args.join() !== 'c,a,ars,acs,packed,bias,m,k,n,accumulate,ldc')
-    throw new Error('rnn-wasm internal: a panels split is for gemm_packed');
+  if (spec.args.join() !== GEMM.join()) throw new Error('rnn-wasm internal: a panels split is for gemm_packed');
   const args = new Array<number>(11); // the workers' copy (kernels do not nest)
   return (c, a, ars, acs, packed, bias, m, k, n, acc, ldc) => {
     const { units, byBlocks } = gemmUnits(m, n);

@@ -15,7 +15,7 @@ const WORKER_ASLEEP = 16;
 const CALLER_ASLEEP = 17;
 // polls of the control word before a thread sleeps in Atomics.wait (about 100 µs)
 const SPIN = 20000;
-// each thread's claim word (see claimed()) on a cache line of its own
+// each thread's claim word (see claim()) on a cache line of its own
 const CLAIM_LINE = 64;
 
 // The worker's body, evaluated from this string (no separate file to ship): the platform wraps it
@@ -117,7 +117,7 @@ export class KernelPool {
   }
 
   /**
-   * Runs `job` (an index of WORKER_JOBS) over units 0..units-1 (panels, rows) in contiguous shares: args(u0, u1) gives the
+   * Runs `job` (an index of WORKER_JOBS) over units 0..units-1 (rows, elements, sequences) in contiguous shares: args(u0, u1) gives the
    * kernel arguments for units u0..u1-1; the first share runs here through `local`.
    */
   split(job: number, units: number, args: (u0: number, u1: number) => number[], local: (a: number[]) => void): void {
