@@ -5,23 +5,35 @@
 // The peephole terms (Gers & Schmidhuber) are present when peep ≠ 0 (peep [3H] = w_ci,w_cf,w_co).
 // hard: the gates use Keras 2 / tfjs's hard sigmoid instead of σ.
 // Forward overwrites `gates` with the activations, which is what backward needs.
+import { gemm_packed_panels } from './matmul';
+import { barrier, claim, unitThreads } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,4H] (z in, activations out); h, c, tc (= tanh c) [rows,H] out; cPrev [rows,H]
 export function lstm_step_forward(
   gates: usize, h: usize, c: usize, tc: usize, cPrev: usize, peep: usize, rows: i32, H: i32, hard: bool,
 ): void {
+  forwardUnits(gates, h, c, tc, cPrev, peep, rows, H, hard, 0, H);
+}
+
+// lstm_step_forward for the hidden units u0..u1-1 (u0 a multiple of 4): the whole-sequence
+// kernel gives each thread its own units, and every element takes the same path either way
+// (SIMD bodies on runs of 4 from u0, the scalar loop on the tail past the last 4).
+// @ts-ignore: decorator
+@inline function forwardUnits(
+  gates: usize, h: usize, c: usize, tc: usize, cPrev: usize, peep: usize, rows: i32, H: i32, hard: bool, u0: i32, u1: i32,
+): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const gr = gates + <usize>r * 4 * hb;
     const rowOff = <usize>r * hb;
-    let j = 0;
+    let j = u0;
     if (ASC_FEATURE_SIMD) {
       // three passes over the row, each with few live vectors (one pass with all five activations
       // kept more vectors than the engine has registers and spilled them): i and f, then g, then
       // c, o, tanh(c) and h — the same operations on each element in the same order
-      const H4 = H & ~3;
-      for (let jj = 0; jj < H4; jj += 4) {
+      const H4 = u0 + ((u1 - u0) & ~3);
+      for (let jj = u0; jj < H4; jj += 4) {
         const o = <usize>jj << 2;
         let zi = v128.load(gr + o);
         let zf = v128.load(gr + hb + o);
@@ -33,7 +45,7 @@ export function lstm_step_forward(
         v128.store(gr + o, vgate(zi, hard));
         v128.store(gr + hb + o, vgate(zf, hard));
       }
-      for (let jj = 0; jj < H4; jj += 4) {
+      for (let jj = u0; jj < H4; jj += 4) {
         const o = (<usize>jj << 2) + 2 * hb;
         v128.store(gr + o, vtanh(v128.load(gr + o)));
       }
@@ -53,7 +65,7 @@ export function lstm_step_forward(
         v128.store(h + rowOff + o, f32x4.mul(og, tcv));
       }
     }
-    for (; j < H; j++) {
+    for (; j < u1; j++) {
       const o = <usize>j << 2;
       const cp = load<f32>(cPrev + rowOff + o);
       let zi = load<f32>(gr + o);
@@ -89,15 +101,24 @@ export function lstm_step_backward(
   dgates: usize, dc: usize, dpeep: usize, dh: usize, gates: usize, cPrev: usize, c: usize, tc: usize, peep: usize,
   rows: i32, H: i32, hard: bool,
 ): void {
+  backwardUnits(dgates, dc, dpeep, dh, gates, cPrev, c, tc, peep, rows, H, hard, 0, H);
+}
+
+// lstm_step_backward for the hidden units u0..u1-1 (u0 a multiple of 4), as forwardUnits.
+// @ts-ignore: decorator
+@inline function backwardUnits(
+  dgates: usize, dc: usize, dpeep: usize, dh: usize, gates: usize, cPrev: usize, c: usize, tc: usize, peep: usize,
+  rows: i32, H: i32, hard: bool, u0: i32, u1: i32,
+): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const gr = gates + <usize>r * 4 * hb;
     const dgr = dgates + <usize>r * 4 * hb;
     const rowOff = <usize>r * hb;
-    let j = 0;
+    let j = u0;
     if (ASC_FEATURE_SIMD) {
       const one = f32x4.splat(1.0);
-      for (; j + 4 <= H; j += 4) {
+      for (; j + 4 <= u1; j += 4) {
         const o = <usize>j << 2;
         const ig = v128.load(gr + o);
         const fg = v128.load(gr + hb + o);
@@ -128,7 +149,7 @@ export function lstm_step_backward(
         v128.store(dc + rowOff + o, dcp);
       }
     }
-    for (; j < H; j++) {
+    for (; j < u1; j++) {
       const o = <usize>j << 2;
       const ig = load<f32>(gr + o);
       const fg = load<f32>(gr + hb + o);
@@ -155,6 +176,147 @@ export function lstm_step_backward(
       store<f32>(dgr + 2 * hb + o, dzg);
       store<f32>(dgr + 3 * hb + o, dzo);
       store<f32>(dc + rowOff + o, dcp);
+    }
+  }
+}
+
+// The whole time loop of one direction of a layer without projection, forward: for each step t
+// (in time order, or reversed), over the active[t] sequences still running,
+//   xw[t] += h_prev·W_hhᵀ, then the gate kernel on xw[t] (h, c, tc of step t out).
+// On a team (assembly/team.ts) the threads claim runs of 8 hidden units — a run's columns of all
+// four gates (whole 8-column panels of the packed W_hh), then the gate kernel on those units — and
+// meet once a step, when h and c of the step are whole. Every element is computed as the per-step
+// kernels compute it, so one thread and a team give the same bits.
+// params (i32): xw [T,B,4H], hHist, cHist (the states entering step t at + t·B·H floats), hNext,
+// cNext (the states after it), tc [T,B,H], peep [3H] or 0, packed W_hh [H → 4H], active (i32 [T]),
+// T, B, H, hard, reverse.
+export function lstm_seq_forward(params: usize, self: i32, team: usize): void {
+  const xw = <usize>load<i32>(params);
+  const hHist = <usize>load<i32>(params, 4);
+  const cHist = <usize>load<i32>(params, 8);
+  const hNext = <usize>load<i32>(params, 12);
+  const cNext = <usize>load<i32>(params, 16);
+  const tc = <usize>load<i32>(params, 20);
+  const peep = <usize>load<i32>(params, 24);
+  const packed = <usize>load<i32>(params, 28);
+  const active = <usize>load<i32>(params, 32);
+  const T = load<i32>(params, 36);
+  const B = load<i32>(params, 40);
+  const H = load<i32>(params, 44);
+  const hard = load<i32>(params, 48) != 0;
+  const reverse = load<i32>(params, 52) != 0;
+  const n = unitThreads(team, H);
+  if (self >= n) return;
+  const G = 4 * H;
+  const sb = <usize>B * H * 4; // one step of a state
+  const gb = <usize>B * G * 4; // one step of xw
+  let phase = 0;
+  barrier(team, n, phase, H >> 3);
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const rows = load<i32>(active + (<usize>t << 2));
+    if (rows == 0) continue;
+    const z = xw + <usize>t * gb;
+    const st = <usize>t * sb;
+    const h = hHist + st;
+    if (n == 1) {
+      // every panel in one call (with H not a multiple of 8 a panel spans two gates)
+      gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, 0, (G + 7) >> 3);
+      forwardUnits(z, hNext + st, cNext + st, tc + st, cHist + st, peep, rows, H, hard, 0, H);
+      continue;
+    }
+    for (let first = true; ; first = false) {
+      const run = claim(team, n, phase, self, first);
+      if (run < 0) break;
+      const r0 = <i32>run;
+      const r1 = <i32>(run >>> 32);
+      for (let g = 0; g < 4; g++) gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, g * (H >> 3) + r0, g * (H >> 3) + r1);
+      forwardUnits(z, hNext + st, cNext + st, tc + st, cHist + st, peep, rows, H, hard, r0 << 3, r1 << 3);
+    }
+    barrier(team, n, ++phase, H >> 3);
+  }
+}
+
+// The time loop of lstm_seq_forward, backward (steps in the opposite order): for each step,
+//   dh += dOut[t];  the gate kernel's backward (dXW[t], dc and the peephole sums);
+//   dh = dXW[t]·W_hh.
+// On a team the threads claim runs of 8 hidden units twice a step: for the gate kernel, then
+// (once dXW[t] is whole) for the columns of dh, meeting after each. params (i32): dXW [T,B,4H],
+// dh, dc [B,H] (in: the gradients after the last step; out: those of the initial states), dOut
+// [T,B,H] or 0, gates [T,B,4H] (forward's activations), cHist, cNext, tc, peep or 0, dpeep [3H]
+// (accumulated) or 0, packed W_hh [4H → H], active, T, B, H, hard, reverse.
+export function lstm_seq_backward(params: usize, self: i32, team: usize): void {
+  const dXW = <usize>load<i32>(params);
+  const dh = <usize>load<i32>(params, 4);
+  const dc = <usize>load<i32>(params, 8);
+  const dOut = <usize>load<i32>(params, 12);
+  const gates = <usize>load<i32>(params, 16);
+  const cHist = <usize>load<i32>(params, 20);
+  const cNext = <usize>load<i32>(params, 24);
+  const tc = <usize>load<i32>(params, 28);
+  const peep = <usize>load<i32>(params, 32);
+  const dpeep = <usize>load<i32>(params, 36);
+  const packedT = <usize>load<i32>(params, 40);
+  const active = <usize>load<i32>(params, 44);
+  const T = load<i32>(params, 48);
+  const B = load<i32>(params, 52);
+  const H = load<i32>(params, 56);
+  const hard = load<i32>(params, 60) != 0;
+  const reverse = load<i32>(params, 64) != 0;
+  const n = unitThreads(team, H);
+  if (self >= n) return;
+  const G = 4 * H;
+  const sb = <usize>B * H * 4;
+  const gb = <usize>B * G * 4;
+  let phase = 0;
+  barrier(team, n, phase, H >> 3);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const rows = load<i32>(active + (<usize>t << 2));
+    if (rows == 0) continue;
+    const st = <usize>t * sb;
+    const dz = dXW + <usize>t * gb;
+    const gt = gates + <usize>t * gb;
+    if (n == 1) {
+      if (dOut) addUnits(dh, dOut + st, rows, H, 0, H);
+      backwardUnits(dz, dc, dpeep, dh, gt, cHist + st, cNext + st, tc + st, peep, rows, H, hard, 0, H);
+      gemm_packed_panels(dh, dz, G, 1, packedT, 0, rows, G, H, false, H, 0, (H + 7) >> 3);
+      continue;
+    }
+    for (let first = true; ; first = false) {
+      const run = claim(team, n, phase, self, first);
+      if (run < 0) break;
+      const u0 = <i32>run << 3;
+      const u1 = <i32>(run >>> 32) << 3;
+      if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
+      backwardUnits(dz, dc, dpeep, dh, gt, cHist + st, cNext + st, tc + st, peep, rows, H, hard, u0, u1);
+    }
+    barrier(team, n, ++phase, H >> 3);
+    for (let first = true; ; first = false) {
+      const run = claim(team, n, phase, self, first);
+      if (run < 0) break;
+      gemm_packed_panels(dh, dz, G, 1, packedT, 0, rows, G, H, false, H, <i32>run, <i32>(run >>> 32));
+    }
+    barrier(team, n, ++phase, H >> 3);
+  }
+}
+
+// d[r, u0..u1) += e[r, u0..u1) over rows of H floats (u0 a multiple of 4).
+// @ts-ignore: decorator
+@inline function addUnits(d: usize, e: usize, rows: i32, H: i32, u0: i32, u1: i32): void {
+  const hb = <usize>H << 2;
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * hb;
+    let j = u0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= u1; j += 4) {
+        const p = o + (<usize>j << 2);
+        v128.store(d + p, f32x4.add(v128.load(d + p), v128.load(e + p)));
+      }
+    }
+    for (; j < u1; j++) {
+      const p = o + (<usize>j << 2);
+      store<f32>(d + p, load<f32>(d + p) + load<f32>(e + p));
     }
   }
 }

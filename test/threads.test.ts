@@ -218,7 +218,7 @@ describe('two threads', () => {
     expect(shared[0][2]).toBeGreaterThan(0);
     expect(shared).toEqual(alone);
   });
-  test('an LSTM of 128 rows × 256 (its backward gate kernel shared too, from 32,768 cells) equals one thread to the bit', () => {
+  test('an LSTM of 128 rows × 256 (its time loops on the team) equals one thread to the bit', () => {
     rnn.manualSeed(4);
     const lstm = new rnn.LSTM({ inputSize: 16, hiddenSize: 256 });
     const x = rnn.randn([128, 3, 16], { requiresGrad: true });
@@ -233,7 +233,39 @@ describe('two threads', () => {
     const alone = onOneThread(run);
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
-  test('a W3-shaped LSTM (gate kernels split by rows) learns far past the best constant prediction', () => {
+  test.each([
+    ['H = 24: three runs of 8 units claimed by the two threads, bidirectional, lengths', { hiddenSize: 24, bidirectional: true }],
+    [
+      'H = 16, peepholes, hard-sigmoid gates, 2 layers',
+      { hiddenSize: 16, numLayers: 2, peephole: true, recurrentActivation: 'hardSigmoid' as const },
+    ],
+    ['H = 12 (not a multiple of 8: the loop runs on one thread of the team)', { hiddenSize: 12, bidirectional: true }],
+  ])('an LSTM whose time loops run as one team call (%s) equals one thread to the bit', (_, opts) => {
+    rnn.manualSeed(9);
+    const lstm = new rnn.LSTM({ inputSize: 7, ...opts });
+    const x = rnn.randn([5, 9, 7], { requiresGrad: true });
+    const lengths = [9, 4, 9, 1, 6];
+    const run = () => {
+      x.grad = null;
+      for (const p of lstm.parameters()) p.grad = null;
+      const res = lstm.forward(x, { lengths });
+      // gradients reach the loop through every output step and both final states
+      ops.add(ops.add(ops.sum(ops.mul(res.output, res.output)), ops.sum(ops.tanh(res.hN))), ops.sum(ops.mul(res.cN!, res.cN!))).backward();
+      return [
+        res.output.data.slice(),
+        res.hN.data.slice(),
+        res.cN!.data.slice(),
+        x.grad!.data.slice(),
+        ...lstm.parameters().map((p) => p.grad!.data.slice()),
+      ];
+    };
+    const shared = run();
+    const alone = onOneThread(run);
+    expect(shared.length).toBe(alone.length);
+    shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
+    expect(shared[3].some((g) => g !== 0)).toBe(true);
+  });
+  test('a W3-shaped LSTM (its time loops on the team) learns far past the best constant prediction', () => {
     rnn.manualSeed(1);
     const lstm = new rnn.LSTM({ inputSize: 128, hiddenSize: 256 });
     const head = new rnn.Linear({ inFeatures: 256, outFeatures: 10 });

@@ -24,7 +24,12 @@ export type Split =
    * Independent units: the last two arguments are the range (u0, u1); a plain call passes (0, `count`).
    * With `min`, calls of fewer than `min` units (times the argument `per`, when named) stay on one thread.
    */
-  | { kind: 'range'; count: string; min?: number; per?: string };
+  | { kind: 'range'; count: string; min?: number; per?: string }
+  /**
+   * A whole loop run by every thread together (assembly/team.ts): the last two arguments are the
+   * thread's index and the team block; a plain call passes (0, 0) and runs alone.
+   */
+  | { kind: 'team' };
 
 /** One kernel: argument names in order, a numeric result or none, an optional thread split. @internal */
 export interface KernelSpec {
@@ -113,6 +118,10 @@ export const KERNEL_TABLE = {
     // one thread below 32,768 cells)
     split: rows({ dgates: 4, dc: 1, dh: 1, gates: 4, cPrev: 1, c: 1, tc: 1 }, 'dpeep', 1 << 15),
   },
+
+  // a layer's whole time loop without projection (params: see assembly/lstm.ts), the hidden units shared by a team
+  lstm_seq_forward: { args: ['params', 'self', 'team'], split: { kind: 'team' } },
+  lstm_seq_backward: { args: ['params', 'self', 'team'], split: { kind: 'team' } },
 
   // assembly/gru.ts: gates and hw [rows,3H] r,z,n; the states [rows,H]
   gru_rz_forward: {

@@ -1,7 +1,8 @@
 // The kernels shared out between the threads of init({ threads }): every kernel whose table entry
 // (kernels.ts) declares a split is wrapped so that a call large enough to pay for the hand-off is
 // divided — GEMMs by 8-column panels (over blocks of rows when few) that the threads claim as they go, gate kernels by rows,
-// activations by element ranges, CTC by sequences — and anything smaller runs here as the plain call. The wrapped set has the plain
+// activations by element ranges, CTC by sequences, a recurrent layer's time loop by hidden units on
+// every thread at once — and anything smaller runs here as the plain call. The wrapped set has the plain
 // set's signatures, so the ops never know how many threads there are.
 import { GEMM, KERNEL_TABLE, WORKER_JOBS, type KernelName, type KernelSpec, type Kernels, type Split } from './kernels.js';
 import type { KernelPool } from './threads.js';
@@ -126,6 +127,10 @@ function byRange(spec: KernelSpec, split: Extract<Split, { kind: 'range' }>, pla
   };
 }
 
+function asTeam(plain: (params: number, self: number, team: number) => void, job: number, pool: KernelPool): Fn {
+  return (params) => pool.team(job, params, (self, team) => plain(params, self, team));
+}
+
 /** The kernel set of `k` with every splittable kernel shared out over `pool`. @internal */
 export function withThreads(k: Kernels, pool: KernelPool): Kernels {
   const out: Record<string, unknown> = { memory: k.memory };
@@ -135,6 +140,8 @@ export function withThreads(k: Kernels, pool: KernelPool): Kernels {
     const split = spec.split;
     if (!split) {
       out[name] = plain;
+    } else if (split.kind === 'team') {
+      out[name] = asTeam(plain, WORKER_JOBS.indexOf(name), pool);
     } else if (split.kind === 'panels') {
       const worker = split.worker as KernelName;
       out[name] = panels(spec, plain as Gemm, k[worker] as unknown as GemmClaim, WORKER_JOBS.indexOf(worker), pool);

@@ -1,7 +1,8 @@
 // Worker threads for the wasm core: workers (Node's worker_threads, or Web Workers started from a
 // module Worker on a cross-origin-isolated page) instantiate the same module on the same shared
 // WebAssembly.Memory, and the calling thread hands each a share of a kernel call — the 8-column
-// panels of a GEMM, or the rows of a recurrent gate kernel. The hand-off is a few Atomics on a
+// panels of a GEMM, the rows of a recurrent gate kernel, or a part in a whole time loop that all
+// threads run together. The hand-off is a few Atomics on a
 // control block in that memory: the caller blocks in Atomics.wait, which Node allows on its main
 // thread and browsers allow in Workers (never on a page's main thread).
 import { KERNEL_TABLE, WORKER_JOBS } from './kernels.js';
@@ -61,14 +62,19 @@ export class KernelPool {
     private readonly claims: Int32Array,
     /** Where the claim words of claim() are. */
     readonly claimsPtr: number,
+    /** Where the team block of team() is. */
+    readonly teamPtr: number,
     readonly workers: number,
   ) {
     this.seq = new Array(workers).fill(0);
   }
 
-  /** The bytes start() needs reserved for `workers` workers: their control blocks, then a claim line per thread. */
+  /**
+   * The bytes start() needs reserved for `workers` workers: their control blocks, a claim line
+   * per thread, then the team block (assembly/team.ts: a line, and two banks of a line per thread).
+   */
   static bytes(workers: number): number {
-    return ctrlBytes(workers) + (workers + 1) * CLAIM_LINE;
+    return ctrlBytes(workers) + (workers + 1) * CLAIM_LINE + (1 + 2 * (workers + 1)) * CLAIM_LINE;
   }
 
   /** Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at bytes(workers) reserved bytes. */
@@ -81,10 +87,14 @@ export class KernelPool {
   ): Promise<KernelPool> {
     await Promise.all(Array.from({ length: workers }, (_, i) => spawn(WORKER, { module, memory, base: ctrlPtr + i * SLOTS * 4 })));
     const claimsPtr = ctrlPtr + ctrlBytes(workers); // 64-bit atomics want 8-byte alignment
+    // the team block (assembly/team.ts): the thread count, then arrivals, generation, sleepers at 0
+    const teamPtr = claimsPtr + (workers + 1) * CLAIM_LINE;
+    new Int32Array(memory.buffer, teamPtr, 4).set([workers + 1, 0, 0, 0]);
     return new KernelPool(
       new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS),
       new Int32Array(memory.buffer, claimsPtr, ((workers + 1) * CLAIM_LINE) >> 2),
       claimsPtr,
+      teamPtr,
       workers,
     );
   }
@@ -148,6 +158,17 @@ export class KernelPool {
     for (let w = 0; w < threads - 1; w++) this.post(w, job, args, this.claimsPtr, (w + 1) | (threads << 8) | flags);
     this.joining = threads - 1;
     return (threads << 8) | flags;
+  }
+
+  /**
+   * Runs `job` (an index of WORKER_JOBS) on every thread as one team: each worker gets `params`,
+   * its index (1, 2, ..) and the team block; the calling thread runs `local(0, team)`, then waits
+   * for the workers (a team kernel meets at barriers inside the call, assembly/team.ts).
+   */
+  team(job: number, params: number, local: (self: number, team: number) => void): void {
+    for (let w = 0; w < this.workers; w++) this.post(w, job, [params, w + 1, this.teamPtr]);
+    local(0, this.teamPtr);
+    this.wait(this.workers);
   }
 
   /** Waits for the workers of the last claim(). */

@@ -5,6 +5,9 @@
 // forward:  xw[t] += h·W_hhᵀ;  the fused gate kernel turns xw[t] into the gates and writes c', tanh c';
 //           with a projection one more product h' = (o⊙tanh c')·W_hrᵀ
 // backward: the gate kernel gives dz[t] and dc_prev (and the peephole sums); dh_prev = dz·W_hh
+// Without a projection each direction's loop over time is one kernel call (lstm_seq_forward,
+// lstm_seq_backward): on several threads each takes a share of the hidden units and they meet once
+// a step; with one, the same kernels as step by step.
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [D,B,P], c0 [D,B,H] -> output [.., D·P], hN [D,B,P], cN [D,B,H].
 // Kernels: assembly/lstm.ts, assembly/matmul.ts.
 import type { Tensor } from '../tensor.js';
@@ -65,7 +68,7 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh, w.wHr, w.wCi, w.wCf, w.wCo],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, B, xw, next: [out, c], data, packed: pack }, w) {
+    forward({ ar, k, B, active, reverse, xw, next: [out, c], history: [hHist, cHist], data, packed: pack }, w) {
       const T = xw.dims[0];
       const packed = pack(w.wHh, P, G);
       const packedR = proj ? pack(w.wHr!, H, P) : 0;
@@ -77,11 +80,33 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
         k.lstm_step_forward(xw.at(t), proj ? hraw.at(t) : out.at(t), c.at(t), tc.at(t), cPrev, peep, rows, H, hard ? 1 : 0);
         if (proj) gemmPacked(k, out.at(t), hraw.at(t), H, 1, packedR, 0, rows, H, P, false, P);
       };
-      return { step, keep: { gates: xw, tc, hraw } };
+      // without a projection the whole loop is one kernel call, its hidden units shared by the threads
+      const all = proj
+        ? undefined
+        : () => {
+            const params = [
+              xw.ptr,
+              hHist.ptr,
+              cHist.ptr,
+              out.ptr,
+              c.ptr,
+              tc.ptr,
+              peep,
+              packed,
+              ar.putInts(active),
+              T,
+              B,
+              H,
+              hard ? 1 : 0,
+              reverse ? 1 : 0,
+            ];
+            k.lstm_seq_forward(ar.putInts(params), 0, 0);
+          };
+      return { step, all, keep: { gates: xw, tc, hraw } };
     },
 
     backward(
-      { ar, k, B, dXW, dState: [dh, dc], history: [hPrev, cPrev], next: [, c], data, packed, grad, gradTN },
+      { ar, k, B, active, reverse, dXW, dOut, dState: [dh, dc], history: [hPrev, cPrev], next: [, c], data, packed, grad, gradTN },
       w,
       { gates, tc, hraw },
     ) {
@@ -114,12 +139,21 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
         );
         gemmPacked(k, dh, dXW.at(t), G, 1, packedT, 0, rows, G, P, false, P);
       };
+      const all = proj
+        ? undefined
+        : () => {
+            const params = [
+              ...[dXW.ptr, dh, dc, dOut ? dOut.ptr : 0, gates.ptr, cPrev.ptr, c.ptr, tc.ptr, peep, peep ? dpeep.ptr : 0],
+              ...[packedT, ar.putInts(active), T, B, H, hard ? 1 : 0, reverse ? 1 : 0],
+            ];
+            k.lstm_seq_backward(ar.putInts(params), 0, 0);
+          };
       const grads = () => {
         gradTN(w.wHh, dXW, hPrev);
         if (proj) gradTN(w.wHr, dProj, hraw);
         [w.wCi, w.wCf, w.wCo].forEach((p, i) => grad(p, dpeep.at(i), H));
       };
-      return { step, grads };
+      return { step, all, grads };
     },
   };
 }

@@ -41,6 +41,10 @@ export interface DirectionContext {
   readonly ar: Arena;
   readonly k: Kernels;
   readonly B: number;
+  /** active[t]: how many sequences run at step t (sequence.ts's sorted layout). */
+  readonly active: Int32Array;
+  /** Whether the direction runs backwards in time. */
+  readonly reverse: boolean;
   /** The data of a weight (in backward: as forward saw it). */
   data(w: Tensor): Float32Array;
 }
@@ -51,6 +55,8 @@ export interface ForwardContext extends DirectionContext {
   readonly xw: Block;
   /** Each state's sequence [T,B,n]: a step writes state i after step t into next[i].at(t). */
   readonly next: readonly Block[];
+  /** Each state entering step t, [T,B,n] (history[i].at(t)): the same blocks one step earlier. */
+  readonly history: readonly Block[];
   /** w [n, k] packed for products A·wᵀ (k rows, n columns), cached while w is unchanged. */
   packed(w: Tensor, k: number, n: number): number;
 }
@@ -59,6 +65,8 @@ export interface ForwardContext extends DirectionContext {
 export interface BackwardContext extends DirectionContext {
   /** The gradient of xw, [T,B,G]; each step writes its rows of its slice (the rest are zero). */
   readonly dXW: Block;
+  /** The gradient of the emitted state at each step from the layer's output, [T,B,F], or null. */
+  readonly dOut: Block | null;
   /** On entry to step t: each state's gradient after t (from later steps); the step leaves the
    *  gradient of the state entering t there, for its `rows` (the rest pass through). */
   readonly dState: readonly number[];
@@ -85,12 +93,16 @@ export interface BackwardContext extends DirectionContext {
 export interface ForwardPass<K extends Kept> {
   /** Step t over `rows` sequences; state[i] points at state i entering it, [rows, n]. */
   step(t: number, rows: number, state: readonly number[]): void;
+  /** When present, every step in one kernel call instead (the same results as `step` step by step). */
+  readonly all?: () => void;
   readonly keep: K;
 }
 
 /** One direction's backward: the step (dht: the emitted state's whole gradient), then the weights. @internal */
 export interface BackwardPass {
   step(t: number, rows: number, dht: number): void;
+  /** When present, every step in one kernel call instead, dOut added in (the same results as `step`). */
+  readonly all?: () => void;
   /** Adds the cell's own weight gradients (the driver does W_ih, the input bias and x). */
   grads(): void;
 }
@@ -318,14 +330,17 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   sizes.forEach((n, i) => fillStateSequence(ar, L, seq[i], a.init[i] ? a.init[i]!.peek() : null, a.d, n, reverse));
   const sv: Saved<K> = { kept: {} as K, seq, reverse };
   const history = historyOf(sv);
-  const pass = cell.forward({ ar, k, B, xw, next: nextOf(sv), data, packed }, w);
-  const state = sizes.map(() => 0);
-  for (let s = 0; s < T; s++) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = active[t];
-    if (rows === 0) continue;
-    for (let i = 0; i < sizes.length; i++) state[i] = history[i].at(t);
-    pass.step(t, rows, state);
+  const pass = cell.forward({ ar, k, B, active, reverse, xw, next: nextOf(sv), history, data, packed }, w);
+  if (pass.all) pass.all();
+  else {
+    const state = sizes.map(() => 0);
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const rows = active[t];
+      if (rows === 0) continue;
+      for (let i = 0; i < sizes.length; i++) state[i] = history[i].at(t);
+      pass.step(t, rows, state);
+    }
   }
   sv.kept = pass.keep;
   return sv;
@@ -386,13 +401,15 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   const dXW = stepBlock(ar, L, G);
   const dOut = a.dOutTM;
   const dState = cell.stateSizes.map((n, i) => putState(ar, L, a.dFinals[i] ?? null, a.d, n));
-  const dht = ar.block(B, F);
   const transposes = new Map<Block, number>();
   const ctx: BackwardContext = {
     ar,
     k,
     B,
+    active,
+    reverse: a.reverse,
     dXW,
+    dOut,
     dState,
     data,
     history: historyOf(sv),
@@ -433,13 +450,17 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
     },
   };
   const pass = cell.backward(ctx, w, sv.kept);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = a.reverse ? T - 1 - s : s;
-    const rows = active[t];
-    if (rows === 0) continue;
-    if (dOut) k.add_forward(dht.ptr, dState[0], dOut.at(t), rows * F);
-    else ar.copy(dht.ptr, dState[0], rows * F);
-    pass.step(t, rows, dht.ptr);
+  if (pass.all) pass.all();
+  else {
+    const dht = ar.block(B, F);
+    for (let s = T - 1; s >= 0; s--) {
+      const t = a.reverse ? T - 1 - s : s;
+      const rows = active[t];
+      if (rows === 0) continue;
+      if (dOut) k.add_forward(dht.ptr, dState[0], dOut.at(t), rows * F);
+      else ar.copy(dht.ptr, dState[0], rows * F);
+      pass.step(t, rows, dht.ptr);
+    }
   }
   ctx.gradTN(w.wIh, dXW, px);
   ctx.gradSum(cell.inputBiases(w), dXW);

@@ -2,6 +2,7 @@
 // lengths) written from the equations, for the forms PyTorch lacks (peepholes).
 import type { Floats } from './types.js';
 import { gate, gateGrad } from './gate.js';
+import { gemm_nn, gemm_nt } from './matmul.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -74,6 +75,86 @@ export function lstm_step_backward(
       dgates[g + 3 * H + j] = dzo;
       dc[q] = dcp;
     }
+  }
+}
+
+/**
+ * Twin of lstm_seq_forward: hSeq, cSeq [T+1,B,H] hold each state's steps with the initial state
+ * in slot 0 (slot T in reverse), as the recurrent driver lays them out; step t reads the slot
+ * before its own and writes its own. xw [T,B,4H] (in: x·W_ihᵀ + b; out: the gate activations),
+ * tc [T,B,H], wHh [4H,H].
+ */
+export function lstm_seq_forward(
+  xw: Floats,
+  hSeq: Floats,
+  cSeq: Floats,
+  tc: Floats,
+  peep: Floats | null,
+  wHh: Floats,
+  active: ArrayLike<number>,
+  T: number,
+  B: number,
+  H: number,
+  hard: boolean,
+  reverse: boolean,
+): void {
+  const S = B * H;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const rows = active[t];
+    if (rows === 0) continue;
+    const [inT, outT] = reverse ? [t + 1, t] : [t, t + 1];
+    const z = xw.subarray(t * B * 4 * H, (t * B + rows) * 4 * H);
+    gemm_nt(z, hSeq.subarray(inT * S), wHh, null, rows, H, 4 * H, true);
+    lstm_step_forward(z, hSeq.subarray(outT * S), cSeq.subarray(outT * S), tc.subarray(t * S), cSeq.subarray(inT * S), peep, rows, H, hard);
+  }
+}
+
+/**
+ * Twin of lstm_seq_backward over forward's blocks: dXW [T,B,4H] out, dh and dc [B,H] in and out,
+ * dOut [T,B,H] or null, dpeep [3H] accumulated.
+ */
+export function lstm_seq_backward(
+  dXW: Floats,
+  dh: Floats,
+  dc: Floats,
+  dOut: Floats | null,
+  gates: Floats,
+  cSeq: Floats,
+  tc: Floats,
+  peep: Floats | null,
+  dpeep: Floats | null,
+  wHh: Floats,
+  active: ArrayLike<number>,
+  T: number,
+  B: number,
+  H: number,
+  hard: boolean,
+  reverse: boolean,
+): void {
+  const S = B * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const rows = active[t];
+    if (rows === 0) continue;
+    const [inT, outT] = reverse ? [t + 1, t] : [t, t + 1];
+    if (dOut) for (let i = 0; i < rows * H; i++) dh[i] += dOut[t * S + i];
+    const dz = dXW.subarray(t * B * 4 * H);
+    lstm_step_backward(
+      dz,
+      dc,
+      dpeep,
+      dh,
+      gates.subarray(t * B * 4 * H),
+      cSeq.subarray(inT * S),
+      cSeq.subarray(outT * S),
+      tc.subarray(t * S),
+      peep,
+      rows,
+      H,
+      hard,
+    );
+    gemm_nn(dh, dz, wHh, null, rows, 4 * H, H, false);
   }
 }
 

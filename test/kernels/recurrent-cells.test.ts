@@ -4,6 +4,8 @@ import * as refG from '../../src/reference/gru.js';
 import * as refC from '../../src/reference/clockwork.js';
 import * as refS from '../../src/reference/scrn.js';
 import type { Kernels } from '../../src/backend/kernels.js';
+import { Arena } from '../../src/backend/heap.js';
+import { packedSize } from '../../src/backend/gemm.js';
 import { expectClose, loadBuilds, randomFloats, runKernel, seeded } from '../helpers.js';
 
 let builds: { name: string; k: Kernels }[] = [];
@@ -64,6 +66,89 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
       }
     },
   );
+
+  test.each([
+    [4, 5, 6, [4, 4, 3, 3, 1, 0]],
+    [3, 13, 5, [3, 2, 2, 1, 1]],
+    [2, 8, 4, [2, 2, 2, 2]],
+  ])('lstm_seq_forward/backward (one thread) match the step-by-step reference, B=%i H=%i T=%i, both directions', (B, H, T, active) => {
+    for (const [reverse, withPeep, hard, withOut] of [
+      [false, false, false, true],
+      [true, true, false, false],
+      [false, true, true, false],
+      [true, false, true, true],
+    ]) {
+      const rng = seeded(B * 1000 + H * 10 + T + (reverse ? 1 : 0) + (withPeep ? 2 : 0) + (hard ? 4 : 0));
+      const G = 4 * H;
+      const S = B * H;
+      const [xw] = randomFloats(rng, T * B * G, 1, 2);
+      const [wHh] = randomFloats(rng, G * H, 1, 0.5);
+      const [peep] = randomFloats(rng, 3 * H, 1);
+      const [dOut] = randomFloats(rng, T * S, 1);
+      const [h0, c0, dh0, dc0] = randomFloats(rng, S, 4);
+      const p = withPeep ? peep : null;
+      // state sequences [T+1,B,H], the initial state in slot 0 (slot T in reverse)
+      const seqOf = (init: Float32Array) => {
+        const q = new Float32Array((T + 1) * S);
+        q.set(init, (reverse ? T : 0) * S);
+        return q;
+      };
+      const want = { gates: xw.slice(), h: seqOf(h0), c: seqOf(c0), tc: new Float32Array(T * S) };
+      refL.lstm_seq_forward(want.gates, want.h, want.c, want.tc, p, wHh, active, T, B, H, hard, reverse);
+      const wd = { dXW: new Float32Array(T * B * G), dh: dh0.slice(), dc: dc0.slice(), dpeep: new Float32Array(3 * H) };
+      refL.lstm_seq_backward(
+        wd.dXW,
+        wd.dh,
+        wd.dc,
+        withOut ? dOut : null,
+        want.gates,
+        want.c,
+        want.tc,
+        p,
+        withPeep ? wd.dpeep : null,
+        wHh,
+        active,
+        T,
+        B,
+        H,
+        hard,
+        reverse,
+      );
+
+      const kk = k();
+      new Arena(kk).scoped((a) => {
+        const put = (f: Float32Array) => a.put(f);
+        const pw = a.put(wHh);
+        const packedF = a.alloc(packedSize(H, G));
+        kk.gemm_pack(packedF, pw, H, G, 1);
+        const packedB = a.alloc(packedSize(G, H));
+        kk.gemm_pack(packedB, pw, G, H, 0);
+        const [pxw, ph, pc, ptc, ppeep] = [put(xw), put(seqOf(h0)), put(seqOf(c0)), a.zeros(T * S), withPeep ? put(peep) : 0];
+        const act = a.putInts(active);
+        // the state entering step t is the slot before t's in time: slot t forward, t + 1 in reverse
+        const [hist, next] = reverse ? [4 * S, 0] : [0, 4 * S];
+        kk.lstm_seq_forward(
+          a.putInts([pxw, ph + hist, pc + hist, ph + next, pc + next, ptc, ppeep, packedF, act, T, B, H, +hard, +reverse]),
+          0,
+          0,
+        );
+        expectClose(a.read(pxw, T * B * G), want.gates, tol);
+        expectClose(a.read(ph, (T + 1) * S), want.h, tol);
+        expectClose(a.read(pc, (T + 1) * S), want.c, tol);
+        expectClose(a.read(ptc, T * S), want.tc, tol);
+        const [pdx, pdh, pdc, pdo, pdp] = [a.zeros(T * B * G), put(dh0), put(dc0), withOut ? put(dOut) : 0, withPeep ? a.zeros(3 * H) : 0];
+        kk.lstm_seq_backward(
+          a.putInts([pdx, pdh, pdc, pdo, pxw, pc + hist, pc + next, ptc, ppeep, pdp, packedB, act, T, B, H, +hard, +reverse]),
+          0,
+          0,
+        );
+        expectClose(a.read(pdx, T * B * G), wd.dXW, { rtol: 1e-4, atol: 1e-5 });
+        expectClose(a.read(pdh, S), wd.dh, { rtol: 1e-4, atol: 1e-5 });
+        expectClose(a.read(pdc, S), wd.dc, { rtol: 1e-4, atol: 1e-5 });
+        if (withPeep) expectClose(a.read(pdp, 3 * H), wd.dpeep, { rtol: 1e-4, atol: 1e-5 });
+      });
+    }
+  });
 
   test.each(CASES)('gru kernels match the reference in both reset forms, σ and hard gates, rows=%i H=%i', (rows, H) => {
     for (const [after, hard] of [

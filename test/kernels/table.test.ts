@@ -40,6 +40,8 @@ test('every split names arguments of its kernel, and the worker can run it', () 
       } else if (split.kind === 'range') {
         expect(spec.args.slice(-2)[1], name).toBe(split.count);
         if (split.per) expect(spec.args, name).toContain(split.per);
+      } else if (split.kind === 'team') {
+        expect(spec.args.slice(-2), name).toEqual(['self', 'team']);
       } else {
         expect(spec.args[spec.args.length - 1], name).toBe('n');
       }
