@@ -5,17 +5,26 @@
 //   reset before (Cho et al. 2014): n = tanh(xw_n + hw_n), where hw_n = (r⊙h)·W_hnᵀ + b_hn is
 //     computed by the op between gru_rz_forward and gru_n_forward from rh = r⊙h.
 //   h' = (1 - z)⊙n + z⊙h
+import { gemm_packed_panels } from './matmul';
+import { addUnits, barrier, claim, unitThreads } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,3H] out (r,z written; n by gru_n_forward); rh [rows,H] out = r⊙hPrev (0: skip)
 export function gru_rz_forward(gates: usize, rh: usize, xw: usize, hw: usize, hPrev: usize, rows: i32, H: i32, hard: bool): void {
+  rzUnits(gates, rh, xw, hw, hPrev, rows, H, hard, 0, H);
+}
+
+// The step kernels below for the hidden units u0..u1-1 (u0 a multiple of 4), as in assembly/lstm.ts:
+// the whole-sequence kernels give each thread runs of units, every element on the same path.
+// @ts-ignore: decorator
+@inline function rzUnits(gates: usize, rh: usize, xw: usize, hw: usize, hPrev: usize, rows: i32, H: i32, hard: bool, u0: i32, u1: i32): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const g3 = <usize>r * 3 * hb;
     const g1 = <usize>r * hb;
-    let j = 0;
+    let j = u0;
     if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= H; j += 4) {
+      for (; j + 4 <= u1; j += 4) {
         const o = <usize>j << 2;
         const rv = vgate(f32x4.add(v128.load(xw + g3 + o), v128.load(hw + g3 + o)), hard);
         const zv = vgate(f32x4.add(v128.load(xw + g3 + hb + o), v128.load(hw + g3 + hb + o)), hard);
@@ -24,7 +33,7 @@ export function gru_rz_forward(gates: usize, rh: usize, xw: usize, hw: usize, hP
         if (rh) v128.store(rh + g1 + o, f32x4.mul(rv, v128.load(hPrev + g1 + o)));
       }
     }
-    for (; j < H; j++) {
+    for (; j < u1; j++) {
       const o = <usize>j << 2;
       const rv = gatef(load<f32>(xw + g3 + o) + load<f32>(hw + g3 + o), hard);
       const zv = gatef(load<f32>(xw + g3 + hb + o) + load<f32>(hw + g3 + hb + o), hard);
@@ -37,14 +46,19 @@ export function gru_rz_forward(gates: usize, rh: usize, xw: usize, hw: usize, hP
 
 // n and the new state: h [rows,H] out; gates [rows,3H] (r,z in, n out)
 export function gru_n_forward(h: usize, gates: usize, xw: usize, hw: usize, hPrev: usize, rows: i32, H: i32, resetAfter: bool): void {
+  nUnits(h, gates, xw, hw, hPrev, rows, H, resetAfter, 0, H);
+}
+
+// @ts-ignore: decorator
+@inline function nUnits(h: usize, gates: usize, xw: usize, hw: usize, hPrev: usize, rows: i32, H: i32, resetAfter: bool, u0: i32, u1: i32): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const g3 = <usize>r * 3 * hb;
     const g1 = <usize>r * hb;
-    let j = 0;
+    let j = u0;
     if (ASC_FEATURE_SIMD) {
       const one = f32x4.splat(1.0);
-      for (; j + 4 <= H; j += 4) {
+      for (; j + 4 <= u1; j += 4) {
         const o = <usize>j << 2;
         const hn = v128.load(hw + g3 + 2 * hb + o);
         const pre = f32x4.add(v128.load(xw + g3 + 2 * hb + o), resetAfter ? f32x4.mul(v128.load(gates + g3 + o), hn) : hn);
@@ -54,7 +68,7 @@ export function gru_n_forward(h: usize, gates: usize, xw: usize, hw: usize, hPre
         v128.store(h + g1 + o, f32x4.add(f32x4.mul(f32x4.sub(one, zv), nv), f32x4.mul(zv, v128.load(hPrev + g1 + o))));
       }
     }
-    for (; j < H; j++) {
+    for (; j < u1; j++) {
       const o = <usize>j << 2;
       const hn = load<f32>(hw + g3 + 2 * hb + o);
       const pre = load<f32>(xw + g3 + 2 * hb + o) + (resetAfter ? load<f32>(gates + g3 + o) * hn : hn);
@@ -72,14 +86,23 @@ export function gru_n_forward(h: usize, gates: usize, xw: usize, hw: usize, hPre
 export function gru_step_backward(
   dxw: usize, dhw: usize, dhPrev: usize, dh: usize, gates: usize, hw: usize, hPrev: usize, rows: i32, H: i32, resetAfter: bool, hard: bool,
 ): void {
+  stepBackwardUnits(dxw, dhw, dhPrev, dh, gates, hw, hPrev, rows, H, resetAfter, hard, 0, H);
+}
+
+// (dhPrev may be dh: each element is read before its gradient is written)
+// @ts-ignore: decorator
+@inline function stepBackwardUnits(
+  dxw: usize, dhw: usize, dhPrev: usize, dh: usize, gates: usize, hw: usize, hPrev: usize, rows: i32, H: i32, resetAfter: bool, hard: bool,
+  u0: i32, u1: i32,
+): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const g3 = <usize>r * 3 * hb;
     const g1 = <usize>r * hb;
-    let j = 0;
+    let j = u0;
     if (ASC_FEATURE_SIMD) {
       const one = f32x4.splat(1.0);
-      for (; j + 4 <= H; j += 4) {
+      for (; j + 4 <= u1; j += 4) {
         const o = <usize>j << 2;
         const rv = v128.load(gates + g3 + o);
         const zv = v128.load(gates + g3 + hb + o);
@@ -103,7 +126,7 @@ export function gru_step_backward(
         }
       }
     }
-    for (; j < H; j++) {
+    for (; j < u1; j++) {
       const o = <usize>j << 2;
       const rv = load<f32>(gates + g3 + o);
       const zv = load<f32>(gates + g3 + hb + o);
@@ -147,5 +170,118 @@ export function gru_reset_backward(
       store<f32>(dhw + g3 + o, drp);
       store<f32>(dhPrev + g1 + o, load<f32>(dhPrev + g1 + o) + d * rv);
     }
+  }
+}
+
+// The whole time loop of one direction of a PyTorch-form GRU layer (reset after the product),
+// forward: for each step t, over the active[t] sequences running,
+//   hw[t] = h_prev·W_hhᵀ + b_hh;  r, z, n and h' from xw[t] and hw[t].
+// On a team (assembly/team.ts) the threads claim runs of 8 hidden units (their columns of the
+// three gates, then those units of the gate kernels) and meet once a step; the same bits as one
+// thread. params (i32): xw, hw, gates [T,B,3H], hHist, hNext (the state entering step t and the
+// one after it, + t·B·H floats), b_hh [3H] or 0, packed W_hh [H → 3H], active (i32 [T]), T, B,
+// H, hard, reverse.
+export function gru_seq_forward(params: usize, self: i32, team: usize): void {
+  const xw = <usize>load<i32>(params);
+  const hw = <usize>load<i32>(params, 4);
+  const gates = <usize>load<i32>(params, 8);
+  const hHist = <usize>load<i32>(params, 12);
+  const hNext = <usize>load<i32>(params, 16);
+  const bhh = <usize>load<i32>(params, 20);
+  const packed = <usize>load<i32>(params, 24);
+  const active = <usize>load<i32>(params, 28);
+  const T = load<i32>(params, 32);
+  const B = load<i32>(params, 36);
+  const H = load<i32>(params, 40);
+  const hard = load<i32>(params, 44) != 0;
+  const reverse = load<i32>(params, 48) != 0;
+  const n = unitThreads(team, H);
+  if (self >= n) return;
+  const G = 3 * H;
+  const sb = <usize>B * H * 4;
+  const gb = <usize>B * G * 4;
+  let phase = 0;
+  barrier(team, n, phase, H >> 3);
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const rows = load<i32>(active + (<usize>t << 2));
+    if (rows == 0) continue;
+    const st = <usize>t * sb;
+    const gt = <usize>t * gb;
+    const h = hHist + st;
+    if (n == 1) {
+      gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, 0, (G + 7) >> 3);
+      rzUnits(gates + gt, 0, xw + gt, hw + gt, h, rows, H, hard, 0, H);
+      nUnits(hNext + st, gates + gt, xw + gt, hw + gt, h, rows, H, true, 0, H);
+      continue;
+    }
+    for (let first = true; ; first = false) {
+      const run = claim(team, n, phase, self, first);
+      if (run < 0) break;
+      const r0 = <i32>run;
+      const r1 = <i32>(run >>> 32);
+      for (let g = 0; g < 3; g++) gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, g * (H >> 3) + r0, g * (H >> 3) + r1);
+      rzUnits(gates + gt, 0, xw + gt, hw + gt, h, rows, H, hard, r0 << 3, r1 << 3);
+      nUnits(hNext + st, gates + gt, xw + gt, hw + gt, h, rows, H, true, r0 << 3, r1 << 3);
+    }
+    barrier(team, n, ++phase, H >> 3);
+  }
+}
+
+// The time loop of gru_seq_forward, backward: for each step (in the opposite order),
+//   dh += dOut[t];  the step kernel's backward (dXW[t], dHW[t]; dh becomes dh⊙z);  dh += dHW[t]·W_hh.
+// On a team: runs of units claimed for the step kernel, then (once dHW[t] is whole) for the columns
+// of dh, a barrier after each. params (i32): dXW, dHW [T,B,3H] (rows past active[t] left as they
+// are), dh [B,H] (in: the gradient after the last step; out: the initial state's), dOut [T,B,H] or
+// 0, gates, hw [T,B,3H] (forward's), hHist, packed W_hh [3H → H], active, T, B, H, hard, reverse.
+export function gru_seq_backward(params: usize, self: i32, team: usize): void {
+  const dXW = <usize>load<i32>(params);
+  const dHW = <usize>load<i32>(params, 4);
+  const dh = <usize>load<i32>(params, 8);
+  const dOut = <usize>load<i32>(params, 12);
+  const gates = <usize>load<i32>(params, 16);
+  const hw = <usize>load<i32>(params, 20);
+  const hHist = <usize>load<i32>(params, 24);
+  const packedT = <usize>load<i32>(params, 28);
+  const active = <usize>load<i32>(params, 32);
+  const T = load<i32>(params, 36);
+  const B = load<i32>(params, 40);
+  const H = load<i32>(params, 44);
+  const hard = load<i32>(params, 48) != 0;
+  const reverse = load<i32>(params, 52) != 0;
+  const n = unitThreads(team, H);
+  if (self >= n) return;
+  const G = 3 * H;
+  const sb = <usize>B * H * 4;
+  const gb = <usize>B * G * 4;
+  let phase = 0;
+  barrier(team, n, phase, H >> 3);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const rows = load<i32>(active + (<usize>t << 2));
+    if (rows == 0) continue;
+    const st = <usize>t * sb;
+    const gt = <usize>t * gb;
+    if (n == 1) {
+      if (dOut) addUnits(dh, dOut + st, rows, H, 0, H);
+      stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, 0, H);
+      gemm_packed_panels(dh, dHW + gt, G, 1, packedT, 0, rows, G, H, true, H, 0, (H + 7) >> 3);
+      continue;
+    }
+    for (let first = true; ; first = false) {
+      const run = claim(team, n, phase, self, first);
+      if (run < 0) break;
+      const u0 = <i32>run << 3;
+      const u1 = <i32>(run >>> 32) << 3;
+      if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
+      stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, u0, u1);
+    }
+    barrier(team, n, ++phase, H >> 3);
+    for (let first = true; ; first = false) {
+      const run = claim(team, n, phase, self, first);
+      if (run < 0) break;
+      gemm_packed_panels(dh, dHW + gt, G, 1, packedT, 0, rows, G, H, true, H, <i32>run, <i32>(run >>> 32));
+    }
+    barrier(team, n, ++phase, H >> 3);
   }
 }

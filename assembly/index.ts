@@ -14,7 +14,8 @@ export { sgd_update, adam_update, rmsprop_update, adagrad_update } from './optim
 export { clip_value } from './clip';
 export { transpose_forward, transpose_rows } from './transpose';
 export { lstm_step_forward, lstm_step_backward, lstm_seq_forward, lstm_seq_backward } from './lstm';
-export { gru_rz_forward, gru_n_forward, gru_step_backward, gru_reset_backward } from './gru';
+export { gru_rz_forward, gru_n_forward, gru_step_backward, gru_reset_backward, gru_seq_forward, gru_seq_backward } from './gru';
+export { elman_seq_forward, elman_seq_backward } from './elman';
 export { ctc_loss_forward_backward, ctc_loss_batch, ctc_used_log_space, ctc_work_size, ctc_check_input, ctc_scale_grad } from './ctc';
 export { clockwork_step_forward, clockwork_step_backward } from './clockwork';
 export { scrn_context_forward, scrn_step_forward, scrn_step_backward, scrn_context_backward } from './scrn';

@@ -6,7 +6,7 @@
 // hard: the gates use Keras 2 / tfjs's hard sigmoid instead of σ.
 // Forward overwrites `gates` with the activations, which is what backward needs.
 import { gemm_packed_panels } from './matmul';
-import { barrier, claim, unitThreads } from './team';
+import { addUnits, barrier, claim, unitThreads } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,4H] (z in, activations out); h, c, tc (= tanh c) [rows,H] out; cPrev [rows,H]
@@ -298,25 +298,5 @@ export function lstm_seq_backward(params: usize, self: i32, team: usize): void {
       gemm_packed_panels(dh, dz, G, 1, packedT, 0, rows, G, H, false, H, <i32>run, <i32>(run >>> 32));
     }
     barrier(team, n, ++phase, H >> 3);
-  }
-}
-
-// d[r, u0..u1) += e[r, u0..u1) over rows of H floats (u0 a multiple of 4).
-// @ts-ignore: decorator
-@inline function addUnits(d: usize, e: usize, rows: i32, H: i32, u0: i32, u1: i32): void {
-  const hb = <usize>H << 2;
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * hb;
-    let j = u0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= u1; j += 4) {
-        const p = o + (<usize>j << 2);
-        v128.store(d + p, f32x4.add(v128.load(d + p), v128.load(e + p)));
-      }
-    }
-    for (; j < u1; j++) {
-      const p = o + (<usize>j << 2);
-      store<f32>(d + p, load<f32>(d + p) + load<f32>(e + p));
-    }
   }
 }

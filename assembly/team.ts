@@ -102,3 +102,23 @@ export function claim(team: usize, n: i32, phase: i32, self: i32, first: bool): 
   }
   return -1;
 }
+
+// d[r, u0..u1) += e[r, u0..u1) over rows of H floats (u0 a multiple of 4).
+// @ts-ignore: decorator
+@inline export function addUnits(d: usize, e: usize, rows: i32, H: i32, u0: i32, u1: i32): void {
+  const hb = <usize>H << 2;
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * hb;
+    let j = u0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= u1; j += 4) {
+        const p = o + (<usize>j << 2);
+        v128.store(d + p, f32x4.add(v128.load(d + p), v128.load(e + p)));
+      }
+    }
+    for (; j < u1; j++) {
+      const p = o + (<usize>j << 2);
+      store<f32>(d + p, load<f32>(d + p) + load<f32>(e + p));
+    }
+  }
+}

@@ -265,6 +265,33 @@ describe('two threads', () => {
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
     expect(shared[3].some((g) => g !== 0)).toBe(true);
   });
+  test.each([
+    ['GRU, H = 24, bidirectional, lengths', () => new rnn.GRU({ inputSize: 7, hiddenSize: 24, bidirectional: true })],
+    [
+      'GRU, H = 16, hard-sigmoid gates, 2 layers',
+      () => new rnn.GRU({ inputSize: 7, hiddenSize: 16, numLayers: 2, recurrentActivation: 'hardSigmoid' }),
+    ],
+    ['RNN tanh, H = 24, bidirectional, lengths', () => new rnn.RNN({ inputSize: 7, hiddenSize: 24, bidirectional: true })],
+    ['RNN relu, H = 16, 2 layers', () => new rnn.RNN({ inputSize: 7, hiddenSize: 16, numLayers: 2, nonlinearity: 'relu' })],
+    ['GRU, H = 20 (not a multiple of 8: one thread of the team)', () => new rnn.GRU({ inputSize: 7, hiddenSize: 20 })],
+  ])('a %s whose time loops run as one team call equals one thread to the bit', (_, make) => {
+    rnn.manualSeed(11);
+    const m = make();
+    const x = rnn.randn([5, 9, 7], { requiresGrad: true });
+    const lengths = [9, 4, 9, 1, 6];
+    const run = () => {
+      x.grad = null;
+      for (const p of m.parameters()) p.grad = null;
+      const res = m.forward(x, { lengths });
+      ops.add(ops.sum(ops.mul(res.output, res.output)), ops.sum(ops.tanh(res.hN))).backward();
+      return [res.output.data.slice(), res.hN.data.slice(), x.grad!.data.slice(), ...m.parameters().map((p) => p.grad!.data.slice())];
+    };
+    const shared = run();
+    const alone = onOneThread(run);
+    expect(shared.length).toBe(alone.length);
+    shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
+    expect(shared[2].some((g) => g !== 0)).toBe(true);
+  });
   test('a W3-shaped LSTM (its time loops on the team) learns far past the best constant prediction', () => {
     rnn.manualSeed(1);
     const lstm = new rnn.LSTM({ inputSize: 128, hiddenSize: 256 });

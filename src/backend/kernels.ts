@@ -137,6 +137,13 @@ export const KERNEL_TABLE = {
     split: rows({ dxw: 3, dhw: 3, dhPrev: 1, dh: 1, gates: 3, hw: 3, hPrev: 1 }),
   },
   gru_reset_backward: { args: ['dxw', 'dhw', 'dhPrev', 'drh', 'gates', 'hPrev', 'rows', 'H', 'hard'] },
+  // the whole time loop of the reset-after form (params: see assembly/gru.ts)
+  gru_seq_forward: { args: ['params', 'self', 'team'], split: { kind: 'team' } },
+  gru_seq_backward: { args: ['params', 'self', 'team'], split: { kind: 'team' } },
+
+  // assembly/elman.ts: the Elman layer's whole time loop (params: see there)
+  elman_seq_forward: { args: ['params', 'self', 'team'], split: { kind: 'team' } },
+  elman_seq_backward: { args: ['params', 'self', 'team'], split: { kind: 'team' } },
 
   // assembly/clockwork.ts: blocks [rows,H], mask [H]
   clockwork_step_forward: { args: ['y', 'xw', 'hPrev', 'mask', 'rows', 'H', 'relu'] },

@@ -2,10 +2,11 @@
 //   h_t = act(x_t·W_ihᵀ + b_ih + h_{t-1}·W_hhᵀ + b_hh),  act = tanh or relu
 // forward:  xw[t] += h·W_hhᵀ;  h' = act(xw[t])
 // backward: dz = act'(dh);  dh_prev = dz·W_hh;  dW_hh = Σ_t dzᵀ·h_prev (sharing dzᵀ with dW_ih)
+// Each direction's loop over time is one kernel call (assembly/elman.ts; on several threads a team
+// sharing the hidden units).
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [D,B,H] -> output [.., D·H], hN [D,B,H].
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
-import { gemmPacked } from '../backend/gemm.js';
 import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
 
@@ -37,6 +38,7 @@ export interface ElmanLayerConfig extends LayerCall {
 }
 
 function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<string, never>> {
+  const relu = act.name === 'relu' ? 1 : 0;
   return {
     name: 'elman',
     gates: H,
@@ -44,23 +46,22 @@ function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<s
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ k, xw, next: [y], packed: pack }, w) {
+    forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], packed: pack }, w) {
       const packed = pack(w.wHh, H, H);
-      const step = (t: number, rows: number, [h]: readonly number[]) => {
-        gemmPacked(k, xw.at(t), h, H, 1, packed, 0, rows, H, H, true, H);
-        act.forward(k, y.at(t), xw.at(t), rows * H);
+      const all = () => {
+        const params = [xw.ptr, hHist.ptr, y.ptr, packed, ar.putInts(active), xw.dims[0], B, H, relu, reverse ? 1 : 0];
+        k.elman_seq_forward(ar.putInts(params), 0, 0);
       };
-      return { step, keep: {} };
+      return { all, keep: {} };
     },
 
-    backward({ ar, k, dXW, dState: [dh], history: [hPrev], next: [y], packed, gradTN }, w) {
+    backward({ ar, k, B, active, reverse, dXW, dOut, dState: [dh], history: [hPrev], next: [y], packed, gradTN }, w) {
       const packedT = packed(w.wHh, H, H);
-      const step = (t: number, rows: number, dht: number) => {
-        ar.view(dXW.at(t), rows * H).fill(0); // act.backward adds into its output
-        act.backward(k, dXW.at(t), dht, y.at(t), rows * H);
-        gemmPacked(k, dh, dXW.at(t), H, 1, packedT, 0, rows, H, H, false, H);
+      const all = () => {
+        const params = [dXW.ptr, dh, dOut ? dOut.ptr : 0, y.ptr, packedT, ar.putInts(active), dXW.dims[0], B, H, relu, reverse ? 1 : 0];
+        k.elman_seq_backward(ar.putInts(params), 0, 0);
       };
-      return { step, grads: () => gradTN(w.wHh, dXW, hPrev) };
+      return { all, grads: () => gradTN(w.wHh, dXW, hPrev) };
     },
   };
 }

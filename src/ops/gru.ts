@@ -6,6 +6,9 @@
 //   h' = (1 - z)⊙n + z⊙h
 // The recurrent product hw = h·W_hhᵀ + b_hh is kept apart from xw (r multiplies its n block), so
 // b_hh gets Σ dhw and W_hh gets dhwᵀ·h (the n rows: dhwᵀ·(r⊙h) when the reset comes first).
+// The reset-after form runs each direction's loop over time as one kernel call (gru_seq_forward,
+// gru_seq_backward: on several threads a team sharing the hidden units); the reset-before form,
+// with a second product inside each step, runs step by step.
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [D,B,H] -> output [.., D·H], hN [D,B,H].
 // Kernels: assembly/gru.ts, assembly/matmul.ts.
 import type { Tensor } from '../tensor.js';
@@ -46,50 +49,44 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh],
 
-    forward({ ar, k, B, xw, next: [y], data, packed: pack }, w) {
+    forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], data, packed: pack }, w) {
       const T = xw.dims[0];
       const bhh = w.bHh ? ar.blockOf(data(w.bHh), G) : null;
-      // resetAfter: one packed W_hh [3H rows] (cached); reset before: the r,z rows and the n rows apart
-      let packed: number;
-      let packedN = 0;
-      if (after) packed = pack(w.wHh, H, G);
-      else {
-        const whh = ar.blockOf(data(w.wHh), G, H);
-        packed = ar.alloc(packedSize(H, 2 * H));
-        k.gemm_pack(packed, whh.ptr, H, 2 * H, 1);
-        packedN = ar.alloc(packedSize(H, H));
-        k.gemm_pack(packedN, whh.at(2 * H), H, H, 1);
-      }
       const gates = ar.zeroBlock(T, B, G);
       const hw = ar.zeroBlock(T, B, G);
       const rh = after ? ar.block(0) : ar.zeroBlock(T, B, H);
+      const keep = { gates, hw, rh };
+      if (after) {
+        // the whole loop in one kernel call with one packed W_hh [3H rows] (cached), its hidden
+        // units shared by the threads
+        const all = () => {
+          const params = [xw.ptr, hw.ptr, gates.ptr, hHist.ptr, y.ptr, bhh ? bhh.ptr : 0, pack(w.wHh, H, G), ar.putInts(active)];
+          k.gru_seq_forward(ar.putInts([...params, T, B, H, hard ? 1 : 0, reverse ? 1 : 0]), 0, 0);
+        };
+        return { all, keep };
+      }
+      // reset before, step by step: the r,z rows of W_hh and the n rows packed apart
+      const whh = ar.blockOf(data(w.wHh), G, H);
+      const packed = ar.alloc(packedSize(H, 2 * H));
+      k.gemm_pack(packed, whh.ptr, H, 2 * H, 1);
+      const packedN = ar.alloc(packedSize(H, H));
+      k.gemm_pack(packedN, whh.at(2 * H), H, H, 1);
       const step = (t: number, rows: number, [h]: readonly number[]) => {
-        gemmPacked(k, hw.at(t), h, H, 1, packed, bhh ? bhh.ptr : 0, rows, H, after ? G : 2 * H, false, G);
-        k.gru_rz_forward(gates.at(t), after ? 0 : rh.at(t), xw.at(t), hw.at(t), h, rows, H, hard ? 1 : 0);
-        if (!after) gemmPacked(k, hw.at(t, 0, 2 * H), rh.at(t), H, 1, packedN, bhh ? bhh.at(2 * H) : 0, rows, H, H, false, G);
-        k.gru_n_forward(y.at(t), gates.at(t), xw.at(t), hw.at(t), h, rows, H, after ? 1 : 0);
+        gemmPacked(k, hw.at(t), h, H, 1, packed, bhh ? bhh.ptr : 0, rows, H, 2 * H, false, G);
+        k.gru_rz_forward(gates.at(t), rh.at(t), xw.at(t), hw.at(t), h, rows, H, hard ? 1 : 0);
+        gemmPacked(k, hw.at(t, 0, 2 * H), rh.at(t), H, 1, packedN, bhh ? bhh.at(2 * H) : 0, rows, H, H, false, G);
+        k.gru_n_forward(y.at(t), gates.at(t), xw.at(t), hw.at(t), h, rows, H, 0);
       };
-      return { step, keep: { gates, hw, rh } };
+      return { step, keep };
     },
 
-    backward({ ar, k, B, dXW, dState: [dh], history: [hPrev], data, grad, gradSum, gradTN }, w, { gates, hw, rh }) {
+    backward(
+      { ar, k, B, active, reverse, dXW, dOut, dState: [dh], history: [hPrev], data, packed, grad, gradSum, gradTN },
+      w,
+      { gates, hw, rh },
+    ) {
       const T = dXW.dims[0];
-      const whh = ar.blockOf(data(w.wHh), G, H);
-      // dh_prev += dhw·W_hh: W_hh [3H,H] as the right operand, whole or split as in forward
-      const packedT = ar.alloc(packedSize(after ? G : 2 * H, H));
-      k.gemm_pack(packedT, whh.ptr, after ? G : 2 * H, H, 0);
-      const packedNT = after ? 0 : ar.alloc(packedSize(H, H));
-      if (!after) k.gemm_pack(packedNT, whh.at(2 * H), H, H, 0);
-      const drh = after ? 0 : ar.block(B, H).ptr;
       const dHW = ar.zeroBlock(T, B, G);
-      const step = (t: number, rows: number, dht: number) => {
-        k.gru_step_backward(dXW.at(t), dHW.at(t), dh, dht, gates.at(t), hw.at(t), hPrev.at(t), rows, H, after ? 1 : 0, hard ? 1 : 0);
-        if (!after) {
-          gemmPacked(k, drh, dHW.at(t, 0, 2 * H), G, 1, packedNT, 0, rows, H, H, false, H);
-          k.gru_reset_backward(dXW.at(t), dHW.at(t), dh, drh, gates.at(t), hPrev.at(t), rows, H, hard ? 1 : 0);
-        }
-        gemmPacked(k, dh, dHW.at(t), G, 1, packedT, 0, rows, after ? G : 2 * H, H, true, H);
-      };
       const grads = () => {
         gradSum([w.bHh], dHW);
         if (after) return gradTN(w.wHh, dHW, hPrev);
@@ -103,6 +100,30 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
         k.gemm_pack(work, rh.ptr, TB, H, 0);
         gemmPacked(k, p.at(2 * H), dHW.at(0, 0, 2 * H), 1, G, work, 0, H, TB, H, false, H);
         grad(w.wHh, p.ptr, G * H);
+      };
+      if (after) {
+        // the whole loop in one kernel call (W_hh packed from the cache when unchanged since forward)
+        const all = () => {
+          const params = [
+            ...[dXW.ptr, dHW.ptr, dh, dOut ? dOut.ptr : 0, gates.ptr, hw.ptr, hPrev.ptr, packed(w.wHh, G, H)],
+            ...[ar.putInts(active), T, B, H, hard ? 1 : 0, reverse ? 1 : 0],
+          ];
+          k.gru_seq_backward(ar.putInts(params), 0, 0);
+        };
+        return { all, grads };
+      }
+      // reset before, step by step: dh_prev += dhw·W_hh with W_hh [3H,H] split as in forward
+      const whh = ar.blockOf(data(w.wHh), G, H);
+      const packedT = ar.alloc(packedSize(2 * H, H));
+      k.gemm_pack(packedT, whh.ptr, 2 * H, H, 0);
+      const packedNT = ar.alloc(packedSize(H, H));
+      k.gemm_pack(packedNT, whh.at(2 * H), H, H, 0);
+      const drh = ar.block(B, H).ptr;
+      const step = (t: number, rows: number, dht: number) => {
+        k.gru_step_backward(dXW.at(t), dHW.at(t), dh, dht, gates.at(t), hw.at(t), hPrev.at(t), rows, H, 0, hard ? 1 : 0);
+        gemmPacked(k, drh, dHW.at(t, 0, 2 * H), G, 1, packedNT, 0, rows, H, H, false, H);
+        k.gru_reset_backward(dXW.at(t), dHW.at(t), dh, drh, gates.at(t), hPrev.at(t), rows, H, hard ? 1 : 0);
+        gemmPacked(k, dh, dHW.at(t), G, 1, packedT, 0, rows, 2 * H, H, true, H);
       };
       return { step, grads };
     },

@@ -80,29 +80,14 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
         k.lstm_step_forward(xw.at(t), proj ? hraw.at(t) : out.at(t), c.at(t), tc.at(t), cPrev, peep, rows, H, hard ? 1 : 0);
         if (proj) gemmPacked(k, out.at(t), hraw.at(t), H, 1, packedR, 0, rows, H, P, false, P);
       };
+      const keep = { gates: xw, tc, hraw };
+      if (proj) return { step, keep };
       // without a projection the whole loop is one kernel call, its hidden units shared by the threads
-      const all = proj
-        ? undefined
-        : () => {
-            const params = [
-              xw.ptr,
-              hHist.ptr,
-              cHist.ptr,
-              out.ptr,
-              c.ptr,
-              tc.ptr,
-              peep,
-              packed,
-              ar.putInts(active),
-              T,
-              B,
-              H,
-              hard ? 1 : 0,
-              reverse ? 1 : 0,
-            ];
-            k.lstm_seq_forward(ar.putInts(params), 0, 0);
-          };
-      return { step, all, keep: { gates: xw, tc, hraw } };
+      const all = () => {
+        const params = [xw.ptr, hHist.ptr, cHist.ptr, out.ptr, c.ptr, tc.ptr, peep, packed, ar.putInts(active)];
+        k.lstm_seq_forward(ar.putInts([...params, T, B, H, hard ? 1 : 0, reverse ? 1 : 0]), 0, 0);
+      };
+      return { all, keep };
     },
 
     backward(
@@ -139,21 +124,17 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
         );
         gemmPacked(k, dh, dXW.at(t), G, 1, packedT, 0, rows, G, P, false, P);
       };
-      const all = proj
-        ? undefined
-        : () => {
-            const params = [
-              ...[dXW.ptr, dh, dc, dOut ? dOut.ptr : 0, gates.ptr, cPrev.ptr, c.ptr, tc.ptr, peep, peep ? dpeep.ptr : 0],
-              ...[packedT, ar.putInts(active), T, B, H, hard ? 1 : 0, reverse ? 1 : 0],
-            ];
-            k.lstm_seq_backward(ar.putInts(params), 0, 0);
-          };
       const grads = () => {
         gradTN(w.wHh, dXW, hPrev);
         if (proj) gradTN(w.wHr, dProj, hraw);
         [w.wCi, w.wCf, w.wCo].forEach((p, i) => grad(p, dpeep.at(i), H));
       };
-      return { step, all, grads };
+      if (proj) return { step, grads };
+      const all = () => {
+        const params = [dXW.ptr, dh, dc, dOut ? dOut.ptr : 0, gates.ptr, cPrev.ptr, c.ptr, tc.ptr, peep, peep ? dpeep.ptr : 0, packedT];
+        k.lstm_seq_backward(ar.putInts([...params, ar.putInts(active), T, B, H, hard ? 1 : 0, reverse ? 1 : 0]), 0, 0);
+      };
+      return { all, grads };
     },
   };
 }

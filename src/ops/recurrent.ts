@@ -89,23 +89,20 @@ export interface BackwardContext extends DirectionContext {
   packed(w: Tensor, k: number, n: number): number;
 }
 
-/** One direction's forward: the step, and what its backward needs. @internal */
-export interface ForwardPass<K extends Kept> {
-  /** Step t over `rows` sequences; state[i] points at state i entering it, [rows, n]. */
-  step(t: number, rows: number, state: readonly number[]): void;
-  /** When present, every step in one kernel call instead (the same results as `step` step by step). */
-  readonly all?: () => void;
-  readonly keep: K;
-}
+/**
+ * How a cell runs its steps: one at a time (the driver loops over t), or all of them in one kernel
+ * call (the cell's time loop in wasm, on several threads a team; the driver then only calls it).
+ */
+type Steps<S extends (...a: never[]) => void> = { step: S; all?: undefined } | { all: () => void; step?: undefined };
 
-/** One direction's backward: the step (dht: the emitted state's whole gradient), then the weights. @internal */
-export interface BackwardPass {
-  step(t: number, rows: number, dht: number): void;
-  /** When present, every step in one kernel call instead, dOut added in (the same results as `step`). */
-  readonly all?: () => void;
+/** One direction's forward: step t over `rows` sequences (state[i] points at state i entering it, [rows, n]) or all steps, and what backward needs. @internal */
+export type ForwardPass<K extends Kept> = Steps<(t: number, rows: number, state: readonly number[]) => void> & { readonly keep: K };
+
+/** One direction's backward: step t (dht: the emitted state's whole gradient) or all steps (dOut added in), then the weights. @internal */
+export type BackwardPass = Steps<(t: number, rows: number, dht: number) => void> & {
   /** Adds the cell's own weight gradients (the driver does W_ih, the input bias and x). */
   grads(): void;
-}
+};
 
 /** weight_ih [G, I], weight_hh and the two biases of one direction of a layer. @internal */
 export interface GateWeights {

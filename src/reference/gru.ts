@@ -2,6 +2,7 @@
 // direction, no lengths) for Cho et al.'s reset-before form, which PyTorch lacks.
 import type { Floats } from './types.js';
 import { gate, gateGrad } from './gate.js';
+import { gemm_nn, gemm_nt } from './matmul.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -98,6 +99,82 @@ export function gru_reset_backward(
       dxw[g + j] = dhw[g + j] = drp;
       dhPrev[q] += drh[q] * rv;
     }
+}
+
+/**
+ * Twin of gru_seq_forward (the reset-after form): hSeq [T+1,B,H] holds the state's steps with the
+ * initial state in slot 0 (slot T in reverse), as the recurrent driver lays them out. xw, hw,
+ * gates [T,B,3H]; wHh [3H,H]; bHh [3H] or null.
+ */
+export function gru_seq_forward(
+  xw: Floats,
+  hw: Floats,
+  gates: Floats,
+  hSeq: Floats,
+  bHh: Floats | null,
+  wHh: Floats,
+  active: ArrayLike<number>,
+  T: number,
+  B: number,
+  H: number,
+  hard: boolean,
+  reverse: boolean,
+): void {
+  const S = B * H;
+  const G3 = B * 3 * H;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const rows = active[t];
+    if (rows === 0) continue;
+    const [inT, outT] = reverse ? [t + 1, t] : [t, t + 1];
+    const h = hSeq.subarray(inT * S);
+    gemm_nt(hw.subarray(t * G3), h, wHh, bHh, rows, H, 3 * H, false);
+    gru_rz_forward(gates.subarray(t * G3), null, xw.subarray(t * G3), hw.subarray(t * G3), h, rows, H, hard);
+    gru_n_forward(hSeq.subarray(outT * S), gates.subarray(t * G3), xw.subarray(t * G3), hw.subarray(t * G3), h, rows, H, true);
+  }
+}
+
+/** Twin of gru_seq_backward: dXW, dHW [T,B,3H] out, dh [B,H] in and out, dOut [T,B,H] or null. */
+export function gru_seq_backward(
+  dXW: Floats,
+  dHW: Floats,
+  dh: Floats,
+  dOut: Floats | null,
+  gates: Floats,
+  hw: Floats,
+  hSeq: Floats,
+  wHh: Floats,
+  active: ArrayLike<number>,
+  T: number,
+  B: number,
+  H: number,
+  hard: boolean,
+  reverse: boolean,
+): void {
+  const S = B * H;
+  const G3 = B * 3 * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const rows = active[t];
+    if (rows === 0) continue;
+    const inT = reverse ? t + 1 : t;
+    const dht = dh.slice(0, rows * H);
+    if (dOut) for (let i = 0; i < rows * H; i++) dht[i] += dOut[t * S + i];
+    gru_step_backward(
+      dXW.subarray(t * G3),
+      dHW.subarray(t * G3),
+      dh,
+      dht,
+      gates.subarray(t * G3),
+      hw.subarray(t * G3),
+      hSeq.subarray(inT * S),
+      rows,
+      H,
+      true,
+      hard,
+    );
+    gemm_nn(dh, dHW.subarray(t * G3), wHh, null, rows, 3 * H, H, true);
+  }
 }
 
 /** A whole GRU sequence from the equations: x [B,T,I], PyTorch layouts, float64. */

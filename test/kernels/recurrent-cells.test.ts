@@ -1,6 +1,7 @@
 import { describe, test, beforeAll } from 'vitest';
 import * as refL from '../../src/reference/lstm.js';
 import * as refG from '../../src/reference/gru.js';
+import * as refE from '../../src/reference/elman.js';
 import * as refC from '../../src/reference/clockwork.js';
 import * as refS from '../../src/reference/scrn.js';
 import type { Kernels } from '../../src/backend/kernels.js';
@@ -149,6 +150,98 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
       });
     }
   });
+
+  test.each([
+    [4, 5, 6, [4, 4, 3, 3, 1, 0]],
+    [3, 13, 5, [3, 2, 2, 1, 1]],
+    [2, 8, 4, [2, 2, 2, 2]],
+  ])(
+    'gru_seq_forward/backward and elman_seq_forward/backward (one thread) match the step-by-step reference, B=%i H=%i T=%i',
+    (B, H, T, active) => {
+      for (const [reverse, flag, withOut] of [
+        [false, false, true],
+        [true, true, false],
+        [true, false, true],
+        [false, true, false],
+      ]) {
+        const rng = seeded(B * 999 + H * 7 + T + (reverse ? 1 : 0) + (flag ? 2 : 0));
+        const S = B * H;
+        const G = 3 * H;
+        const [xw] = randomFloats(rng, T * B * G, 1, 2);
+        const [wHh] = randomFloats(rng, G * H, 1, 0.5);
+        const [bHh] = randomFloats(rng, G, 1);
+        const [dOut] = randomFloats(rng, T * S, 1);
+        const [h0, dh0] = randomFloats(rng, S, 2);
+        const seqOf = (init: Float32Array) => {
+          const q = new Float32Array((T + 1) * S);
+          q.set(init, (reverse ? T : 0) * S);
+          return q;
+        };
+        const [hist, next] = reverse ? [4 * S, 0] : [0, 4 * S];
+        const tolB = { rtol: 1e-4, atol: 1e-5 };
+        const kk = k();
+        // GRU, reset after; flag: hard gates
+        const want = { hw: new Float32Array(T * B * G), gates: new Float32Array(T * B * G), h: seqOf(h0) };
+        refG.gru_seq_forward(xw, want.hw, want.gates, want.h, bHh, wHh, active, T, B, H, flag, reverse);
+        const wd = { dXW: new Float32Array(T * B * G), dHW: new Float32Array(T * B * G), dh: dh0.slice() };
+        refG.gru_seq_backward(
+          wd.dXW,
+          wd.dHW,
+          wd.dh,
+          withOut ? dOut : null,
+          want.gates,
+          want.hw,
+          want.h,
+          wHh,
+          active,
+          T,
+          B,
+          H,
+          flag,
+          reverse,
+        );
+        new Arena(kk).scoped((a) => {
+          const pw = a.put(wHh);
+          const packedF = a.alloc(packedSize(H, G));
+          kk.gemm_pack(packedF, pw, H, G, 1);
+          const packedB = a.alloc(packedSize(G, H));
+          kk.gemm_pack(packedB, pw, G, H, 0);
+          const [pxw, phw, pg, ph, act] = [a.put(xw), a.zeros(T * B * G), a.zeros(T * B * G), a.put(seqOf(h0)), a.putInts(active)];
+          kk.gru_seq_forward(a.putInts([pxw, phw, pg, ph + hist, ph + next, a.put(bHh), packedF, act, T, B, H, +flag, +reverse]), 0, 0);
+          expectClose(a.read(phw, T * B * G), want.hw, tol);
+          expectClose(a.read(pg, T * B * G), want.gates, tol);
+          expectClose(a.read(ph, (T + 1) * S), want.h, tol);
+          const [pdx, pdhw, pdh, pdo] = [a.zeros(T * B * G), a.zeros(T * B * G), a.put(dh0), withOut ? a.put(dOut) : 0];
+          kk.gru_seq_backward(a.putInts([pdx, pdhw, pdh, pdo, pg, phw, ph + hist, packedB, act, T, B, H, +flag, +reverse]), 0, 0);
+          expectClose(a.read(pdx, T * B * G), wd.dXW, tolB);
+          expectClose(a.read(pdhw, T * B * G), wd.dHW, tolB);
+          expectClose(a.read(pdh, S), wd.dh, tolB);
+        });
+        // Elman; flag: relu
+        const wE = wHh.subarray(0, H * H);
+        const xe = xw.subarray(0, T * S);
+        const we = { xw: xe.slice(), h: seqOf(h0) };
+        refE.elman_seq_forward(we.xw, we.h, wE, active, T, B, H, flag, reverse);
+        const wde = { dXW: new Float32Array(T * S), dh: dh0.slice() };
+        refE.elman_seq_backward(wde.dXW, wde.dh, withOut ? dOut : null, we.h, wE, active, T, B, H, flag, reverse);
+        new Arena(kk).scoped((a) => {
+          const pw = a.put(wE);
+          const packedF = a.alloc(packedSize(H, H));
+          kk.gemm_pack(packedF, pw, H, H, 1);
+          const packedB = a.alloc(packedSize(H, H));
+          kk.gemm_pack(packedB, pw, H, H, 0);
+          const [pxw, ph, act] = [a.put(xe), a.put(seqOf(h0)), a.putInts(active)];
+          kk.elman_seq_forward(a.putInts([pxw, ph + hist, ph + next, packedF, act, T, B, H, +flag, +reverse]), 0, 0);
+          expectClose(a.read(pxw, T * S), we.xw, tol);
+          expectClose(a.read(ph, (T + 1) * S), we.h, tol);
+          const [pdx, pdh, pdo] = [a.zeros(T * S), a.put(dh0), withOut ? a.put(dOut) : 0];
+          kk.elman_seq_backward(a.putInts([pdx, pdh, pdo, ph + next, packedB, act, T, B, H, +flag, +reverse]), 0, 0);
+          expectClose(a.read(pdx, T * S), wde.dXW, tolB);
+          expectClose(a.read(pdh, S), wde.dh, tolB);
+        });
+      }
+    },
+  );
 
   test.each(CASES)('gru kernels match the reference in both reset forms, σ and hard gates, rows=%i H=%i', (rows, H) => {
     for (const [after, hard] of [
