@@ -3,11 +3,11 @@
 // forward:  xw[t] += h_prev·W_hhᵀ;  h = act(xw[t])
 // backward: dz = act'(h)⊙(dh + dOut[t]);  dh = dz·W_hh
 // On a team (assembly/team.ts) the threads claim runs of 8 hidden units — a run's columns of the
-// product and its units of the activation — and meet once a step forward, twice backward (dz
-// must be whole before dh's columns are formed). The elements are computed as tanh_forward /
+// product and its units of the activation — and meet once a step (backward, a thread that forms
+// a run's columns of dh goes on to the next step's dz on the same units). The elements are computed as tanh_forward /
 // relu_forward and their backward kernels compute them, so one thread and a team give the same bits.
 import { gemm_packed_panels } from './matmul';
-import { addUnits, barrier, claim, unitThreads } from './team';
+import { addUnits, barrier, claim, prevStep, unitThreads } from './team';
 import { tanhf, vtanh } from './vmath';
 
 // y[r, u0..u1) = act(z[r, u0..u1)) over rows of H floats (u0 a multiple of 4)
@@ -118,33 +118,40 @@ export function elman_seq_backward(params: usize, self: i32, team: usize): void 
   const n = unitThreads(team, H);
   if (self >= n) return;
   const sb = <usize>B * H * 4;
-  let phase = 0;
-  barrier(team, n, phase, H >> 3);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = load<i32>(active + (<usize>t << 2));
-    if (rows == 0) continue;
-    const st = <usize>t * sb;
-    if (n == 1) {
+  if (n == 1) {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = reverse ? T - 1 - s : s;
+      const rows = load<i32>(active + (<usize>t << 2));
+      if (rows == 0) continue;
+      const st = <usize>t * sb;
       if (dOut) addUnits(dh, dOut + st, rows, H, 0, H);
       actGradUnits(dXW + st, dh, hNext + st, rows, H, relu, 0, H);
       gemm_packed_panels(dh, dXW + st, H, 1, packedT, 0, rows, H, H, false, H, 0, (H + 7) >> 3);
-      continue;
     }
+    return;
+  }
+  // a thread that forms a run's columns of dh goes on to the next step's dz on the same units
+  let phase = 0;
+  barrier(team, n, phase, H >> 3);
+  let s = prevStep(active, T, reverse, T);
+  for (let gemmAt = -1; s >= 0 || gemmAt >= 0; ) {
+    const t = s >= 0 ? (reverse ? T - 1 - s : s) : 0;
+    const rows = s >= 0 ? load<i32>(active + (<usize>t << 2)) : 0;
+    const st = <usize>t * sb;
+    const g = gemmAt >= 0 ? (reverse ? T - 1 - gemmAt : gemmAt) : 0;
+    const gRows = gemmAt >= 0 ? load<i32>(active + (<usize>g << 2)) : 0;
     for (let first = true; ; first = false) {
       const run = claim(team, n, phase, self, first);
       if (run < 0) break;
-      const u0 = <i32>run << 3;
-      const u1 = <i32>(run >>> 32) << 3;
-      if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
-      actGradUnits(dXW + st, dh, hNext + st, rows, H, relu, u0, u1);
+      const r0 = <i32>run;
+      const r1 = <i32>(run >>> 32);
+      if (gemmAt >= 0) gemm_packed_panels(dh, dXW + <usize>g * sb, H, 1, packedT, 0, gRows, H, H, false, H, r0, r1);
+      if (s < 0) continue;
+      if (dOut) addUnits(dh, dOut + st, rows, H, r0 << 3, r1 << 3);
+      actGradUnits(dXW + st, dh, hNext + st, rows, H, relu, r0 << 3, r1 << 3);
     }
     barrier(team, n, ++phase, H >> 3);
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
-      if (run < 0) break;
-      gemm_packed_panels(dh, dXW + st, H, 1, packedT, 0, rows, H, H, false, H, <i32>run, <i32>(run >>> 32));
-    }
-    barrier(team, n, ++phase, H >> 3);
+    gemmAt = s;
+    if (s >= 0) s = prevStep(active, T, reverse, s);
   }
 }

@@ -6,7 +6,7 @@
 //     computed by the op between gru_rz_forward and gru_n_forward from rh = r⊙h.
 //   h' = (1 - z)⊙n + z⊙h
 import { gemm_packed_panels } from './matmul';
-import { addUnits, barrier, claim, unitThreads } from './team';
+import { addUnits, barrier, claim, prevStep, unitThreads } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,3H] out (r,z written; n by gru_n_forward); rh [rows,H] out = r⊙hPrev (0: skip)
@@ -230,8 +230,7 @@ export function gru_seq_forward(params: usize, self: i32, team: usize): void {
 
 // The time loop of gru_seq_forward, backward: for each step (in the opposite order),
 //   dh += dOut[t];  the step kernel's backward (dXW[t], dHW[t]; dh becomes dh⊙z);  dh += dHW[t]·W_hh.
-// On a team: runs of units claimed for the step kernel, then (once dHW[t] is whole) for the columns
-// of dh, a barrier after each. params (i32): dXW, dHW [T,B,3H] (rows past active[t] left as they
+// params (i32): dXW, dHW [T,B,3H] (rows past active[t] left as they
 // are), dh [B,H] (in: the gradient after the last step; out: the initial state's), dOut [T,B,H] or
 // 0, gates, hw [T,B,3H] (forward's), hHist, packed W_hh [3H → H], active, T, B, H, hard, reverse.
 export function gru_seq_backward(params: usize, self: i32, team: usize): void {
@@ -254,34 +253,43 @@ export function gru_seq_backward(params: usize, self: i32, team: usize): void {
   const G = 3 * H;
   const sb = <usize>B * H * 4;
   const gb = <usize>B * G * 4;
-  let phase = 0;
-  barrier(team, n, phase, H >> 3);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = load<i32>(active + (<usize>t << 2));
-    if (rows == 0) continue;
-    const st = <usize>t * sb;
-    const gt = <usize>t * gb;
-    if (n == 1) {
+  if (n == 1) {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = reverse ? T - 1 - s : s;
+      const rows = load<i32>(active + (<usize>t << 2));
+      if (rows == 0) continue;
+      const st = <usize>t * sb;
+      const gt = <usize>t * gb;
       if (dOut) addUnits(dh, dOut + st, rows, H, 0, H);
       stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, 0, H);
       gemm_packed_panels(dh, dHW + gt, G, 1, packedT, 0, rows, G, H, true, H, 0, (H + 7) >> 3);
-      continue;
     }
+    return;
+  }
+  // as lstm_seq_backward: a thread that adds a run's columns of dHW[t]·W_hh to dh goes on to the
+  // step kernel of the next step on the same units, and the threads meet once a step
+  let phase = 0;
+  barrier(team, n, phase, H >> 3);
+  let s = prevStep(active, T, reverse, T);
+  for (let gemmAt = -1; s >= 0 || gemmAt >= 0; ) {
+    const t = s >= 0 ? (reverse ? T - 1 - s : s) : 0;
+    const rows = s >= 0 ? load<i32>(active + (<usize>t << 2)) : 0;
+    const st = <usize>t * sb;
+    const gt = <usize>t * gb;
+    const g = gemmAt >= 0 ? (reverse ? T - 1 - gemmAt : gemmAt) : 0;
+    const gRows = gemmAt >= 0 ? load<i32>(active + (<usize>g << 2)) : 0;
     for (let first = true; ; first = false) {
       const run = claim(team, n, phase, self, first);
       if (run < 0) break;
-      const u0 = <i32>run << 3;
-      const u1 = <i32>(run >>> 32) << 3;
-      if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
-      stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, u0, u1);
+      const r0 = <i32>run;
+      const r1 = <i32>(run >>> 32);
+      if (gemmAt >= 0) gemm_packed_panels(dh, dHW + <usize>g * gb, G, 1, packedT, 0, gRows, G, H, true, H, r0, r1);
+      if (s < 0) continue;
+      if (dOut) addUnits(dh, dOut + st, rows, H, r0 << 3, r1 << 3);
+      stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, r0 << 3, r1 << 3);
     }
     barrier(team, n, ++phase, H >> 3);
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
-      if (run < 0) break;
-      gemm_packed_panels(dh, dHW + gt, G, 1, packedT, 0, rows, G, H, true, H, <i32>run, <i32>(run >>> 32));
-    }
-    barrier(team, n, ++phase, H >> 3);
+    gemmAt = s;
+    if (s >= 0) s = prevStep(active, T, reverse, s);
   }
 }

@@ -6,7 +6,7 @@
 // hard: the gates use Keras 2 / tfjs's hard sigmoid instead of σ.
 // Forward overwrites `gates` with the activations, which is what backward needs.
 import { gemm_packed_panels } from './matmul';
-import { addUnits, barrier, claim, unitThreads } from './team';
+import { addUnits, barrier, claim, prevStep, unitThreads } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,4H] (z in, activations out); h, c, tc (= tanh c) [rows,H] out; cPrev [rows,H]
@@ -240,11 +240,9 @@ export function lstm_seq_forward(params: usize, self: i32, team: usize): void {
 // The time loop of lstm_seq_forward, backward (steps in the opposite order): for each step,
 //   dh += dOut[t];  the gate kernel's backward (dXW[t], dc and the peephole sums);
 //   dh = dXW[t]·W_hh.
-// On a team the threads claim runs of 8 hidden units twice a step: for the gate kernel, then
-// (once dXW[t] is whole) for the columns of dh, meeting after each. params (i32): dXW [T,B,4H],
-// dh, dc [B,H] (in: the gradients after the last step; out: those of the initial states), dOut
-// [T,B,H] or 0, gates [T,B,4H] (forward's activations), cHist, cNext, tc, peep or 0, dpeep [3H]
-// (accumulated) or 0, packed W_hh [4H → H], active, T, B, H, hard, reverse.
+// params (i32): dXW [T,B,4H], dh, dc [B,H] (in: the gradients after the last step; out: those of
+// the initial states), dOut [T,B,H] or 0, gates [T,B,4H] (forward's activations), cHist, cNext,
+// tc, peep or 0, dpeep [3H] (accumulated) or 0, packed W_hh [4H → H], active, T, B, H, hard, reverse.
 export function lstm_seq_backward(params: usize, self: i32, team: usize): void {
   const dXW = <usize>load<i32>(params);
   const dh = <usize>load<i32>(params, 4);
@@ -268,35 +266,44 @@ export function lstm_seq_backward(params: usize, self: i32, team: usize): void {
   const G = 4 * H;
   const sb = <usize>B * H * 4;
   const gb = <usize>B * G * 4;
+  if (n == 1) {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = reverse ? T - 1 - s : s;
+      const rows = load<i32>(active + (<usize>t << 2));
+      if (rows == 0) continue;
+      const st = <usize>t * sb;
+      const dz = dXW + <usize>t * gb;
+      if (dOut) addUnits(dh, dOut + st, rows, H, 0, H);
+      backwardUnits(dz, dc, dpeep, dh, gates + <usize>t * gb, cHist + st, cNext + st, tc + st, peep, rows, H, hard, 0, H);
+      gemm_packed_panels(dh, dz, G, 1, packedT, 0, rows, G, H, false, H, 0, (H + 7) >> 3);
+    }
+    return;
+  }
+  // On a team, a run's columns of dh at step t need all of dXW[t], but the gate kernel of the
+  // next step (t - 1 forward) on the same units needs only those columns: a thread that forms
+  // them goes on to that gate kernel at once, and the threads meet once a step.
   let phase = 0;
   barrier(team, n, phase, H >> 3);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = load<i32>(active + (<usize>t << 2));
-    if (rows == 0) continue;
+  let s = prevStep(active, T, reverse, T);
+  for (let gemmAt = -1; s >= 0 || gemmAt >= 0; ) {
+    const t = s >= 0 ? (reverse ? T - 1 - s : s) : 0;
+    const rows = s >= 0 ? load<i32>(active + (<usize>t << 2)) : 0;
     const st = <usize>t * sb;
-    const dz = dXW + <usize>t * gb;
-    const gt = gates + <usize>t * gb;
-    if (n == 1) {
-      if (dOut) addUnits(dh, dOut + st, rows, H, 0, H);
-      backwardUnits(dz, dc, dpeep, dh, gt, cHist + st, cNext + st, tc + st, peep, rows, H, hard, 0, H);
-      gemm_packed_panels(dh, dz, G, 1, packedT, 0, rows, G, H, false, H, 0, (H + 7) >> 3);
-      continue;
-    }
+    const g = gemmAt >= 0 ? (reverse ? T - 1 - gemmAt : gemmAt) : 0;
+    const gRows = gemmAt >= 0 ? load<i32>(active + (<usize>g << 2)) : 0;
     for (let first = true; ; first = false) {
       const run = claim(team, n, phase, self, first);
       if (run < 0) break;
-      const u0 = <i32>run << 3;
-      const u1 = <i32>(run >>> 32) << 3;
-      if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
-      backwardUnits(dz, dc, dpeep, dh, gt, cHist + st, cNext + st, tc + st, peep, rows, H, hard, u0, u1);
+      const r0 = <i32>run;
+      const r1 = <i32>(run >>> 32);
+      // dh's columns of the run after step g (the one before in this loop)
+      if (gemmAt >= 0) gemm_packed_panels(dh, dXW + <usize>g * gb, G, 1, packedT, 0, gRows, G, H, false, H, r0, r1);
+      if (s < 0) continue;
+      if (dOut) addUnits(dh, dOut + st, rows, H, r0 << 3, r1 << 3);
+      backwardUnits(dXW + <usize>t * gb, dc, dpeep, dh, gates + <usize>t * gb, cHist + st, cNext + st, tc + st, peep, rows, H, hard, r0 << 3, r1 << 3);
     }
     barrier(team, n, ++phase, H >> 3);
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
-      if (run < 0) break;
-      gemm_packed_panels(dh, dz, G, 1, packedT, 0, rows, G, H, false, H, <i32>run, <i32>(run >>> 32));
-    }
-    barrier(team, n, ++phase, H >> 3);
+    gemmAt = s;
+    if (s >= 0) s = prevStep(active, T, reverse, s);
   }
 }

@@ -292,6 +292,29 @@ describe('two threads', () => {
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
     expect(shared[2].some((g) => g !== 0)).toBe(true);
   });
+  test('team loops over steps no sequence reaches (every length below T): LSTM, GRU, RNN equal one thread to the bit', () => {
+    rnn.manualSeed(12);
+    const models = [
+      new rnn.LSTM({ inputSize: 5, hiddenSize: 16, bidirectional: true }),
+      new rnn.GRU({ inputSize: 5, hiddenSize: 16, bidirectional: true }),
+      new rnn.RNN({ inputSize: 5, hiddenSize: 16, bidirectional: true }),
+    ];
+    const x = rnn.randn([4, 10, 5], { requiresGrad: true });
+    const lengths = [6, 2, 7, 3]; // steps 7..9 run no sequence
+    for (const m of models) {
+      const run = () => {
+        x.grad = null;
+        for (const p of m.parameters()) p.grad = null;
+        const res = m.forward(x, { lengths });
+        ops.add(ops.sum(ops.mul(res.output, res.output)), ops.sum(ops.tanh(res.hN))).backward();
+        return [res.output.data.slice(), x.grad!.data.slice(), ...m.parameters().map((p) => p.grad!.data.slice())];
+      };
+      const shared = run();
+      const alone = onOneThread(run);
+      shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
+      expect(shared[1].some((g) => g !== 0)).toBe(true);
+    }
+  });
   test('a W3-shaped LSTM (its time loops on the team) learns far past the best constant prediction', () => {
     rnn.manualSeed(1);
     const lstm = new rnn.LSTM({ inputSize: 128, hiddenSize: 256 });
