@@ -7,7 +7,7 @@
 // a run's columns of dh goes on to the next step's dz on the same units). The elements are computed as tanh_forward /
 // relu_forward and their backward kernels compute them, so one thread and a team give the same bits.
 import { gemm_packed_panels } from './matmul';
-import { addUnits, barrier, claim, prevStep, unitThreads } from './team';
+import { addUnits, claim, nextPhase, prevStep, startTeam, unitThreads } from './team';
 import { tanhf, vtanh } from './vmath';
 
 // y[r, u0..u1) = act(z[r, u0..u1)) over rows of H floats (u0 a multiple of 4)
@@ -77,7 +77,7 @@ export function elman_seq_forward(params: usize, self: i32, team: usize): void {
   if (self >= n) return;
   const sb = <usize>B * H * 4;
   let phase = 0;
-  barrier(team, n, phase, H >> 3);
+  startTeam(team, n, H >> 3);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const rows = load<i32>(active + (<usize>t << 2));
@@ -88,15 +88,16 @@ export function elman_seq_forward(params: usize, self: i32, team: usize): void {
       actUnits(hNext + st, xw + st, rows, H, relu, 0, H);
       continue;
     }
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
+    for (let done = 0; ; ) {
+      const run = claim(team, n, phase, H >> 3, self, done);
       if (run < 0) break;
       const r0 = <i32>run;
       const r1 = <i32>(run >>> 32);
+      done = r1 - r0;
       gemm_packed_panels(xw + st, hHist + st, H, 1, packed, 0, rows, H, H, true, H, r0, r1);
       actUnits(hNext + st, xw + st, rows, H, relu, r0 << 3, r1 << 3);
     }
-    barrier(team, n, ++phase, H >> 3);
+    phase = nextPhase(team, phase, H >> 3);
   }
 }
 
@@ -132,7 +133,7 @@ export function elman_seq_backward(params: usize, self: i32, team: usize): void 
   }
   // a thread that forms a run's columns of dh goes on to the next step's dz on the same units
   let phase = 0;
-  barrier(team, n, phase, H >> 3);
+  startTeam(team, n, H >> 3);
   let s = prevStep(active, T, reverse, T);
   for (let gemmAt = -1; s >= 0 || gemmAt >= 0; ) {
     const t = s >= 0 ? (reverse ? T - 1 - s : s) : 0;
@@ -140,17 +141,18 @@ export function elman_seq_backward(params: usize, self: i32, team: usize): void 
     const st = <usize>t * sb;
     const g = gemmAt >= 0 ? (reverse ? T - 1 - gemmAt : gemmAt) : 0;
     const gRows = gemmAt >= 0 ? load<i32>(active + (<usize>g << 2)) : 0;
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
+    for (let done = 0; ; ) {
+      const run = claim(team, n, phase, H >> 3, self, done);
       if (run < 0) break;
       const r0 = <i32>run;
       const r1 = <i32>(run >>> 32);
+      done = r1 - r0;
       if (gemmAt >= 0) gemm_packed_panels(dh, dXW + <usize>g * sb, H, 1, packedT, 0, gRows, H, H, false, H, r0, r1);
       if (s < 0) continue;
       if (dOut) addUnits(dh, dOut + st, rows, H, r0 << 3, r1 << 3);
       actGradUnits(dXW + st, dh, hNext + st, rows, H, relu, r0 << 3, r1 << 3);
     }
-    barrier(team, n, ++phase, H >> 3);
+    phase = nextPhase(team, phase, H >> 3);
     gemmAt = s;
     if (s >= 0) s = prevStep(active, T, reverse, s);
   }

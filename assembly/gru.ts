@@ -6,7 +6,7 @@
 //     computed by the op between gru_rz_forward and gru_n_forward from rh = r⊙h.
 //   h' = (1 - z)⊙n + z⊙h
 import { gemm_packed_panels } from './matmul';
-import { addUnits, barrier, claim, prevStep, unitThreads } from './team';
+import { addUnits, claim, nextPhase, prevStep, startTeam, unitThreads } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,3H] out (r,z written; n by gru_n_forward); rh [rows,H] out = r⊙hPrev (0: skip)
@@ -201,7 +201,7 @@ export function gru_seq_forward(params: usize, self: i32, team: usize): void {
   const sb = <usize>B * H * 4;
   const gb = <usize>B * G * 4;
   let phase = 0;
-  barrier(team, n, phase, H >> 3);
+  startTeam(team, n, H >> 3);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const rows = load<i32>(active + (<usize>t << 2));
@@ -215,16 +215,17 @@ export function gru_seq_forward(params: usize, self: i32, team: usize): void {
       nUnits(hNext + st, gates + gt, xw + gt, hw + gt, h, rows, H, true, 0, H);
       continue;
     }
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
+    for (let done = 0; ; ) {
+      const run = claim(team, n, phase, H >> 3, self, done);
       if (run < 0) break;
       const r0 = <i32>run;
       const r1 = <i32>(run >>> 32);
+      done = r1 - r0;
       for (let g = 0; g < 3; g++) gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, g * (H >> 3) + r0, g * (H >> 3) + r1);
       rzUnits(gates + gt, 0, xw + gt, hw + gt, h, rows, H, hard, r0 << 3, r1 << 3);
       nUnits(hNext + st, gates + gt, xw + gt, hw + gt, h, rows, H, true, r0 << 3, r1 << 3);
     }
-    barrier(team, n, ++phase, H >> 3);
+    phase = nextPhase(team, phase, H >> 3);
   }
 }
 
@@ -269,7 +270,7 @@ export function gru_seq_backward(params: usize, self: i32, team: usize): void {
   // as lstm_seq_backward: a thread that adds a run's columns of dHW[t]·W_hh to dh goes on to the
   // step kernel of the next step on the same units, and the threads meet once a step
   let phase = 0;
-  barrier(team, n, phase, H >> 3);
+  startTeam(team, n, H >> 3);
   let s = prevStep(active, T, reverse, T);
   for (let gemmAt = -1; s >= 0 || gemmAt >= 0; ) {
     const t = s >= 0 ? (reverse ? T - 1 - s : s) : 0;
@@ -278,17 +279,18 @@ export function gru_seq_backward(params: usize, self: i32, team: usize): void {
     const gt = <usize>t * gb;
     const g = gemmAt >= 0 ? (reverse ? T - 1 - gemmAt : gemmAt) : 0;
     const gRows = gemmAt >= 0 ? load<i32>(active + (<usize>g << 2)) : 0;
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
+    for (let done = 0; ; ) {
+      const run = claim(team, n, phase, H >> 3, self, done);
       if (run < 0) break;
       const r0 = <i32>run;
       const r1 = <i32>(run >>> 32);
+      done = r1 - r0;
       if (gemmAt >= 0) gemm_packed_panels(dh, dHW + <usize>g * gb, G, 1, packedT, 0, gRows, G, H, true, H, r0, r1);
       if (s < 0) continue;
       if (dOut) addUnits(dh, dOut + st, rows, H, r0 << 3, r1 << 3);
       stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, r0 << 3, r1 << 3);
     }
-    barrier(team, n, ++phase, H >> 3);
+    phase = nextPhase(team, phase, H >> 3);
     gemmAt = s;
     if (s >= 0) s = prevStep(active, T, reverse, s);
   }

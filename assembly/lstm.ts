@@ -6,7 +6,7 @@
 // hard: the gates use Keras 2 / tfjs's hard sigmoid instead of σ.
 // Forward overwrites `gates` with the activations, which is what backward needs.
 import { gemm_packed_panels } from './matmul';
-import { addUnits, barrier, claim, prevStep, unitThreads } from './team';
+import { addUnits, claim, nextPhase, prevStep, startTeam, unitThreads } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,4H] (z in, activations out); h, c, tc (= tanh c) [rows,H] out; cPrev [rows,H]
@@ -211,7 +211,7 @@ export function lstm_seq_forward(params: usize, self: i32, team: usize): void {
   const sb = <usize>B * H * 4; // one step of a state
   const gb = <usize>B * G * 4; // one step of xw
   let phase = 0;
-  barrier(team, n, phase, H >> 3);
+  startTeam(team, n, H >> 3);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const rows = load<i32>(active + (<usize>t << 2));
@@ -225,15 +225,16 @@ export function lstm_seq_forward(params: usize, self: i32, team: usize): void {
       forwardUnits(z, hNext + st, cNext + st, tc + st, cHist + st, peep, rows, H, hard, 0, H);
       continue;
     }
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
+    for (let done = 0; ; ) {
+      const run = claim(team, n, phase, H >> 3, self, done);
       if (run < 0) break;
       const r0 = <i32>run;
       const r1 = <i32>(run >>> 32);
+      done = r1 - r0;
       for (let g = 0; g < 4; g++) gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, g * (H >> 3) + r0, g * (H >> 3) + r1);
       forwardUnits(z, hNext + st, cNext + st, tc + st, cHist + st, peep, rows, H, hard, r0 << 3, r1 << 3);
     }
-    barrier(team, n, ++phase, H >> 3);
+    phase = nextPhase(team, phase, H >> 3);
   }
 }
 
@@ -283,7 +284,7 @@ export function lstm_seq_backward(params: usize, self: i32, team: usize): void {
   // next step (t - 1 forward) on the same units needs only those columns: a thread that forms
   // them goes on to that gate kernel at once, and the threads meet once a step.
   let phase = 0;
-  barrier(team, n, phase, H >> 3);
+  startTeam(team, n, H >> 3);
   let s = prevStep(active, T, reverse, T);
   for (let gemmAt = -1; s >= 0 || gemmAt >= 0; ) {
     const t = s >= 0 ? (reverse ? T - 1 - s : s) : 0;
@@ -291,18 +292,19 @@ export function lstm_seq_backward(params: usize, self: i32, team: usize): void {
     const st = <usize>t * sb;
     const g = gemmAt >= 0 ? (reverse ? T - 1 - gemmAt : gemmAt) : 0;
     const gRows = gemmAt >= 0 ? load<i32>(active + (<usize>g << 2)) : 0;
-    for (let first = true; ; first = false) {
-      const run = claim(team, n, phase, self, first);
+    for (let done = 0; ; ) {
+      const run = claim(team, n, phase, H >> 3, self, done);
       if (run < 0) break;
       const r0 = <i32>run;
       const r1 = <i32>(run >>> 32);
+      done = r1 - r0;
       // dh's columns of the run after step g (the one before in this loop)
       if (gemmAt >= 0) gemm_packed_panels(dh, dXW + <usize>g * gb, G, 1, packedT, 0, gRows, G, H, false, H, r0, r1);
       if (s < 0) continue;
       if (dOut) addUnits(dh, dOut + st, rows, H, r0 << 3, r1 << 3);
       backwardUnits(dXW + <usize>t * gb, dc, dpeep, dh, gates + <usize>t * gb, cHist + st, cNext + st, tc + st, peep, rows, H, hard, r0 << 3, r1 << 3);
     }
-    barrier(team, n, ++phase, H >> 3);
+    phase = nextPhase(team, phase, H >> 3);
     gemmAt = s;
     if (s >= 0) s = prevStep(active, T, reverse, s);
   }

@@ -1,22 +1,23 @@
-// A team: the threads of init({ threads }) running one kernel call together and meeting at
-// barriers inside it (a recurrent layer's whole time loop is one such call: a barrier or two a
-// step instead of a hand-off from JavaScript for each product and gate kernel). Between two
-// barriers — a phase — the threads claim the phase's units (runs of 8 hidden units) as they go:
-// each first takes most of its own share (the same units every phase, so their weight panels stay
-// in its core's cache), then single units, then units from the back of another's share, so a
-// thread the machine holds up (a busy core, a preempted virtual CPU) makes the others wait for one
-// unit at most instead of its whole share.
+// A team: the threads of init({ threads }) running one kernel call together (a recurrent layer's
+// whole time loop is one such call) in phases: phase p's units (runs of 8 hidden units) are
+// claimed as the threads go, and phase p + 1 starts when all of p's units are done. Each thread
+// first takes half its own share (the same units every phase, so their weight panels stay in its
+// core's cache), then single units, then units from the back of another's share. A phase waits
+// for units, not for threads: a thread the machine holds up (a busy core, a preempted virtual CPU)
+// after its last unit delays nobody, and one held up inside a unit delays the others by that unit.
 //
 // The team block (src/backend/threads.ts reserves it), 64-byte lines of i32 words:
-//   line 0: [0] the threads in the pool, [1] arrivals at the current barrier, [2] the barrier's
-//           generation, [3] how many threads sleep on it;
-//   then two banks of claim lines, one line per thread each: a 64-bit word front | back << 32, the
-//   units of its share not yet claimed. Phase p claims from bank p & 1; the last thread to reach
-//   the barrier before it fills that bank in (nobody still claims from it: its last use was the
-//   phase before the previous barrier).
+//   line 0: [0] the threads in the pool, [1] arrivals at the start, [2] the start's generation,
+//           [3] threads asleep at the start, [4] units done in this call (all phases), [5] threads
+//           asleep waiting for a phase;
+//   then two banks of claim lines, one line per thread each: a 64-bit word front | back << 12 |
+//   phase << 24, the units of its share not yet claimed and the phase they belong to. Phase p
+//   claims from bank p & 1; the thread that finishes phase p fills that bank in for phase p + 2
+//   (a late claim for p then sees a later phase and takes nothing; the phase in the word keeps a
+//   claim from ever taking a unit of another phase).
 // team = 0: the caller runs alone.
 
-// polls of the generation before a thread sleeps in atomic.wait (about a millisecond)
+// polls before a waiting thread sleeps in atomic.wait (about a millisecond)
 // @ts-ignore: decorator
 @inline const SPIN: i32 = 1 << 20;
 
@@ -32,7 +33,7 @@
  */
 // @ts-ignore: decorator
 @inline export function unitThreads(team: usize, H: i32): i32 {
-  return H & 7 ? 1 : min(teamThreads(team), H >> 3);
+  return H & 7 || H > 32760 ? 1 : min(teamThreads(team), H >> 3); // (a claim word holds up to 4,095 runs)
 }
 
 // @ts-ignore: decorator
@@ -40,67 +41,93 @@
   return team + 64 + (<usize>((phase & 1) * n) << 6);
 }
 
-/**
- * Waits until all n threads of the team have arrived, the claims of `phase` (the one that starts
- * now) set to `units` shared evenly. The last to arrive sets them and starts the next generation
- * (waking any that went to sleep); the others spin on the generation, then sleep.
- */
-export function barrier(team: usize, n: i32, phase: i32, units: i32): void {
-  if (!ASC_FEATURE_THREADS || n <= 1) return;
-  const gen = atomic.load<i32>(team + 8);
-  if (atomic.add<i32>(team + 4, 1) == n - 1) {
-    const b = bank(team, n, phase);
-    for (let i = 0; i < n; i++) {
-      const f = (units * i) / n;
-      const e = (units * (i + 1)) / n;
-      atomic.store<i64>(b + (<usize>i << 6), <i64><u32>f | (<i64>e << 32));
-    }
-    atomic.store<i32>(team + 4, 0);
-    atomic.store<i32>(team + 8, gen + 1);
-    if (atomic.load<i32>(team + 12)) atomic.notify(team + 8, n);
-    return;
+// fills bank phase & 1 with phase's units shared evenly between the n threads
+// @ts-ignore: decorator
+@inline function fill(team: usize, n: i32, phase: i32, units: i32): void {
+  const b = bank(team, n, phase);
+  for (let i = 0; i < n; i++) {
+    const f = (units * i) / n;
+    const e = (units * (i + 1)) / n;
+    atomic.store<i64>(b + (<usize>i << 6), <i64>f | (<i64>e << 12) | (<i64>phase << 24));
   }
+}
+
+// spins while the i32 at p equals v, then sleeps on it (counted in the word at `sleepers`)
+// @ts-ignore: decorator
+@inline function waitWhile(p: usize, v: i32, sleepers: usize): void {
   let spins = 0;
-  while (atomic.load<i32>(team + 8) == gen) {
+  while (atomic.load<i32>(p) == v) {
     if (++spins < SPIN) continue;
-    // say so before sleeping: a releaser that bumps the generation after this add sees it and
-    // notifies; one that bumped it before makes the wait return at once
-    atomic.add<i32>(team + 12, 1);
-    atomic.wait<i32>(team + 8, gen, -1);
-    atomic.sub<i32>(team + 12, 1);
+    // say so before sleeping: a thread that changes the word after this add sees it and
+    // notifies; one that changed it before makes the wait return at once
+    atomic.add<i32>(sleepers, 1);
+    atomic.wait<i32>(p, v, -1);
+    atomic.sub<i32>(sleepers, 1);
     spins = 0;
   }
 }
 
 /**
- * The next run of units thread `self` of n takes in `phase`, as u0 | u1 << 32, or -1 when none
- * is left: on its first claim of the phase (`first`) three quarters of its own share, then one
- * unit at a time from its own, then one from the back of another's.
+ * The start of a team call over phases of `units` units each: waits until all n threads have
+ * arrived; the last to arrive zeroes the count of units done and fills in phases 0 and 1.
  */
-export function claim(team: usize, n: i32, phase: i32, self: i32, first: bool): i64 {
-  if (!ASC_FEATURE_THREADS) return -1;
-  const b = bank(team, n, phase);
-  const own = b + (<usize>self << 6);
-  for (;;) {
-    const old = atomic.load<i64>(own);
-    const f = <i32>old;
-    const e = <i32>(old >>> 32);
-    if (f >= e) break;
-    const left = e - f;
-    const q = first ? max(1, left - (left >> 2)) : 1;
-    if (atomic.cmpxchg<i64>(own, old, <i64><u32>(f + q) | (<i64>e << 32)) == old) return <i64><u32>f | (<i64>(f + q) << 32);
+export function startTeam(team: usize, n: i32, units: i32): void {
+  if (!ASC_FEATURE_THREADS || n <= 1) return;
+  const gen = atomic.load<i32>(team + 8);
+  if (atomic.add<i32>(team + 4, 1) == n - 1) {
+    atomic.store<i32>(team + 16, 0);
+    fill(team, n, 0, units);
+    fill(team, n, 1, units);
+    atomic.store<i32>(team + 4, 0);
+    atomic.store<i32>(team + 8, gen + 1);
+    if (atomic.load<i32>(team + 12)) atomic.notify(team + 8, n);
+    return;
   }
-  for (let j = 1; j < n; j++) {
-    const other = b + (<usize>((self + j) % n) << 6);
+  waitWhile(team + 8, gen, team + 12);
+}
+
+/**
+ * Reports the `done` units of this thread's last run of `phase` (0 on its first claim of the
+ * phase), then takes the next run, as u0 | u1 << 32, or -1 when none of the phase is left: on
+ * the first claim half of its own share, then one unit at a time from its own, then one from
+ * the back of another's.
+ */
+export function claim(team: usize, n: i32, phase: i32, units: i32, self: i32, done: i32): i64 {
+  if (!ASC_FEATURE_THREADS) return -1;
+  if (done) {
+    const before = atomic.add<i32>(team + 16, done);
+    // the thread that finishes the phase refills its bank for phase + 2 and wakes the sleepers
+    if (before + done == (phase + 1) * units) {
+      fill(team, n, phase + 2, units);
+      if (atomic.load<i32>(team + 20)) atomic.notify(team + 16, n);
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    const line = bank(team, n, phase) + (<usize>((self + j) % n) << 6);
     for (;;) {
-      const o = atomic.load<i64>(other);
-      const f = <i32>o;
-      const e = <i32>(o >>> 32);
-      if (f >= e) break;
-      if (atomic.cmpxchg<i64>(other, o, <i64><u32>f | (<i64>(e - 1) << 32)) == o) return <i64><u32>(e - 1) | (<i64>e << 32);
+      const w = atomic.load<i64>(line);
+      const f = <i32>(w & 0xfff);
+      const e = <i32>((w >>> 12) & 0xfff);
+      const tag = <i32>(w >>> 24);
+      if (tag < phase) continue; // not filled in yet (the finisher of phase - 2 is about to)
+      if (tag > phase || f >= e) break; // a later phase's (this one is over), or all taken
+      const left = e - f;
+      const rest = w & ~(<i64>0xffffff);
+      // own units from the front (half of them on the first claim), another's from the back
+      const q = j == 0 && !done ? max(1, left >> 1) : 1;
+      const next = j == 0 ? rest | <i64>(f + q) | (<i64>e << 12) : rest | <i64>f | (<i64>(e - 1) << 12);
+      if (atomic.cmpxchg<i64>(line, w, next) == w) return j == 0 ? <i64>f | (<i64>(f + q) << 32) : <i64>(e - 1) | (<i64>e << 32);
     }
   }
   return -1;
+}
+
+/** Waits until every unit of `phase` is done; returns the next phase. */
+export function nextPhase(team: usize, phase: i32, units: i32): i32 {
+  if (!ASC_FEATURE_THREADS) return phase + 1;
+  const target = (phase + 1) * units;
+  for (let d = atomic.load<i32>(team + 16); d < target; d = atomic.load<i32>(team + 16)) waitWhile(team + 16, d, team + 20);
+  return phase + 1;
 }
 
 // d[r, u0..u1) += e[r, u0..u1) over rows of H floats (u0 a multiple of 4).
