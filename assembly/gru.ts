@@ -6,7 +6,8 @@
 //     computed by the op between gru_rz_forward and gru_n_forward from rh = r⊙h.
 //   h' = (1 - z)⊙n + z⊙h
 import { gemm_packed_panels } from './matmul';
-import { addUnits, claim, nextPhase, prevStep, startTeam, unitThreads } from './team';
+import { backwardLoop, forwardLoop } from './recurrent';
+import { addUnits } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,3H] out (r,z written; n by gru_n_forward); rh [rows,H] out = r⊙hPrev (0: skip)
@@ -173,125 +174,69 @@ export function gru_reset_backward(
   }
 }
 
-// The whole time loop of one direction of a PyTorch-form GRU layer (reset after the product),
-// forward: for each step t, over the active[t] sequences running,
-//   hw[t] = h_prev·W_hhᵀ + b_hh;  r, z, n and h' from xw[t] and hw[t].
-// On a team (assembly/team.ts) the threads claim runs of 8 hidden units (their columns of the
-// three gates, then those units of the gate kernels) and meet once a step; the same bits as one
-// thread. params (i32): xw, hw, gates [T,B,3H], hHist, hNext (the state entering step t and the
-// one after it, + t·B·H floats), b_hh [3H] or 0, packed W_hh [H → 3H], active (i32 [T]), T, B,
-// H, hard, reverse.
+// The whole time loop of one direction of a PyTorch-form GRU layer (reset after the product), run
+// by assembly/recurrent.ts (on a team of threads, runs of 8 hidden units claimed as they go):
+//   forward:  hw[t] = h_prev·W_hhᵀ + b_hh (a run's columns of the three gates), then r, z, n and
+//             h' for the run from xw[t] and hw[t];
+//   backward: dh += dOut[t] and the step kernel's backward (dXW[t], dHW[t]; dh becomes dh⊙z), then
+//             dh += dHW[t]·W_hh.
+// The same bits as one thread. After the loop's header (recurrent.ts), the params (i32) forward:
+// xw, hw, gates [T,B,3H], hHist, hNext (the state entering step t and the one after it, + t·B·H
+// floats), b_hh [3H] or 0, packed W_hh [H → 3H], hard; backward: dXW, dHW [T,B,3H], dh [B,H] (in:
+// the gradient after the last step; out: the initial state's), dOut [T,B,H] or 0, gates, hw
+// [T,B,3H] (forward's), hHist, packed W_hh [3H → H], hard.
 export function gru_seq_forward(params: usize, self: i32, team: usize): void {
-  const xw = <usize>load<i32>(params);
-  const hw = <usize>load<i32>(params, 4);
-  const gates = <usize>load<i32>(params, 8);
-  const hHist = <usize>load<i32>(params, 12);
-  const hNext = <usize>load<i32>(params, 16);
-  const bhh = <usize>load<i32>(params, 20);
-  const packed = <usize>load<i32>(params, 24);
-  const active = <usize>load<i32>(params, 28);
-  const T = load<i32>(params, 32);
-  const B = load<i32>(params, 36);
-  const H = load<i32>(params, 40);
-  const hard = load<i32>(params, 44) != 0;
-  const reverse = load<i32>(params, 48) != 0;
-  const n = unitThreads(team, H);
-  if (self >= n) return;
-  const G = 3 * H;
-  const sb = <usize>B * H * 4;
-  const gb = <usize>B * G * 4;
-  let phase = 0;
-  startTeam(team, n, H >> 3);
-  for (let s = 0; s < T; s++) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = load<i32>(active + (<usize>t << 2));
-    if (rows == 0) continue;
-    const st = <usize>t * sb;
-    const gt = <usize>t * gb;
-    const h = hHist + st;
-    if (n == 1) {
-      gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, 0, (G + 7) >> 3);
-      rzUnits(gates + gt, 0, xw + gt, hw + gt, h, rows, H, hard, 0, H);
-      nUnits(hNext + st, gates + gt, xw + gt, hw + gt, h, rows, H, true, 0, H);
-      continue;
-    }
-    for (let done = 0; ; ) {
-      const run = claim(team, n, phase, H >> 3, self, done);
-      if (run < 0) break;
-      const r0 = <i32>run;
-      const r1 = <i32>(run >>> 32);
-      done = r1 - r0;
-      for (let g = 0; g < 3; g++) gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, g * (H >> 3) + r0, g * (H >> 3) + r1);
-      rzUnits(gates + gt, 0, xw + gt, hw + gt, h, rows, H, hard, r0 << 3, r1 << 3);
-      nUnits(hNext + st, gates + gt, xw + gt, hw + gt, h, rows, H, true, r0 << 3, r1 << 3);
-    }
-    phase = nextPhase(team, phase, H >> 3);
-  }
+  forwardLoop(params, self, team, gruStep);
 }
 
-// The time loop of gru_seq_forward, backward: for each step (in the opposite order),
-//   dh += dOut[t];  the step kernel's backward (dXW[t], dHW[t]; dh becomes dh⊙z);  dh += dHW[t]·W_hh.
-// params (i32): dXW, dHW [T,B,3H] (rows past active[t] left as they
-// are), dh [B,H] (in: the gradient after the last step; out: the initial state's), dOut [T,B,H] or
-// 0, gates, hw [T,B,3H] (forward's), hHist, packed W_hh [3H → H], active, T, B, H, hard, reverse.
 export function gru_seq_backward(params: usize, self: i32, team: usize): void {
-  const dXW = <usize>load<i32>(params);
-  const dHW = <usize>load<i32>(params, 4);
-  const dh = <usize>load<i32>(params, 8);
-  const dOut = <usize>load<i32>(params, 12);
-  const gates = <usize>load<i32>(params, 16);
-  const hw = <usize>load<i32>(params, 20);
-  const hHist = <usize>load<i32>(params, 24);
-  const packedT = <usize>load<i32>(params, 28);
-  const active = <usize>load<i32>(params, 32);
-  const T = load<i32>(params, 36);
-  const B = load<i32>(params, 40);
-  const H = load<i32>(params, 44);
+  backwardLoop(params, self, team, gruGateBackward, gruProductBackward);
+}
+
+function gruStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
+  const B = load<i32>(params, 8);
+  const H = load<i32>(params, 12);
+  const xw = <usize>load<i32>(params, 20);
+  const hw = <usize>load<i32>(params, 24);
+  const gates = <usize>load<i32>(params, 28);
+  const hHist = <usize>load<i32>(params, 32);
+  const hNext = <usize>load<i32>(params, 36);
+  const bhh = <usize>load<i32>(params, 40);
+  const packed = <usize>load<i32>(params, 44);
   const hard = load<i32>(params, 48) != 0;
-  const reverse = load<i32>(params, 52) != 0;
-  const n = unitThreads(team, H);
-  if (self >= n) return;
   const G = 3 * H;
-  const sb = <usize>B * H * 4;
-  const gb = <usize>B * G * 4;
-  if (n == 1) {
-    for (let s = T - 1; s >= 0; s--) {
-      const t = reverse ? T - 1 - s : s;
-      const rows = load<i32>(active + (<usize>t << 2));
-      if (rows == 0) continue;
-      const st = <usize>t * sb;
-      const gt = <usize>t * gb;
-      if (dOut) addUnits(dh, dOut + st, rows, H, 0, H);
-      stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, 0, H);
-      gemm_packed_panels(dh, dHW + gt, G, 1, packedT, 0, rows, G, H, true, H, 0, (H + 7) >> 3);
-    }
-    return;
-  }
-  // as lstm_seq_backward: a thread that adds a run's columns of dHW[t]·W_hh to dh goes on to the
-  // step kernel of the next step on the same units, and the threads meet once a step
-  let phase = 0;
-  startTeam(team, n, H >> 3);
-  let s = prevStep(active, T, reverse, T);
-  for (let gemmAt = -1; s >= 0 || gemmAt >= 0; ) {
-    const t = s >= 0 ? (reverse ? T - 1 - s : s) : 0;
-    const rows = s >= 0 ? load<i32>(active + (<usize>t << 2)) : 0;
-    const st = <usize>t * sb;
-    const gt = <usize>t * gb;
-    const g = gemmAt >= 0 ? (reverse ? T - 1 - gemmAt : gemmAt) : 0;
-    const gRows = gemmAt >= 0 ? load<i32>(active + (<usize>g << 2)) : 0;
-    for (let done = 0; ; ) {
-      const run = claim(team, n, phase, H >> 3, self, done);
-      if (run < 0) break;
-      const r0 = <i32>run;
-      const r1 = <i32>(run >>> 32);
-      done = r1 - r0;
-      if (gemmAt >= 0) gemm_packed_panels(dh, dHW + <usize>g * gb, G, 1, packedT, 0, gRows, G, H, true, H, r0, r1);
-      if (s < 0) continue;
-      if (dOut) addUnits(dh, dOut + st, rows, H, r0 << 3, r1 << 3);
-      stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, r0 << 3, r1 << 3);
-    }
-    phase = nextPhase(team, phase, H >> 3);
-    gemmAt = s;
-    if (s >= 0) s = prevStep(active, T, reverse, s);
-  }
+  const st = <usize>t * B * H * 4;
+  const gt = <usize>t * B * G * 4;
+  const h = hHist + st;
+  if (u0 == 0 && u1 == H) gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, 0, (G + 7) >> 3);
+  else for (let g = 0; g < 3; g++) gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
+  rzUnits(gates + gt, 0, xw + gt, hw + gt, h, rows, H, hard, u0, u1);
+  nUnits(hNext + st, gates + gt, xw + gt, hw + gt, h, rows, H, true, u0, u1);
+}
+
+function gruGateBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
+  const B = load<i32>(params, 8);
+  const H = load<i32>(params, 12);
+  const dXW = <usize>load<i32>(params, 20);
+  const dHW = <usize>load<i32>(params, 24);
+  const dh = <usize>load<i32>(params, 28);
+  const dOut = <usize>load<i32>(params, 32);
+  const gates = <usize>load<i32>(params, 36);
+  const hw = <usize>load<i32>(params, 40);
+  const hHist = <usize>load<i32>(params, 44);
+  const hard = load<i32>(params, 52) != 0;
+  const st = <usize>t * B * H * 4;
+  const gt = <usize>t * B * H * 12;
+  if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
+  stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, u0, u1);
+}
+
+function gruProductBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
+  const B = load<i32>(params, 8);
+  const H = load<i32>(params, 12);
+  const dHW = <usize>load<i32>(params, 24);
+  const dh = <usize>load<i32>(params, 28);
+  const packedT = <usize>load<i32>(params, 48);
+  const G = 3 * H;
+  gemm_packed_panels(dh, dHW + <usize>t * B * G * 4, G, 1, packedT, 0, rows, G, H, true, H, u0 >> 3, (u1 + 7) >> 3);
 }

@@ -6,7 +6,8 @@
 // hard: the gates use Keras 2 / tfjs's hard sigmoid instead of σ.
 // Forward overwrites `gates` with the activations, which is what backward needs.
 import { gemm_packed_panels } from './matmul';
-import { addUnits, claim, nextPhase, prevStep, startTeam, unitThreads } from './team';
+import { backwardLoop, forwardLoop } from './recurrent';
+import { addUnits } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
 // gates [rows,4H] (z in, activations out); h, c, tc (= tanh c) [rows,H] out; cPrev [rows,H]
@@ -180,132 +181,75 @@ export function lstm_step_backward(
   }
 }
 
-// The whole time loop of one direction of a layer without projection, forward: for each step t
-// (in time order, or reversed), over the active[t] sequences still running,
-//   xw[t] += h_prev·W_hhᵀ, then the gate kernel on xw[t] (h, c, tc of step t out).
-// On a team (assembly/team.ts) the threads claim runs of 8 hidden units — a run's columns of all
-// four gates (whole 8-column panels of the packed W_hh), then the gate kernel on those units — and
-// meet once a step, when h and c of the step are whole. Every element is computed as the per-step
-// kernels compute it, so one thread and a team give the same bits.
-// params (i32): xw [T,B,4H], hHist, cHist (the states entering step t at + t·B·H floats), hNext,
-// cNext (the states after it), tc [T,B,H], peep [3H] or 0, packed W_hh [H → 4H], active (i32 [T]),
-// T, B, H, hard, reverse.
+// The whole time loop of one direction of a layer without projection (assembly/recurrent.ts
+// runs the steps; on a team of threads each step's runs of 8 hidden units are claimed as they go):
+//   forward:  xw[t] += h_prev·W_hhᵀ (a run's columns of all four gates: whole 8-column panels of
+//             the packed W_hh), then the gate kernel on xw[t] for the run (h, c, tc of step t out);
+//   backward: dh += dOut[t] and the gate kernel's backward (dXW[t], dc, the peephole sums), then
+//             dh = dXW[t]·W_hh.
+// Every element is computed as the per-step kernels compute it: one thread and a team give the
+// same bits. After the loop's header (recurrent.ts), the params (i32) forward: xw [T,B,4H], hHist,
+// cHist (the states entering step t at + t·B·H floats), hNext, cNext (the states after it), tc
+// [T,B,H], peep [3H] or 0, packed W_hh [H → 4H], hard; backward: dXW [T,B,4H], dh, dc [B,H] (in:
+// the gradients after the last step; out: those of the initial states), dOut [T,B,H] or 0, gates
+// [T,B,4H] (forward's activations), cHist, cNext, tc, peep or 0, dpeep [3H] (accumulated) or 0,
+// packed W_hh [4H → H], hard.
 export function lstm_seq_forward(params: usize, self: i32, team: usize): void {
-  const xw = <usize>load<i32>(params);
-  const hHist = <usize>load<i32>(params, 4);
-  const cHist = <usize>load<i32>(params, 8);
-  const hNext = <usize>load<i32>(params, 12);
-  const cNext = <usize>load<i32>(params, 16);
-  const tc = <usize>load<i32>(params, 20);
-  const peep = <usize>load<i32>(params, 24);
-  const packed = <usize>load<i32>(params, 28);
-  const active = <usize>load<i32>(params, 32);
-  const T = load<i32>(params, 36);
-  const B = load<i32>(params, 40);
-  const H = load<i32>(params, 44);
-  const hard = load<i32>(params, 48) != 0;
-  const reverse = load<i32>(params, 52) != 0;
-  const n = unitThreads(team, H);
-  if (self >= n) return;
-  const G = 4 * H;
-  const sb = <usize>B * H * 4; // one step of a state
-  const gb = <usize>B * G * 4; // one step of xw
-  let phase = 0;
-  startTeam(team, n, H >> 3);
-  for (let s = 0; s < T; s++) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = load<i32>(active + (<usize>t << 2));
-    if (rows == 0) continue;
-    const z = xw + <usize>t * gb;
-    const st = <usize>t * sb;
-    const h = hHist + st;
-    if (n == 1) {
-      // every panel in one call (with H not a multiple of 8 a panel spans two gates)
-      gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, 0, (G + 7) >> 3);
-      forwardUnits(z, hNext + st, cNext + st, tc + st, cHist + st, peep, rows, H, hard, 0, H);
-      continue;
-    }
-    for (let done = 0; ; ) {
-      const run = claim(team, n, phase, H >> 3, self, done);
-      if (run < 0) break;
-      const r0 = <i32>run;
-      const r1 = <i32>(run >>> 32);
-      done = r1 - r0;
-      for (let g = 0; g < 4; g++) gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, g * (H >> 3) + r0, g * (H >> 3) + r1);
-      forwardUnits(z, hNext + st, cNext + st, tc + st, cHist + st, peep, rows, H, hard, r0 << 3, r1 << 3);
-    }
-    phase = nextPhase(team, phase, H >> 3);
-  }
+  forwardLoop(params, self, team, lstmStep);
 }
 
-// The time loop of lstm_seq_forward, backward (steps in the opposite order): for each step,
-//   dh += dOut[t];  the gate kernel's backward (dXW[t], dc and the peephole sums);
-//   dh = dXW[t]·W_hh.
-// params (i32): dXW [T,B,4H], dh, dc [B,H] (in: the gradients after the last step; out: those of
-// the initial states), dOut [T,B,H] or 0, gates [T,B,4H] (forward's activations), cHist, cNext,
-// tc, peep or 0, dpeep [3H] (accumulated) or 0, packed W_hh [4H → H], active, T, B, H, hard, reverse.
 export function lstm_seq_backward(params: usize, self: i32, team: usize): void {
-  const dXW = <usize>load<i32>(params);
-  const dh = <usize>load<i32>(params, 4);
-  const dc = <usize>load<i32>(params, 8);
-  const dOut = <usize>load<i32>(params, 12);
-  const gates = <usize>load<i32>(params, 16);
-  const cHist = <usize>load<i32>(params, 20);
-  const cNext = <usize>load<i32>(params, 24);
-  const tc = <usize>load<i32>(params, 28);
-  const peep = <usize>load<i32>(params, 32);
-  const dpeep = <usize>load<i32>(params, 36);
-  const packedT = <usize>load<i32>(params, 40);
-  const active = <usize>load<i32>(params, 44);
-  const T = load<i32>(params, 48);
-  const B = load<i32>(params, 52);
-  const H = load<i32>(params, 56);
-  const hard = load<i32>(params, 60) != 0;
-  const reverse = load<i32>(params, 64) != 0;
-  const n = unitThreads(team, H);
-  if (self >= n) return;
+  backwardLoop(params, self, team, lstmGateBackward, lstmProductBackward);
+}
+
+function lstmStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
+  const B = load<i32>(params, 8);
+  const H = load<i32>(params, 12);
+  const xw = <usize>load<i32>(params, 20);
+  const hHist = <usize>load<i32>(params, 24);
+  const cHist = <usize>load<i32>(params, 28);
+  const hNext = <usize>load<i32>(params, 32);
+  const cNext = <usize>load<i32>(params, 36);
+  const tc = <usize>load<i32>(params, 40);
+  const peep = <usize>load<i32>(params, 44);
+  const packed = <usize>load<i32>(params, 48);
+  const hard = load<i32>(params, 52) != 0;
   const G = 4 * H;
-  const sb = <usize>B * H * 4;
-  const gb = <usize>B * G * 4;
-  if (n == 1) {
-    for (let s = T - 1; s >= 0; s--) {
-      const t = reverse ? T - 1 - s : s;
-      const rows = load<i32>(active + (<usize>t << 2));
-      if (rows == 0) continue;
-      const st = <usize>t * sb;
-      const dz = dXW + <usize>t * gb;
-      if (dOut) addUnits(dh, dOut + st, rows, H, 0, H);
-      backwardUnits(dz, dc, dpeep, dh, gates + <usize>t * gb, cHist + st, cNext + st, tc + st, peep, rows, H, hard, 0, H);
-      gemm_packed_panels(dh, dz, G, 1, packedT, 0, rows, G, H, false, H, 0, (H + 7) >> 3);
-    }
-    return;
-  }
-  // On a team, a run's columns of dh at step t need all of dXW[t], but the gate kernel of the
-  // next step (t - 1 forward) on the same units needs only those columns: a thread that forms
-  // them goes on to that gate kernel at once, and the threads meet once a step.
-  let phase = 0;
-  startTeam(team, n, H >> 3);
-  let s = prevStep(active, T, reverse, T);
-  for (let gemmAt = -1; s >= 0 || gemmAt >= 0; ) {
-    const t = s >= 0 ? (reverse ? T - 1 - s : s) : 0;
-    const rows = s >= 0 ? load<i32>(active + (<usize>t << 2)) : 0;
-    const st = <usize>t * sb;
-    const g = gemmAt >= 0 ? (reverse ? T - 1 - gemmAt : gemmAt) : 0;
-    const gRows = gemmAt >= 0 ? load<i32>(active + (<usize>g << 2)) : 0;
-    for (let done = 0; ; ) {
-      const run = claim(team, n, phase, H >> 3, self, done);
-      if (run < 0) break;
-      const r0 = <i32>run;
-      const r1 = <i32>(run >>> 32);
-      done = r1 - r0;
-      // dh's columns of the run after step g (the one before in this loop)
-      if (gemmAt >= 0) gemm_packed_panels(dh, dXW + <usize>g * gb, G, 1, packedT, 0, gRows, G, H, false, H, r0, r1);
-      if (s < 0) continue;
-      if (dOut) addUnits(dh, dOut + st, rows, H, r0 << 3, r1 << 3);
-      backwardUnits(dXW + <usize>t * gb, dc, dpeep, dh, gates + <usize>t * gb, cHist + st, cNext + st, tc + st, peep, rows, H, hard, r0 << 3, r1 << 3);
-    }
-    phase = nextPhase(team, phase, H >> 3);
-    gemmAt = s;
-    if (s >= 0) s = prevStep(active, T, reverse, s);
-  }
+  const st = <usize>t * B * H * 4;
+  const z = xw + <usize>t * B * G * 4;
+  const h = hHist + st;
+  // the whole step: every panel in one call (with H not a multiple of 8 a panel spans two gates)
+  if (u0 == 0 && u1 == H) gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, 0, (G + 7) >> 3);
+  else for (let g = 0; g < 4; g++) gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
+  forwardUnits(z, hNext + st, cNext + st, tc + st, cHist + st, peep, rows, H, hard, u0, u1);
+}
+
+function lstmGateBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
+  const B = load<i32>(params, 8);
+  const H = load<i32>(params, 12);
+  const dXW = <usize>load<i32>(params, 20);
+  const dh = <usize>load<i32>(params, 24);
+  const dc = <usize>load<i32>(params, 28);
+  const dOut = <usize>load<i32>(params, 32);
+  const gates = <usize>load<i32>(params, 36);
+  const cHist = <usize>load<i32>(params, 40);
+  const cNext = <usize>load<i32>(params, 44);
+  const tc = <usize>load<i32>(params, 48);
+  const peep = <usize>load<i32>(params, 52);
+  const dpeep = <usize>load<i32>(params, 56);
+  const hard = load<i32>(params, 64) != 0;
+  const st = <usize>t * B * H * 4;
+  const gt = <usize>t * B * H * 16;
+  if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
+  backwardUnits(dXW + gt, dc, dpeep, dh, gates + gt, cHist + st, cNext + st, tc + st, peep, rows, H, hard, u0, u1);
+}
+
+function lstmProductBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
+  const B = load<i32>(params, 8);
+  const H = load<i32>(params, 12);
+  const dXW = <usize>load<i32>(params, 20);
+  const dh = <usize>load<i32>(params, 24);
+  const packedT = <usize>load<i32>(params, 60);
+  const G = 4 * H;
+  gemm_packed_panels(dh, dXW + <usize>t * B * G * 4, G, 1, packedT, 0, rows, G, H, false, H, u0 >> 3, (u1 + 7) >> 3);
 }

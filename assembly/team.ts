@@ -150,12 +150,3 @@ export function nextPhase(team: usize, phase: i32, units: i32): i32 {
   }
 }
 
-/**
- * The step a backward time loop over T steps (s = T-1 down to 0, step t = s, or T-1-s in reverse)
- * runs after s: the next s below it whose step has active sequences, or -1.
- */
-// @ts-ignore: decorator
-@inline export function prevStep(active: usize, T: i32, reverse: bool, s: i32): i32 {
-  for (let q = s - 1; q >= 0; q--) if (load<i32>(active + (<usize>(reverse ? T - 1 - q : q) << 2)) > 0) return q;
-  return -1;
-}

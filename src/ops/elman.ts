@@ -7,7 +7,7 @@
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [D,B,H] -> output [.., D·H], hN [D,B,H].
 import type { Tensor } from '../tensor.js';
 import type { Kernels } from '../backend/kernels.js';
-import { runLayer, type Cell, type LayerCall } from './recurrent.js';
+import { loopHeader, runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
 
 /** The weights of one direction of an Elman layer. @internal */
@@ -49,8 +49,8 @@ function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<s
     forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], packed: pack }, w) {
       const packed = pack(w.wHh, H, H);
       const all = () => {
-        const params = [xw.ptr, hHist.ptr, y.ptr, packed, ar.putInts(active), xw.dims[0], B, H, relu, reverse ? 1 : 0];
-        k.elman_seq_forward(ar.putInts(params), 0, 0);
+        const params = [xw.ptr, hHist.ptr, y.ptr, packed, relu];
+        k.elman_seq_forward(ar.putInts([...loopHeader(ar, active, xw.dims[0], B, H, reverse), ...params]), 0, 0);
       };
       return { all, keep: {} };
     },
@@ -58,8 +58,8 @@ function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<s
     backward({ ar, k, B, active, reverse, dXW, dOut, dState: [dh], history: [hPrev], next: [y], packed, gradTN }, w) {
       const packedT = packed(w.wHh, H, H);
       const all = () => {
-        const params = [dXW.ptr, dh, dOut ? dOut.ptr : 0, y.ptr, packedT, ar.putInts(active), dXW.dims[0], B, H, relu, reverse ? 1 : 0];
-        k.elman_seq_backward(ar.putInts(params), 0, 0);
+        const params = [dXW.ptr, dh, dOut ? dOut.ptr : 0, y.ptr, packedT, relu];
+        k.elman_seq_backward(ar.putInts([...loopHeader(ar, active, dXW.dims[0], B, H, reverse), ...params]), 0, 0);
       };
       return { all, grads: () => gradTN(w.wHh, dXW, hPrev) };
     },

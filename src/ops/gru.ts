@@ -14,7 +14,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Block } from '../backend/heap.js';
 import { gemmPacked, packedSize } from '../backend/gemm.js';
-import { runLayer, type Cell, type LayerCall } from './recurrent.js';
+import { loopHeader, runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
 
 /** The weights of one direction of a GRU layer. @internal */
@@ -60,8 +60,8 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
         // the whole loop in one kernel call with one packed W_hh [3H rows] (cached), its hidden
         // units shared by the threads
         const all = () => {
-          const params = [xw.ptr, hw.ptr, gates.ptr, hHist.ptr, y.ptr, bhh ? bhh.ptr : 0, pack(w.wHh, H, G), ar.putInts(active)];
-          k.gru_seq_forward(ar.putInts([...params, T, B, H, hard ? 1 : 0, reverse ? 1 : 0]), 0, 0);
+          const params = [xw.ptr, hw.ptr, gates.ptr, hHist.ptr, y.ptr, bhh ? bhh.ptr : 0, pack(w.wHh, H, G), hard ? 1 : 0];
+          k.gru_seq_forward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
         };
         return { all, keep };
       }
@@ -104,11 +104,8 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
       if (after) {
         // the whole loop in one kernel call (W_hh packed from the cache when unchanged since forward)
         const all = () => {
-          const params = [
-            ...[dXW.ptr, dHW.ptr, dh, dOut ? dOut.ptr : 0, gates.ptr, hw.ptr, hPrev.ptr, packed(w.wHh, G, H)],
-            ...[ar.putInts(active), T, B, H, hard ? 1 : 0, reverse ? 1 : 0],
-          ];
-          k.gru_seq_backward(ar.putInts(params), 0, 0);
+          const params = [dXW.ptr, dHW.ptr, dh, dOut ? dOut.ptr : 0, gates.ptr, hw.ptr, hPrev.ptr, packed(w.wHh, G, H), hard ? 1 : 0];
+          k.gru_seq_backward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
         };
         return { all, grads };
       }

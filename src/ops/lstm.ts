@@ -13,7 +13,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Arena, Block } from '../backend/heap.js';
 import { gemmPacked } from '../backend/gemm.js';
-import { runLayer, type Cell, type LayerCall } from './recurrent.js';
+import { loopHeader, runLayer, type Cell, type LayerCall } from './recurrent.js';
 
 /** The weights of one direction of an LSTM layer (PyTorch layouts). @internal */
 export interface LstmWeights {
@@ -84,8 +84,8 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
       if (proj) return { step, keep };
       // without a projection the whole loop is one kernel call, its hidden units shared by the threads
       const all = () => {
-        const params = [xw.ptr, hHist.ptr, cHist.ptr, out.ptr, c.ptr, tc.ptr, peep, packed, ar.putInts(active)];
-        k.lstm_seq_forward(ar.putInts([...params, T, B, H, hard ? 1 : 0, reverse ? 1 : 0]), 0, 0);
+        const params = [xw.ptr, hHist.ptr, cHist.ptr, out.ptr, c.ptr, tc.ptr, peep, packed, hard ? 1 : 0];
+        k.lstm_seq_forward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
       };
       return { all, keep };
     },
@@ -131,8 +131,21 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
       };
       if (proj) return { step, grads };
       const all = () => {
-        const params = [dXW.ptr, dh, dc, dOut ? dOut.ptr : 0, gates.ptr, cPrev.ptr, c.ptr, tc.ptr, peep, peep ? dpeep.ptr : 0, packedT];
-        k.lstm_seq_backward(ar.putInts([...params, ar.putInts(active), T, B, H, hard ? 1 : 0, reverse ? 1 : 0]), 0, 0);
+        const params = [
+          dXW.ptr,
+          dh,
+          dc,
+          dOut ? dOut.ptr : 0,
+          gates.ptr,
+          cPrev.ptr,
+          c.ptr,
+          tc.ptr,
+          peep,
+          peep ? dpeep.ptr : 0,
+          packedT,
+          hard ? 1 : 0,
+        ];
+        k.lstm_seq_backward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
       };
       return { all, grads };
     },

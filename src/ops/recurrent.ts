@@ -133,6 +133,14 @@ export interface Cell<W extends DirectionWeights, K extends Kept> {
   backward(ctx: BackwardContext, w: W, kept: K): BackwardPass;
 }
 
+/**
+ * The first words of every whole-loop kernel's params block (assembly/recurrent.ts): the active
+ * rows of each step (copied into wasm memory), T, B, H and the direction. @internal
+ */
+export function loopHeader(ar: Arena, active: Int32Array, T: number, B: number, H: number, reverse: boolean): number[] {
+  return [ar.putInts(active), T, B, H, reverse ? 1 : 0];
+}
+
 /** Shapes and layout of one layer call. @internal */
 export interface LayerCall {
   readonly layout: SeqLayout;

@@ -129,7 +129,7 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
         // the state entering step t is the slot before t's in time: slot t forward, t + 1 in reverse
         const [hist, next] = reverse ? [4 * S, 0] : [0, 4 * S];
         kk.lstm_seq_forward(
-          a.putInts([pxw, ph + hist, pc + hist, ph + next, pc + next, ptc, ppeep, packedF, act, T, B, H, +hard, +reverse]),
+          a.putInts([act, T, B, H, +reverse, pxw, ph + hist, pc + hist, ph + next, pc + next, ptc, ppeep, packedF, +hard]),
           0,
           0,
         );
@@ -139,7 +139,7 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
         expectClose(a.read(ptc, T * S), want.tc, tol);
         const [pdx, pdh, pdc, pdo, pdp] = [a.zeros(T * B * G), put(dh0), put(dc0), withOut ? put(dOut) : 0, withPeep ? a.zeros(3 * H) : 0];
         kk.lstm_seq_backward(
-          a.putInts([pdx, pdh, pdc, pdo, pxw, pc + hist, pc + next, ptc, ppeep, pdp, packedB, act, T, B, H, +hard, +reverse]),
+          a.putInts([act, T, B, H, +reverse, pdx, pdh, pdc, pdo, pxw, pc + hist, pc + next, ptc, ppeep, pdp, packedB, +hard]),
           0,
           0,
         );
@@ -207,12 +207,12 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
           const packedB = a.alloc(packedSize(G, H));
           kk.gemm_pack(packedB, pw, G, H, 0);
           const [pxw, phw, pg, ph, act] = [a.put(xw), a.zeros(T * B * G), a.zeros(T * B * G), a.put(seqOf(h0)), a.putInts(active)];
-          kk.gru_seq_forward(a.putInts([pxw, phw, pg, ph + hist, ph + next, a.put(bHh), packedF, act, T, B, H, +flag, +reverse]), 0, 0);
+          kk.gru_seq_forward(a.putInts([act, T, B, H, +reverse, pxw, phw, pg, ph + hist, ph + next, a.put(bHh), packedF, +flag]), 0, 0);
           expectClose(a.read(phw, T * B * G), want.hw, tol);
           expectClose(a.read(pg, T * B * G), want.gates, tol);
           expectClose(a.read(ph, (T + 1) * S), want.h, tol);
           const [pdx, pdhw, pdh, pdo] = [a.zeros(T * B * G), a.zeros(T * B * G), a.put(dh0), withOut ? a.put(dOut) : 0];
-          kk.gru_seq_backward(a.putInts([pdx, pdhw, pdh, pdo, pg, phw, ph + hist, packedB, act, T, B, H, +flag, +reverse]), 0, 0);
+          kk.gru_seq_backward(a.putInts([act, T, B, H, +reverse, pdx, pdhw, pdh, pdo, pg, phw, ph + hist, packedB, +flag]), 0, 0);
           expectClose(a.read(pdx, T * B * G), wd.dXW, tolB);
           expectClose(a.read(pdhw, T * B * G), wd.dHW, tolB);
           expectClose(a.read(pdh, S), wd.dh, tolB);
@@ -231,11 +231,11 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
           const packedB = a.alloc(packedSize(H, H));
           kk.gemm_pack(packedB, pw, H, H, 0);
           const [pxw, ph, act] = [a.put(xe), a.put(seqOf(h0)), a.putInts(active)];
-          kk.elman_seq_forward(a.putInts([pxw, ph + hist, ph + next, packedF, act, T, B, H, +flag, +reverse]), 0, 0);
+          kk.elman_seq_forward(a.putInts([act, T, B, H, +reverse, pxw, ph + hist, ph + next, packedF, +flag]), 0, 0);
           expectClose(a.read(pxw, T * S), we.xw, tol);
           expectClose(a.read(ph, (T + 1) * S), we.h, tol);
           const [pdx, pdh, pdo] = [a.zeros(T * S), a.put(dh0), withOut ? a.put(dOut) : 0];
-          kk.elman_seq_backward(a.putInts([pdx, pdh, pdo, ph + next, packedB, act, T, B, H, +flag, +reverse]), 0, 0);
+          kk.elman_seq_backward(a.putInts([act, T, B, H, +reverse, pdx, pdh, pdo, ph + next, packedB, +flag]), 0, 0);
           expectClose(a.read(pdx, T * S), wde.dXW, tolB);
           expectClose(a.read(pdh, S), wde.dh, tolB);
         });
