@@ -251,3 +251,19 @@ describe('optimiser state in wasm memory', () => {
     expect(rnn.memoryStats().stateBytes).toBe(before);
   });
 });
+
+test('ctcLoss keeps its gradient in wasm memory until backward, which gives it back', () => {
+  const [T2, B2, C2] = [12, 3, 5];
+  const x = rnn.randn([T2, B2, C2], { requiresGrad: true });
+  const lp = rnn.ops.logSoftmax(x, 2);
+  expect(rnn.memoryStats().savedBytes).toBe(0);
+  const loss = rnn.ctcLoss(lp, [[1, 2], [3], [4, 4, 1]], [12, 9, 12], [2, 1, 3]);
+  // the unscaled gradient, T·B·C floats (rounded up to whole 16-byte lines)
+  expect(rnn.memoryStats().savedBytes).toBe(Math.ceil((T2 * B2 * C2) / 4) * 16);
+  loss.backward();
+  expect(rnn.memoryStats().savedBytes).toBe(0);
+  expect(x.grad!.data.some((g) => g !== 0)).toBe(true);
+  // without a gradient nothing is kept
+  rnn.noGrad(() => rnn.ctcLoss(lp, [[1, 2], [3], [4, 4, 1]], [12, 9, 12], [2, 1, 3]));
+  expect(rnn.memoryStats().savedBytes).toBe(0);
+});

@@ -9,6 +9,7 @@
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
+import type { KeptBlocks } from '../backend/heap.js';
 import { checkTensor } from '../ops/util.js';
 import { REDUCTION, type Reduction } from './reduction.js';
 import { bool, int, readOptions } from '../options.js';
@@ -113,12 +114,13 @@ export function ctcLoss(
   const k = kernels();
   const wantGrad = needsGrad(logProbs);
   const nll = new Float32Array(B);
-  const grad = wantGrad ? new Float32Array(T * B * C) : null;
-  arena().scoped((ar) => {
+  // the gradient stays in wasm memory for backward, first in the scope so that keep() finds it in place
+  const gradBlock = arena().scoped((ar) => {
+    const gb = wantGrad ? ar.zeroBlock(T, B, C) : null;
+    const pg = gb ? gb.ptr : 0;
     const plp = ar.put(lpd);
     const bad = k.ctc_check_input(plp, lpd.length);
     if (bad >= 0) throw new Error(`${op}: logProbs contains ${lpd[bad]} at flat index ${bad}`);
-    const pg = wantGrad ? ar.zeros(T * B * C) : 0;
     // every sequence gets its own work block and label row, so a second thread can take half
     const workSize = k.ctc_work_size(T, C, Math.max(...tl));
     const stride = Math.max(...tl, 1);
@@ -130,7 +132,7 @@ export function ctcLoss(
     const pnll = ar.alloc(B);
     k.ctc_loss_batch(pnll, pg, work, plp, plab, params, 0, B);
     ar.readInto(pnll, nll);
-    if (grad) ar.readInto(pg, grad);
+    return gb;
   });
   const per = new Float32Array(B);
   const live = new Float32Array(B); // gradient weight of each sequence before the output gradient
@@ -155,18 +157,25 @@ export function ctcLoss(
     for (let b = 0; b < B; b++) s += per[b];
     out = new Tensor(new Float32Array([reduction === 'mean' ? s / B : s]), []);
   }
-  if (wantGrad) {
-    record(op, [logProbs], [out], ([g]) => {
+  if (gradBlock) {
+    let kept: KeptBlocks | null = null;
+    const backward = ([g]: (Float32Array | null)[]) => {
       const scale = live.map((w, b) => w * (reduction === 'none' ? g![b] : g![0]));
-      return [
-        arena().scoped((ar) => {
-          const d = ar.alloc(T * B * C);
-          const pil = ar.putInts(il);
-          k.ctc_scale_grad(d, ar.put(grad!), ar.put(scale), pil, T, B, C);
-          return ar.read(d, T * B * C);
-        }),
-      ];
-    });
+      try {
+        return [
+          arena().scoped((ar) => {
+            // scaled in place: the graph is freed after one backward
+            const d = ar.restore(kept!.blocks[0]).ptr;
+            k.ctc_scale_grad(d, d, ar.put(scale), ar.putInts(il), T, B, C);
+            return ar.read(d, T * B * C);
+          }),
+        ];
+      } finally {
+        kept!.release();
+      }
+    };
+    kept = arena().keep([gradBlock], backward);
+    record(op, [logProbs], [out], backward);
   }
   return out;
 }
