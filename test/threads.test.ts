@@ -190,6 +190,22 @@ describe('two threads', () => {
     const alone = onOneThread(run);
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
+  test('softmax, logSoftmax (by rows of 65 from 4,096 elements), exp, log and sigmoid (by element ranges) equal one thread to the bit', () => {
+    const rng = seeded(65);
+    const [rows, cols] = [517, 65];
+    const data = Float32Array.from({ length: rows * cols }, () => rng() * 8 - 4);
+    const g = Float32Array.from({ length: rows * cols }, () => rng() * 2 - 1);
+    const run = () =>
+      (['softmax', 'logSoftmax', 'exp', 'log', 'sigmoid'] as const).flatMap((f) => {
+        const x = rnn.tensor(f === 'log' ? data.map((v) => Math.abs(v) + 0.1) : data, [rows, cols], { requiresGrad: true });
+        const y = f === 'softmax' || f === 'logSoftmax' ? ops[f](x, -1) : ops[f](x);
+        y.backward(g);
+        return [y.data.slice(), x.grad!.data.slice()];
+      });
+    const shared = run();
+    const alone = onOneThread(run);
+    shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
+  });
   test('ctcLoss shares its sequences between the threads: losses and gradients equal one thread to the bit', () => {
     const rng = seeded(77);
     const [T, B, C] = [37, 7, 9];

@@ -9,12 +9,12 @@ export type Split =
   /** A GEMM: its units (8-column panels, over blocks of 48 rows when few), claimed as they go by `worker` (the same arguments plus the claim words and the thread, see KernelPool.claim). */
   | { kind: 'panels'; worker: string }
   /**
-   * Independent rows: `rows` is the row-count argument, `H` the hidden size; each pointer in
-   * `stride` advances stride·H floats per row (pointers not named are shared, 0 stays 0). With
-   * `serialIf`, a non-zero value of that argument (a sum over rows) keeps the call on one thread;
-   * calls of fewer than `min` rows·H elements (default 2,048) stay on it too.
+   * Independent rows: `rows` is the row-count argument, `width` (default `H`) the row width; each
+   * pointer in `stride` advances stride·width floats per row (pointers not named are shared, 0
+   * stays 0). With `serialIf`, a non-zero value of that argument (a sum over rows) keeps the call
+   * on one thread; calls of fewer than `min` rows·width elements (default 2,048) stay on it too.
    */
-  | { kind: 'rows'; stride: Readonly<Record<string, number>>; serialIf?: string; min?: number }
+  | { kind: 'rows'; stride: Readonly<Record<string, number>>; serialIf?: string; min?: number; width?: string }
   /**
    * Independent elements: every argument but the last (the count n) is a pointer; calls of fewer
    * than `min` elements stay on one thread (a cheap kernel needs more to pay for the hand-off).
@@ -38,7 +38,13 @@ export interface KernelSpec {
   readonly split?: Split;
 }
 
-const rows = (stride: Record<string, number>, serialIf?: string, min?: number): Split => ({ kind: 'rows', stride, serialIf, min });
+const rows = (stride: Record<string, number>, serialIf?: string, min?: number, width?: string): Split => ({
+  kind: 'rows',
+  stride,
+  serialIf,
+  min,
+  width,
+});
 // a tanh costs ~4 ns an element, a multiply-add or a max well under 1: their splits pay off from
 // different sizes (measured: tanh_backward on 8,192 floats took 27 µs shared against 4.4 alone)
 const elements: Split = { kind: 'elements', min: 4096 };
@@ -62,16 +68,16 @@ export const KERNEL_TABLE = {
   gemm_packed_claim: { args: [...GEMM, 'claims', 'who'] },
 
   // assembly/activations.ts
-  sigmoid_forward: { args: ['out', 'x', 'n'] },
-  sigmoid_backward: { args: ['dinp', 'dout', 'y', 'n'] },
+  sigmoid_forward: { args: ['out', 'x', 'n'], split: elements },
+  sigmoid_backward: { args: ['dinp', 'dout', 'y', 'n'], split: cheapElements },
   tanh_forward: { args: ['out', 'x', 'n'], split: elements },
   tanh_backward: { args: ['dinp', 'dout', 'y', 'n'], split: cheapElements },
   relu_forward: { args: ['out', 'x', 'n'], split: cheapElements },
   relu_backward: { args: ['dinp', 'dout', 'y', 'n'], split: cheapElements },
-  exp_forward: { args: ['out', 'x', 'n'] },
-  exp_backward: { args: ['dinp', 'dout', 'y', 'n'] },
-  log_forward: { args: ['out', 'x', 'n'] },
-  log_backward: { args: ['dinp', 'dout', 'x', 'n'] },
+  exp_forward: { args: ['out', 'x', 'n'], split: elements },
+  exp_backward: { args: ['dinp', 'dout', 'y', 'n'], split: cheapElements },
+  log_forward: { args: ['out', 'x', 'n'], split: elements },
+  log_backward: { args: ['dinp', 'dout', 'x', 'n'], split: cheapElements },
 
   // assembly/elementwise.ts
   add_forward: { args: ['out', 'a', 'b', 'n'] },
@@ -83,11 +89,11 @@ export const KERNEL_TABLE = {
   scale_forward: { args: ['out', 'x', 'alpha', 'n'] },
   axpy: { args: ['y', 'x', 'alpha', 'n'] },
 
-  // assembly/softmax.ts
-  softmax_forward: { args: ['out', 'x', 'rows', 'cols'] },
-  softmax_backward: { args: ['dinp', 'dout', 'y', 'rows', 'cols'] },
-  log_softmax_forward: { args: ['out', 'x', 'rows', 'cols'] },
-  log_softmax_backward: { args: ['dinp', 'dout', 'y', 'rows', 'cols'] },
+  // assembly/softmax.ts: rows of `cols`, shared by rows from 4,096 elements (an exp each)
+  softmax_forward: { args: ['out', 'x', 'rows', 'cols'], split: rows({ out: 1, x: 1 }, undefined, 4096, 'cols') },
+  softmax_backward: { args: ['dinp', 'dout', 'y', 'rows', 'cols'], split: rows({ dinp: 1, dout: 1, y: 1 }, undefined, 4096, 'cols') },
+  log_softmax_forward: { args: ['out', 'x', 'rows', 'cols'], split: rows({ out: 1, x: 1 }, undefined, 4096, 'cols') },
+  log_softmax_backward: { args: ['dinp', 'dout', 'y', 'rows', 'cols'], split: rows({ dinp: 1, dout: 1, y: 1 }, undefined, 4096, 'cols') },
 
   // assembly/reduce.ts
   sum: { args: ['x', 'n'], returns: true },

@@ -91,7 +91,7 @@ function panels(spec: KernelSpec, plain: Gemm, worker: GemmClaim, job: number, p
 
 function byRows(spec: KernelSpec, split: Extract<Split, { kind: 'rows' }>, plain: Fn, job: number, pool: KernelPool): Fn {
   const ir = spec.args.indexOf('rows');
-  const ih = spec.args.indexOf('H');
+  const ih = spec.args.indexOf(split.width ?? 'H');
   const is = split.serialIf ? spec.args.indexOf(split.serialIf) : -1;
   const strides = spec.args.map((name) => split.stride[name] ?? 0);
   const min = split.min ?? ROWS_MIN;

@@ -34,7 +34,7 @@ test('every split names arguments of its kernel, and the worker can run it', () 
       expect(WORKER_JOBS).toContain(name);
       if (split.kind === 'rows') {
         expect(spec.args, name).toContain('rows');
-        expect(spec.args, name).toContain('H');
+        expect(spec.args, name).toContain(split.width ?? 'H');
         for (const a of Object.keys(split.stride)) expect(spec.args, `${name} stride ${a}`).toContain(a);
         if (split.serialIf) expect(spec.args).toContain(split.serialIf);
       } else if (split.kind === 'range') {
