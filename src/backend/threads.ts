@@ -103,7 +103,11 @@ export class KernelPool {
     const base = w * SLOTS;
     const ctrl = this.ctrl;
     ctrl[base + 2] = job;
-    for (let i = 0; i < args.length; i++) ctrl[base + 3 + i] = args[i];
+    for (let i = 0; i < args.length; i++) {
+      // the slots are int32: pointers, sizes and flags pass, a float argument would not
+      if (!Number.isInteger(args[i])) throw new Error(`rnn-wasm internal: worker job ${job} got a non-integer argument ${args[i]}`);
+      ctrl[base + 3 + i] = args[i];
+    }
     for (let i = 0; i < more.length; i++) ctrl[base + 3 + args.length + i] = more[i];
     Atomics.store(ctrl, base, ++this.seq[w]);
     if (Atomics.load(ctrl, base + WORKER_ASLEEP)) Atomics.notify(ctrl, base);
