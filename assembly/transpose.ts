@@ -52,3 +52,14 @@ export function transpose_rows(out: usize, x: usize, rows: i32, cols: i32, r0: i
     }
   }
 }
+
+// Rows r0..r1-1 of src (rows of n floats) to their places in dst: row r goes to the float offset
+// map[r] of dst, or nowhere when map[r] < 0 (a recurrent layer's time-major steps into the output's
+// batch-major layout, the padding left as it is).
+export function gather_rows(dst: usize, src: usize, map: usize, n: i32, r0: i32, r1: i32): void {
+  const rb = <usize>n << 2;
+  for (let r = r0; r < r1; r++) {
+    const d = load<i32>(map + (<usize>r << 2));
+    if (d >= 0) memory.copy(dst + (<usize>d << 2), src + <usize>r * rb, rb);
+  }
+}

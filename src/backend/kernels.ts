@@ -112,6 +112,8 @@ export const KERNEL_TABLE = {
   transpose_forward: { args: ['out', 'x', 'batch', 'rows', 'cols'] },
   // rows r0..r1 of x [rows, cols] into columns r0..r1 of out [cols, rows] (shared from 65,536 elements)
   transpose_rows: { args: ['out', 'x', 'rows', 'cols', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'cols' } },
+  // rows r0..r1 of src [rows, n] to the float offsets map[r] of dst (none where map[r] < 0), shared from 65,536 floats
+  gather_rows: { args: ['dst', 'src', 'map', 'n', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'n' } },
 
   // assembly/lstm.ts: gates [rows,4H] i,f,g,o; the states [rows,H]
   lstm_step_forward: {

@@ -30,7 +30,7 @@ import type { Arena, KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 import { gemmNN, gemmPacked, packedSize } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
-import { fromTimeMajor, putState, stepBlock, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
+import { gatherSteps, putState, stepBlock, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
 import { Block } from '../backend/heap.js';
 
 /** Blocks a cell keeps from forward for its backward, by name. @internal */
@@ -227,7 +227,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const params = dirs.flatMap((w) => cell.tensors(w)).filter((t): t is Tensor => t !== null);
   const inputs = [x, ...init.filter((t): t is Tensor => t !== null), ...params];
   const saving = needsGrad(...inputs);
-  const out = new Float32Array(B * T * D * F);
+  let out: Float32Array = new Float32Array(0);
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
   const frozen = saving ? new Map(params.map((p) => [p, snapshot(p)])) : null;
@@ -239,11 +239,13 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
     const saved: Saved<K>[] = [];
     for (let d = 0; d < D; d++) {
       const s = forwardDirection(cell, dirs[d], { ar, k, L, px, init, d, reverse: d === 1 });
-      const next = nextOf(s);
-      fromTimeMajor(out, ar.view(next[0].ptr, next[0].size), L, F, D * F, d * F, call.batchFirst);
-      next.forEach((b, i) => takeState(finals[i], ar, finalState(ar, L, b, s.reverse), L, d, cell.stateSizes[i]));
+      nextOf(s).forEach((b, i) => takeState(finals[i], ar, finalState(ar, L, b, s.reverse), L, d, cell.stateSizes[i]));
       saved.push(s);
     }
+    // the output [B,T,D·F] (or [T,B,..]) gathered from every direction's steps in wasm, read out once
+    const po = ar.zeros(B * T * D * F);
+    saved.forEach((s, d) => gatherSteps(k, ar, po, nextOf(s)[0].ptr, L, F, D * F, d * F, call.batchFirst));
+    out = ar.read(po, B * T * D * F);
     return { px, saved };
   });
 
@@ -257,7 +259,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   let kept: KeptBlocks | null = null;
   const backward = ([dOut, ...dFinals]: (Float32Array | null)[]): (Float32Array | null)[] => {
     const grads = new Map<Tensor, Float32Array>();
-    const dx = x.requiresGrad ? new Float32Array(x.size) : null;
+    let dx: Float32Array | null = null;
     const dInit = cell.stateSizes.map((n) => new Float32Array(D * B * n));
     const data = (w: Tensor) => frozen!.get(w) ?? w.data;
     const unchanged = (w: Tensor) => versions!.get(w) === w.version;
@@ -267,7 +269,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
           forward.saved,
           kept!.blocks.map((b) => ar.restore(b)),
         );
-        const pdx = dx ? ar.block(T, B, I) : null; // each direction's product adds to the first's
+        const pdx = x.requiresGrad ? ar.block(T, B, I) : null; // each direction's product adds to the first's
         for (let d = 0; d < D; d++) {
           const dOutTM = dOut ? ar.block(T, B, F) : null;
           if (dOut && dOutTM) toTimeMajor(dOut, L, F, D * F, d * F, call.batchFirst, true, ar.view(dOutTM.ptr, dOutTM.size));
@@ -287,7 +289,11 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
           });
           dState.forEach((p, i) => takeState(dInit[i], ar, p, L, d, cell.stateSizes[i]));
         }
-        if (dx && pdx) fromTimeMajor(dx, ar.view(pdx.ptr, pdx.size), L, I, I, 0, call.batchFirst);
+        if (pdx) {
+          const p = ar.zeros(x.size);
+          gatherSteps(k, ar, p, pdx.ptr, L, I, I, 0, call.batchFirst);
+          dx = ar.read(p, x.size);
+        }
       });
     } finally {
       kept!.release();

@@ -5,6 +5,7 @@
 // its own last step because its rows join the prefix exactly there.
 import { fmtShape, type Tensor } from '../tensor.js';
 import type { Arena, Block } from '../backend/heap.js';
+import type { Kernels } from '../backend/kernels.js';
 
 /** The sort and step counts of a batch of variable-length sequences. @internal */
 export interface SeqLayout {
@@ -75,10 +76,16 @@ export function toTimeMajor(
   return out;
 }
 
-/** The adjoint of toTimeMajor: writes [T,B,F] (sorted) into features [off, off+F) of dst; padding stays as it was. @internal */
-export function fromTimeMajor(
-  dst: Float32Array,
-  src: Float32Array,
+/**
+ * The adjoint of toTimeMajor, inside wasm memory: the steps of src [T,B,F] (sorted, at a byte
+ * offset) into features [off, off+F) of dst (batch- or time-major rows of dstF floats, at a byte
+ * offset), by gather_rows (shared between threads when large); padding steps are not written. @internal
+ */
+export function gatherSteps(
+  k: Kernels,
+  ar: Arena,
+  dst: number,
+  src: number,
   L: SeqLayout,
   F: number,
   dstF: number,
@@ -86,14 +93,14 @@ export function fromTimeMajor(
   batchFirst: boolean,
 ): void {
   const { B, T, order, lengths } = L;
+  const map = new Int32Array(T * B);
   for (let t = 0; t < T; t++) {
     for (let j = 0; j < B; j++) {
-      if (t >= lengths[j]) continue;
       const b = order[j];
-      const d = (batchFirst ? b * T + t : t * B + b) * dstF + off;
-      dst.set(src.subarray((t * B + j) * F, (t * B + j + 1) * F), d);
+      map[t * B + j] = t < lengths[j] ? (batchFirst ? b * T + t : t * B + b) * dstF + off : -1;
     }
   }
+  k.gather_rows(dst, src, ar.putInts(map), F, 0, T * B);
 }
 
 /** Rows of a state [B,F] (original order) into sorted order. @internal */

@@ -10,3 +10,11 @@ export function transpose_forward(out: Floats, x: Floats, batch: number, rows: n
 export function transpose_rows(out: Floats, x: Floats, rows: number, cols: number, r0: number, r1: number): void {
   for (let r = r0; r < r1; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
 }
+
+/** Rows r0..r1-1 of src (rows of n floats) to the float offsets map[r] of dst, none where map[r] < 0. */
+export function gather_rows(dst: Floats, src: Floats, map: ArrayLike<number>, n: number, r0: number, r1: number): void {
+  for (let r = r0; r < r1; r++) {
+    if (map[r] < 0) continue;
+    for (let i = 0; i < n; i++) dst[map[r] + i] = src[r * n + i];
+  }
+}

@@ -90,4 +90,17 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
     // the columns outside r0..r1 keep what they held
     expect(Array.from(runKernel(k(), 'transpose_rows', [init.slice(), x], [r, c, r0, r1]).out[0])).toEqual(Array.from(want));
   });
+  test.each([
+    [7, 5, 0, 7],
+    [40, 13, 3, 37], // a share from row 3: the rows outside it are not moved
+  ])('gather_rows, rows=%i n=%i, rows %i..%i (some rows going nowhere)', (rows, n, r0, r1) => {
+    const [src] = randomFloats(seeded(rows * n), rows * n);
+    // a permutation of the rows into a destination with gaps (row stride n + 3), every third row dropped
+    const map = Array.from({ length: rows }, (_, r) => (r % 3 === 2 ? -1 : ((r * 7) % rows) * (n + 3) + 1));
+    const [init] = randomFloats(seeded(r1), rows * (n + 3));
+    const want = init.slice();
+    refT.gather_rows(want, src, map, n, r0, r1);
+    const mapBits = new Float32Array(new Int32Array(map).buffer);
+    expect(Array.from(runKernel(k(), 'gather_rows', [init.slice(), src, mapBits], [n, r0, r1]).out[0])).toEqual(Array.from(want));
+  });
 });
