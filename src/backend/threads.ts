@@ -167,7 +167,7 @@ export class KernelPool {
   /**
    * Runs `job` (an index of WORKER_JOBS) on every thread as one team: each worker gets `params`,
    * its index (1, 2, ..) and the team block; the calling thread runs `local(0, team)`, then waits
-   * for the workers (a team kernel meets at barriers inside the call, assembly/team.ts).
+   * for the workers (a team kernel's threads share its phases inside the call, assembly/team.ts).
    */
   team(job: number, params: number, local: (self: number, team: number) => void): void {
     for (let w = 0; w < this.workers; w++) this.post(w, job, [params, w + 1, this.teamPtr]);

@@ -6,8 +6,9 @@
 //           with a projection one more product h' = (o⊙tanh c')·W_hrᵀ
 // backward: the gate kernel gives dz[t] and dc_prev (and the peephole sums); dh_prev = dz·W_hh
 // Without a projection each direction's loop over time is one kernel call (lstm_seq_forward,
-// lstm_seq_backward): on several threads each takes a share of the hidden units and they meet once
-// a step; with one, the same kernels as step by step.
+// lstm_seq_backward, on assembly/recurrent.ts' loop): on several threads they claim each step's
+// hidden units in runs of 8 and move on when the step's units are done; with one, the same
+// arithmetic as step by step.
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [D,B,P], c0 [D,B,H] -> output [.., D·P], hN [D,B,P], cN [D,B,H].
 // Kernels: assembly/lstm.ts, assembly/matmul.ts.
 import type { Tensor } from '../tensor.js';
