@@ -7,7 +7,7 @@
 // computed as tanh_forward / relu_forward and their backward kernels compute them, so one thread
 // and a team give the same bits.
 import { gemm_packed_panels } from './matmul';
-import { backwardLoop, forwardLoop } from './recurrent';
+import { backwardLoop, forwardLoop, LoopParams } from './recurrent';
 import { addUnits } from './team';
 import { tanhf, vtanh } from './vmath';
 
@@ -60,11 +60,30 @@ import { tanhf, vtanh } from './vmath';
   }
 }
 
-// After the loop's header (assembly/recurrent.ts), the params (i32) forward: xw [T,B,H] (in:
+// The params (ElmanForward, ElmanBackward below) forward: xw [T,B,H] (in:
 // x·W_ihᵀ + the biases; out: the pre-activations), hHist, hNext (the state entering step t and the
 // one after it, + t·B·H floats), packed W_hh [H → H], relu; backward: dXW [T,B,H] out, dh [B,H]
 // (in: the gradient after the last step; out: the initial state's), dOut [T,B,H] or 0, hNext
 // (forward's outputs), packed W_hh [H → H] (for dz·W_hh), relu.
+@unmanaged
+class ElmanForward extends LoopParams {
+  xw: usize;
+  hHist: usize;
+  hNext: usize;
+  packed: usize;
+  relu: i32;
+}
+
+@unmanaged
+class ElmanBackward extends LoopParams {
+  dXW: usize;
+  dh: usize;
+  dOut: usize;
+  hNext: usize;
+  packedT: usize;
+  relu: i32;
+}
+
 export function elman_seq_forward(params: usize, self: i32, team: usize): void {
   forwardLoop(params, self, team, elmanStep);
 }
@@ -74,36 +93,26 @@ export function elman_seq_backward(params: usize, self: i32, team: usize): void 
 }
 
 function elmanStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const xw = <usize>load<i32>(params, 20);
-  const hHist = <usize>load<i32>(params, 24);
-  const hNext = <usize>load<i32>(params, 28);
-  const packed = <usize>load<i32>(params, 32);
-  const relu = load<i32>(params, 36) != 0;
+  const p = changetype<ElmanForward>(params);
+  const B = p.B;
+  const H = p.H;
   const st = <usize>t * B * H * 4;
-  gemm_packed_panels(xw + st, hHist + st, H, 1, packed, 0, rows, H, H, true, H, u0 >> 3, (u1 + 7) >> 3);
-  actUnits(hNext + st, xw + st, rows, H, relu, u0, u1);
+  gemm_packed_panels(p.xw + st, p.hHist + st, H, 1, p.packed, 0, rows, H, H, true, H, u0 >> 3, (u1 + 7) >> 3);
+  actUnits(p.hNext + st, p.xw + st, rows, H, p.relu != 0, u0, u1);
 }
 
 function elmanGateBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const dXW = <usize>load<i32>(params, 20);
-  const dh = <usize>load<i32>(params, 24);
-  const dOut = <usize>load<i32>(params, 28);
-  const hNext = <usize>load<i32>(params, 32);
-  const relu = load<i32>(params, 40) != 0;
+  const p = changetype<ElmanBackward>(params);
+  const B = p.B;
+  const H = p.H;
   const st = <usize>t * B * H * 4;
-  if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
-  actGradUnits(dXW + st, dh, hNext + st, rows, H, relu, u0, u1);
+  if (p.dOut) addUnits(p.dh, p.dOut + st, rows, H, u0, u1);
+  actGradUnits(p.dXW + st, p.dh, p.hNext + st, rows, H, p.relu != 0, u0, u1);
 }
 
 function elmanProductBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const dXW = <usize>load<i32>(params, 20);
-  const dh = <usize>load<i32>(params, 24);
-  const packedT = <usize>load<i32>(params, 36);
-  gemm_packed_panels(dh, dXW + <usize>t * B * H * 4, H, 1, packedT, 0, rows, H, H, false, H, u0 >> 3, (u1 + 7) >> 3);
+  const p = changetype<ElmanBackward>(params);
+  const B = p.B;
+  const H = p.H;
+  gemm_packed_panels(p.dh, p.dXW + <usize>t * B * H * 4, H, 1, p.packedT, 0, rows, H, H, false, H, u0 >> 3, (u1 + 7) >> 3);
 }

@@ -6,7 +6,7 @@
 //     computed by the op between gru_rz_forward and gru_n_forward from rh = r⊙h.
 //   h' = (1 - z)⊙n + z⊙h
 import { gemm_packed_panels } from './matmul';
-import { backwardLoop, forwardLoop } from './recurrent';
+import { backwardLoop, forwardLoop, LoopParams } from './recurrent';
 import { addUnits } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
@@ -180,11 +180,36 @@ export function gru_reset_backward(
 //             h' for the run from xw[t] and hw[t];
 //   backward: dh += dOut[t] and the step kernel's backward (dXW[t], dHW[t]; dh becomes dh⊙z), then
 //             dh += dHW[t]·W_hh.
-// The same bits as one thread. After the loop's header (recurrent.ts), the params (i32) forward:
+// The same bits as one thread. The params (GruForward, GruBackward below) forward:
 // xw, hw, gates [T,B,3H], hHist, hNext (the state entering step t and the one after it, + t·B·H
 // floats), b_hh [3H] or 0, packed W_hh [H → 3H], hard; backward: dXW, dHW [T,B,3H], dh [B,H] (in:
 // the gradient after the last step; out: the initial state's), dOut [T,B,H] or 0, gates, hw
 // [T,B,3H] (forward's), hHist, packed W_hh [3H → H], hard.
+@unmanaged
+class GruForward extends LoopParams {
+  xw: usize;
+  hw: usize;
+  gates: usize;
+  hHist: usize;
+  hNext: usize;
+  bhh: usize;
+  packed: usize;
+  hard: i32;
+}
+
+@unmanaged
+class GruBackward extends LoopParams {
+  dXW: usize;
+  dHW: usize;
+  dh: usize;
+  dOut: usize;
+  gates: usize;
+  hw: usize;
+  hHist: usize;
+  packedT: usize;
+  hard: i32;
+}
+
 export function gru_seq_forward(params: usize, self: i32, team: usize): void {
   forwardLoop(params, self, team, gruStep);
 }
@@ -194,49 +219,33 @@ export function gru_seq_backward(params: usize, self: i32, team: usize): void {
 }
 
 function gruStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const xw = <usize>load<i32>(params, 20);
-  const hw = <usize>load<i32>(params, 24);
-  const gates = <usize>load<i32>(params, 28);
-  const hHist = <usize>load<i32>(params, 32);
-  const hNext = <usize>load<i32>(params, 36);
-  const bhh = <usize>load<i32>(params, 40);
-  const packed = <usize>load<i32>(params, 44);
-  const hard = load<i32>(params, 48) != 0;
+  const p = changetype<GruForward>(params);
+  const B = p.B;
+  const H = p.H;
   const G = 3 * H;
   const st = <usize>t * B * H * 4;
   const gt = <usize>t * B * G * 4;
-  const h = hHist + st;
-  if (u0 == 0 && u1 == H) gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, 0, (G + 7) >> 3);
-  else for (let g = 0; g < 3; g++) gemm_packed_panels(hw + gt, h, H, 1, packed, bhh, rows, H, G, false, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
-  rzUnits(gates + gt, 0, xw + gt, hw + gt, h, rows, H, hard, u0, u1);
-  nUnits(hNext + st, gates + gt, xw + gt, hw + gt, h, rows, H, true, u0, u1);
+  const h = p.hHist + st;
+  if (u0 == 0 && u1 == H) gemm_packed_panels(p.hw + gt, h, H, 1, p.packed, p.bhh, rows, H, G, false, G, 0, (G + 7) >> 3);
+  else for (let g = 0; g < 3; g++) gemm_packed_panels(p.hw + gt, h, H, 1, p.packed, p.bhh, rows, H, G, false, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
+  rzUnits(p.gates + gt, 0, p.xw + gt, p.hw + gt, h, rows, H, p.hard != 0, u0, u1);
+  nUnits(p.hNext + st, p.gates + gt, p.xw + gt, p.hw + gt, h, rows, H, true, u0, u1);
 }
 
 function gruGateBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const dXW = <usize>load<i32>(params, 20);
-  const dHW = <usize>load<i32>(params, 24);
-  const dh = <usize>load<i32>(params, 28);
-  const dOut = <usize>load<i32>(params, 32);
-  const gates = <usize>load<i32>(params, 36);
-  const hw = <usize>load<i32>(params, 40);
-  const hHist = <usize>load<i32>(params, 44);
-  const hard = load<i32>(params, 52) != 0;
+  const p = changetype<GruBackward>(params);
+  const B = p.B;
+  const H = p.H;
   const st = <usize>t * B * H * 4;
   const gt = <usize>t * B * H * 12;
-  if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
-  stepBackwardUnits(dXW + gt, dHW + gt, dh, dh, gates + gt, hw + gt, hHist + st, rows, H, true, hard, u0, u1);
+  if (p.dOut) addUnits(p.dh, p.dOut + st, rows, H, u0, u1);
+  stepBackwardUnits(p.dXW + gt, p.dHW + gt, p.dh, p.dh, p.gates + gt, p.hw + gt, p.hHist + st, rows, H, true, p.hard != 0, u0, u1);
 }
 
 function gruProductBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const dHW = <usize>load<i32>(params, 24);
-  const dh = <usize>load<i32>(params, 28);
-  const packedT = <usize>load<i32>(params, 48);
+  const p = changetype<GruBackward>(params);
+  const B = p.B;
+  const H = p.H;
   const G = 3 * H;
-  gemm_packed_panels(dh, dHW + <usize>t * B * G * 4, G, 1, packedT, 0, rows, G, H, true, H, u0 >> 3, (u1 + 7) >> 3);
+  gemm_packed_panels(p.dh, p.dHW + <usize>t * B * G * 4, G, 1, p.packedT, 0, rows, G, H, true, H, u0 >> 3, (u1 + 7) >> 3);
 }

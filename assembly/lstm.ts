@@ -6,7 +6,7 @@
 // hard: the gates use Keras 2 / tfjs's hard sigmoid instead of σ.
 // Forward overwrites `gates` with the activations, which is what backward needs.
 import { gemm_packed_panels } from './matmul';
-import { backwardLoop, forwardLoop } from './recurrent';
+import { backwardLoop, forwardLoop, LoopParams } from './recurrent';
 import { addUnits } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
@@ -188,12 +188,41 @@ export function lstm_step_backward(
 //   backward: dh += dOut[t] and the gate kernel's backward (dXW[t], dc, the peephole sums), then
 //             dh = dXW[t]·W_hh.
 // Every element is computed as the per-step kernels compute it: one thread and a team give the
-// same bits. After the loop's header (recurrent.ts), the params (i32) forward: xw [T,B,4H], hHist,
+// same bits. The params (LstmForward, LstmBackward below) forward: xw [T,B,4H], hHist,
 // cHist (the states entering step t at + t·B·H floats), hNext, cNext (the states after it), tc
 // [T,B,H], peep [3H] or 0, packed W_hh [H → 4H], hard; backward: dXW [T,B,4H], dh, dc [B,H] (in:
 // the gradients after the last step; out: those of the initial states), dOut [T,B,H] or 0, gates
 // [T,B,4H] (forward's activations), cHist, cNext, tc, peep or 0, dpeep [3H] (accumulated) or 0,
 // packed W_hh [4H → H], hard.
+@unmanaged
+class LstmForward extends LoopParams {
+  xw: usize;
+  hHist: usize;
+  cHist: usize;
+  hNext: usize;
+  cNext: usize;
+  tc: usize;
+  peep: usize;
+  packed: usize;
+  hard: i32;
+}
+
+@unmanaged
+class LstmBackward extends LoopParams {
+  dXW: usize;
+  dh: usize;
+  dc: usize;
+  dOut: usize;
+  gates: usize;
+  cHist: usize;
+  cNext: usize;
+  tc: usize;
+  peep: usize;
+  dpeep: usize;
+  packedT: usize;
+  hard: i32;
+}
+
 export function lstm_seq_forward(params: usize, self: i32, team: usize): void {
   forwardLoop(params, self, team, lstmStep);
 }
@@ -203,53 +232,33 @@ export function lstm_seq_backward(params: usize, self: i32, team: usize): void {
 }
 
 function lstmStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const xw = <usize>load<i32>(params, 20);
-  const hHist = <usize>load<i32>(params, 24);
-  const cHist = <usize>load<i32>(params, 28);
-  const hNext = <usize>load<i32>(params, 32);
-  const cNext = <usize>load<i32>(params, 36);
-  const tc = <usize>load<i32>(params, 40);
-  const peep = <usize>load<i32>(params, 44);
-  const packed = <usize>load<i32>(params, 48);
-  const hard = load<i32>(params, 52) != 0;
+  const p = changetype<LstmForward>(params);
+  const B = p.B;
+  const H = p.H;
   const G = 4 * H;
   const st = <usize>t * B * H * 4;
-  const z = xw + <usize>t * B * G * 4;
-  const h = hHist + st;
+  const z = p.xw + <usize>t * B * G * 4;
+  const h = p.hHist + st;
   // the whole step: every panel in one call (with H not a multiple of 8 a panel spans two gates)
-  if (u0 == 0 && u1 == H) gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, 0, (G + 7) >> 3);
-  else for (let g = 0; g < 4; g++) gemm_packed_panels(z, h, H, 1, packed, 0, rows, H, G, true, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
-  forwardUnits(z, hNext + st, cNext + st, tc + st, cHist + st, peep, rows, H, hard, u0, u1);
+  if (u0 == 0 && u1 == H) gemm_packed_panels(z, h, H, 1, p.packed, 0, rows, H, G, true, G, 0, (G + 7) >> 3);
+  else for (let g = 0; g < 4; g++) gemm_packed_panels(z, h, H, 1, p.packed, 0, rows, H, G, true, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
+  forwardUnits(z, p.hNext + st, p.cNext + st, p.tc + st, p.cHist + st, p.peep, rows, H, p.hard != 0, u0, u1);
 }
 
 function lstmGateBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const dXW = <usize>load<i32>(params, 20);
-  const dh = <usize>load<i32>(params, 24);
-  const dc = <usize>load<i32>(params, 28);
-  const dOut = <usize>load<i32>(params, 32);
-  const gates = <usize>load<i32>(params, 36);
-  const cHist = <usize>load<i32>(params, 40);
-  const cNext = <usize>load<i32>(params, 44);
-  const tc = <usize>load<i32>(params, 48);
-  const peep = <usize>load<i32>(params, 52);
-  const dpeep = <usize>load<i32>(params, 56);
-  const hard = load<i32>(params, 64) != 0;
+  const p = changetype<LstmBackward>(params);
+  const B = p.B;
+  const H = p.H;
   const st = <usize>t * B * H * 4;
   const gt = <usize>t * B * H * 16;
-  if (dOut) addUnits(dh, dOut + st, rows, H, u0, u1);
-  backwardUnits(dXW + gt, dc, dpeep, dh, gates + gt, cHist + st, cNext + st, tc + st, peep, rows, H, hard, u0, u1);
+  if (p.dOut) addUnits(p.dh, p.dOut + st, rows, H, u0, u1);
+  backwardUnits(p.dXW + gt, p.dc, p.dpeep, p.dh, p.gates + gt, p.cHist + st, p.cNext + st, p.tc + st, p.peep, rows, H, p.hard != 0, u0, u1);
 }
 
 function lstmProductBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
-  const B = load<i32>(params, 8);
-  const H = load<i32>(params, 12);
-  const dXW = <usize>load<i32>(params, 20);
-  const dh = <usize>load<i32>(params, 24);
-  const packedT = <usize>load<i32>(params, 60);
+  const p = changetype<LstmBackward>(params);
+  const B = p.B;
+  const H = p.H;
   const G = 4 * H;
-  gemm_packed_panels(dh, dXW + <usize>t * B * G * 4, G, 1, packedT, 0, rows, G, H, false, H, u0 >> 3, (u1 + 7) >> 3);
+  gemm_packed_panels(p.dh, p.dXW + <usize>t * B * G * 4, G, 1, p.packedT, 0, rows, G, H, false, H, u0 >> 3, (u1 + 7) >> 3);
 }

@@ -10,9 +10,21 @@
 // columns: a thread that forms a run's columns goes on to that run's next gate kernel, and the
 // threads meet once a step too.
 //
-// Every cell's params block (i32 words) starts with the loop's own: active (i32 [T], the rows
-// running at each step), T, B, H, reverse; the cell's fields follow from word 5.
+// Every cell's params block (i32 words, written by src/ops) starts with the loop's own fields
+// (LoopParams); the cell's own follow, declared by a class that extends it.
 import { claim, nextPhase, startTeam, unitThreads } from './team';
+
+/** The loop's fields at the start of every params block. */
+@unmanaged
+export class LoopParams {
+  /** i32 [T]: the rows running at each step. */
+  active: usize;
+  T: i32;
+  B: i32;
+  H: i32;
+  /** 1: the direction runs backwards in time. */
+  reverse: i32;
+}
 
 /** What a cell does on step t over `rows` rows for the hidden units u0..u1-1. */
 export type Units = (params: usize, t: i32, rows: i32, u0: i32, u1: i32) => void;
@@ -35,10 +47,11 @@ export type Units = (params: usize, t: i32, rows: i32, u0: i32, u1: i32) => void
 
 /** Runs `step` over every step of one direction, forward in loop order. */
 export function forwardLoop(params: usize, self: i32, team: usize, step: Units): void {
-  const active = <usize>load<i32>(params);
-  const T = load<i32>(params, 4);
-  const H = load<i32>(params, 12);
-  const reverse = load<i32>(params, 16) != 0;
+  const p = changetype<LoopParams>(params);
+  const active = p.active;
+  const T = p.T;
+  const H = p.H;
+  const reverse = p.reverse != 0;
   const n = unitThreads(team, H);
   if (self >= n) return;
   const units = H >> 3;
@@ -66,10 +79,11 @@ export function forwardLoop(params: usize, self: i32, team: usize, step: Units):
 
 /** Runs `gate` then `product` over every step of one direction, in the opposite order. */
 export function backwardLoop(params: usize, self: i32, team: usize, gate: Units, product: Units): void {
-  const active = <usize>load<i32>(params);
-  const T = load<i32>(params, 4);
-  const H = load<i32>(params, 12);
-  const reverse = load<i32>(params, 16) != 0;
+  const p = changetype<LoopParams>(params);
+  const active = p.active;
+  const T = p.T;
+  const H = p.H;
+  const reverse = p.reverse != 0;
   const n = unitThreads(team, H);
   if (self >= n) return;
   const units = H >> 3;

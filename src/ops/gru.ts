@@ -60,6 +60,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
         // the whole loop in one kernel call with one packed W_hh [3H rows] (cached), its hidden
         // units shared by the threads
         const all = () => {
+          // the fields of GruForward (assembly/gru.ts) after the loop's header
           const params = [xw.ptr, hw.ptr, gates.ptr, hHist.ptr, y.ptr, bhh ? bhh.ptr : 0, pack(w.wHh, H, G), hard ? 1 : 0];
           k.gru_seq_forward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
         };
@@ -104,6 +105,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
       if (after) {
         // the whole loop in one kernel call (W_hh packed from the cache when unchanged since forward)
         const all = () => {
+          // the fields of GruBackward (assembly/gru.ts) after the loop's header
           const params = [dXW.ptr, dHW.ptr, dh, dOut ? dOut.ptr : 0, gates.ptr, hw.ptr, hPrev.ptr, packed(w.wHh, G, H), hard ? 1 : 0];
           k.gru_seq_backward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
         };

@@ -85,6 +85,7 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
       if (proj) return { step, keep };
       // without a projection the whole loop is one kernel call, its hidden units shared by the threads
       const all = () => {
+        // the fields of LstmForward (assembly/lstm.ts) after the loop's header
         const params = [xw.ptr, hHist.ptr, cHist.ptr, out.ptr, c.ptr, tc.ptr, peep, packed, hard ? 1 : 0];
         k.lstm_seq_forward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
       };
@@ -132,6 +133,7 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
       };
       if (proj) return { step, grads };
       const all = () => {
+        // the fields of LstmBackward (assembly/lstm.ts) after the loop's header
         const params = [
           dXW.ptr,
           dh,
