@@ -44,14 +44,18 @@ export type Product = (
   accumulate: boolean,
 ) => void;
 
+/** B [k, n] at b (or, transposed, Bᵀ of a B [n, k]) packed into new arena panels; returns where they are. @internal */
+export function packInArena(kern: Kernels, ar: Arena, b: number, k: number, n: number, transposed: number): number {
+  const p = ar.alloc(packedSize(k, n));
+  kern.gemm_pack(p, b, k, n, transposed);
+  return p;
+}
+
 // packs B (K×N, or Bᵀ of an N×K B) into arena work space, then runs A [M,K] (row-major) through it
 const packAndMultiply =
   (transposed: number): Product =>
-  (kern, ar, c, a, b, bias, m, k, n, accumulate) => {
-    const work = ar.alloc(packedSize(k, n));
-    kern.gemm_pack(work, b, k, n, transposed);
-    gemmPacked(kern, c, a, k, 1, work, bias, m, k, n, accumulate, n);
-  };
+  (kern, ar, c, a, b, bias, m, k, n, accumulate) =>
+    gemmPacked(kern, c, a, k, 1, packInArena(kern, ar, b, k, n, transposed), bias, m, k, n, accumulate, n);
 
 /** C[M,N] (+)= A[M,K]·B[K,N] (+ bias[N]; 0 for none). @internal */
 export const gemmNN: Product = packAndMultiply(0);

@@ -8,7 +8,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Arena } from './heap.js';
 import type { Kernels } from './kernels.js';
-import { packedSize } from './gemm.js';
+import { packInArena, packedSize } from './gemm.js';
 
 interface Entry {
   ptr: number; // 0 until settle() gives it a block
@@ -42,11 +42,8 @@ export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: 
   // only parameters (and leaves that require a gradient) are kept: any other tensor (SCRN's
   // stacked W_ih, an op's output, a constant) is usually new on every call, and keeping its
   // panels would only hold memory until it is collected
-  if (!(parameters.has(w) || (w.requiresGrad && w._creator === null))) {
-    const dst = ar.alloc(packedSize(k, n));
-    kern.gemm_pack(dst, ar.put(w.peek()), k, n, transposed ? 1 : 0);
-    return dst;
-  }
+  if (!(parameters.has(w) || (w.requiresGrad && w._creator === null)))
+    return packInArena(kern, ar, ar.put(w.peek()), k, n, transposed ? 1 : 0);
   const key = `${k}x${n}${transposed ? 't' : 'n'}`;
   let byShape = entries.get(w);
   if (!byShape) {

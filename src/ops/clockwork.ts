@@ -14,7 +14,7 @@
 // the layer runs a reversed copy for the second).
 import type { Tensor } from '../tensor.js';
 import type { Arena } from '../backend/heap.js';
-import { gemmPacked, packedSize } from '../backend/gemm.js';
+import { gemmPacked, packInArena } from '../backend/gemm.js';
 import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { ElmanWeights } from './elman.js';
 import type { RecurrentResult } from './lstm.js';
@@ -88,9 +88,7 @@ function clockworkCell(H: number, relu: boolean, mods: ClockModules): Cell<Elman
         const cols = H - s0;
         const block = new Float32Array(rowsM * cols);
         for (let r = 0; r < rowsM; r++) block.set(whh.subarray((s0 + r) * H + s0, (s0 + r + 1) * H), r * cols);
-        const p = ar.alloc(packedSize(rowsM, cols));
-        k.gemm_pack(p, ar.put(block), rowsM, cols, 0);
-        return p;
+        return packInArena(k, ar, ar.put(block), rowsM, cols, 0);
       });
       const mask = ar.alloc(H);
       const step = (t: number, rows: number, dht: number) => {

@@ -13,7 +13,7 @@
 // Kernels: assembly/gru.ts, assembly/matmul.ts.
 import type { Tensor } from '../tensor.js';
 import type { Block } from '../backend/heap.js';
-import { gemmPacked, packedSize } from '../backend/gemm.js';
+import { gemmPacked, packInArena, packedSize } from '../backend/gemm.js';
 import { loopHeader, runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
 
@@ -68,10 +68,8 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
       }
       // reset before, step by step: the r,z rows of W_hh and the n rows packed apart
       const whh = ar.blockOf(data(w.wHh), G, H);
-      const packed = ar.alloc(packedSize(H, 2 * H));
-      k.gemm_pack(packed, whh.ptr, H, 2 * H, 1);
-      const packedN = ar.alloc(packedSize(H, H));
-      k.gemm_pack(packedN, whh.at(2 * H), H, H, 1);
+      const packed = packInArena(k, ar, whh.ptr, H, 2 * H, 1);
+      const packedN = packInArena(k, ar, whh.at(2 * H), H, H, 1);
       const step = (t: number, rows: number, [h]: readonly number[]) => {
         gemmPacked(k, hw.at(t), h, H, 1, packed, bhh ? bhh.ptr : 0, rows, H, 2 * H, false, G);
         k.gru_rz_forward(gates.at(t), rh.at(t), xw.at(t), hw.at(t), h, rows, H, hard ? 1 : 0);
@@ -113,10 +111,8 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
       }
       // reset before, step by step: dh_prev += dhw·W_hh with W_hh [3H,H] split as in forward
       const whh = ar.blockOf(data(w.wHh), G, H);
-      const packedT = ar.alloc(packedSize(2 * H, H));
-      k.gemm_pack(packedT, whh.ptr, 2 * H, H, 0);
-      const packedNT = ar.alloc(packedSize(H, H));
-      k.gemm_pack(packedNT, whh.at(2 * H), H, H, 0);
+      const packedT = packInArena(k, ar, whh.ptr, 2 * H, H, 0);
+      const packedNT = packInArena(k, ar, whh.at(2 * H), H, H, 0);
       const drh = ar.block(B, H).ptr;
       const step = (t: number, rows: number, dht: number) => {
         k.gru_step_backward(dXW.at(t), dHW.at(t), dh, dht, gates.at(t), hw.at(t), hPrev.at(t), rows, H, 0, hard ? 1 : 0);

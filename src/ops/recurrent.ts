@@ -26,12 +26,11 @@
 import { Tensor, snapshot } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import type { Arena, KeptBlocks } from '../backend/heap.js';
+import { Block, type Arena, type KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
-import { gemmNN, gemmPacked, packedSize } from '../backend/gemm.js';
+import { gemmNN, gemmPacked, packInArena } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
 import { gatherSteps, putState, stepBlock, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
-import { Block } from '../backend/heap.js';
 
 /** Blocks a cell keeps from forward for its backward, by name. @internal */
 export type Kept = Record<string, Block>;
@@ -227,7 +226,6 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const params = dirs.flatMap((w) => cell.tensors(w)).filter((t): t is Tensor => t !== null);
   const inputs = [x, ...init.filter((t): t is Tensor => t !== null), ...params];
   const saving = needsGrad(...inputs);
-  let out: Float32Array = new Float32Array(0);
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
   const frozen = saving ? new Map(params.map((p) => [p, snapshot(p)])) : null;
@@ -245,11 +243,10 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
     // the output [B,T,D·F] (or [T,B,..]) gathered from every direction's steps in wasm, read out once
     const po = ar.zeros(B * T * D * F);
     saved.forEach((s, d) => gatherSteps(k, ar, po, nextOf(s)[0].ptr, L, F, D * F, d * F, call.batchFirst));
-    out = ar.read(po, B * T * D * F);
-    return { px, saved };
+    return { px, saved, out: ar.read(po, B * T * D * F) };
   });
 
-  const output = new Tensor(out, call.batchFirst ? [B, T, D * F] : [T, B, D * F]);
+  const output = new Tensor(forward.out, call.batchFirst ? [B, T, D * F] : [T, B, D * F]);
   const states = finals.map((f, i) => new Tensor(f, [D, B, cell.stateSizes[i]]));
   if (!saving) {
     settlePacks(arena());
@@ -401,10 +398,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
 ): number[] {
   const { ar, k, L, px, data, grads } = a;
   const packed = (t: Tensor, kk: number, n: number) => {
-    if (a.unchanged(t)) return packedWeight(ar, k, t, kk, n, false);
-    const p = ar.alloc(packedSize(kk, n));
-    k.gemm_pack(p, ar.put(data(t)), kk, n, 0);
-    return p;
+    return a.unchanged(t) ? packedWeight(ar, k, t, kk, n, false) : packInArena(k, ar, ar.put(data(t)), kk, n, 0);
   };
   const { B, T, active } = L;
   const G = cell.gates;
