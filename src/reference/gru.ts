@@ -1,6 +1,7 @@
 // Plain-loop twins of assembly/gru.ts, plus a whole-sequence GRU from the equations (one
 // direction, no lengths) for Cho et al.'s reset-before form, which PyTorch lacks.
 import type { Floats } from './types.js';
+import { eachStep } from './steps.js';
 import { gate, gateGrad } from './gate.js';
 import { gemm_nn, gemm_nt } from './matmul.js';
 
@@ -122,16 +123,12 @@ export function gru_seq_forward(
 ): void {
   const S = B * H;
   const G3 = B * 3 * H;
-  for (let s = 0; s < T; s++) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = active[t];
-    if (rows === 0) continue;
-    const [inT, outT] = reverse ? [t + 1, t] : [t, t + 1];
+  eachStep(active, T, reverse, false, (t, rows, inT, outT) => {
     const h = hSeq.subarray(inT * S);
     gemm_nt(hw.subarray(t * G3), h, wHh, bHh, rows, H, 3 * H, false);
     gru_rz_forward(gates.subarray(t * G3), null, xw.subarray(t * G3), hw.subarray(t * G3), h, rows, H, hard);
     gru_n_forward(hSeq.subarray(outT * S), gates.subarray(t * G3), xw.subarray(t * G3), hw.subarray(t * G3), h, rows, H, true);
-  }
+  });
 }
 
 /** Twin of gru_seq_backward: dXW, dHW [T,B,3H] out, dh [B,H] in and out, dOut [T,B,H] or null. */
@@ -153,11 +150,7 @@ export function gru_seq_backward(
 ): void {
   const S = B * H;
   const G3 = B * 3 * H;
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = active[t];
-    if (rows === 0) continue;
-    const inT = reverse ? t + 1 : t;
+  eachStep(active, T, reverse, true, (t, rows, inT) => {
     const dht = dh.slice(0, rows * H);
     if (dOut) for (let i = 0; i < rows * H; i++) dht[i] += dOut[t * S + i];
     gru_step_backward(
@@ -174,7 +167,7 @@ export function gru_seq_backward(
       hard,
     );
     gemm_nn(dh, dHW.subarray(t * G3), wHh, null, rows, 3 * H, H, true);
-  }
+  });
 }
 
 /** A whole GRU sequence from the equations: x [B,T,I], PyTorch layouts, float64. */

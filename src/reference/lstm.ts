@@ -1,6 +1,7 @@
 // Plain-loop twins of assembly/lstm.ts, plus a whole-sequence LSTM (one direction, no
 // lengths) written from the equations, for the forms PyTorch lacks (peepholes).
 import type { Floats } from './types.js';
+import { eachStep } from './steps.js';
 import { gate, gateGrad } from './gate.js';
 import { gemm_nn, gemm_nt } from './matmul.js';
 
@@ -99,15 +100,11 @@ export function lstm_seq_forward(
   reverse: boolean,
 ): void {
   const S = B * H;
-  for (let s = 0; s < T; s++) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = active[t];
-    if (rows === 0) continue;
-    const [inT, outT] = reverse ? [t + 1, t] : [t, t + 1];
+  eachStep(active, T, reverse, false, (t, rows, inT, outT) => {
     const z = xw.subarray(t * B * 4 * H, (t * B + rows) * 4 * H);
     gemm_nt(z, hSeq.subarray(inT * S), wHh, null, rows, H, 4 * H, true);
     lstm_step_forward(z, hSeq.subarray(outT * S), cSeq.subarray(outT * S), tc.subarray(t * S), cSeq.subarray(inT * S), peep, rows, H, hard);
-  }
+  });
 }
 
 /**
@@ -133,11 +130,7 @@ export function lstm_seq_backward(
   reverse: boolean,
 ): void {
   const S = B * H;
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const rows = active[t];
-    if (rows === 0) continue;
-    const [inT, outT] = reverse ? [t + 1, t] : [t, t + 1];
+  eachStep(active, T, reverse, true, (t, rows, inT, outT) => {
     if (dOut) for (let i = 0; i < rows * H; i++) dh[i] += dOut[t * S + i];
     const dz = dXW.subarray(t * B * 4 * H);
     lstm_step_backward(
@@ -155,7 +148,7 @@ export function lstm_seq_backward(
       hard,
     );
     gemm_nn(dh, dz, wHh, null, rows, 4 * H, H, false);
-  }
+  });
 }
 
 /** A whole LSTM sequence from the equations: x [B,T,I], weights in PyTorch layout, float64. */
