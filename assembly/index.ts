@@ -1,4 +1,4 @@
-export { heap_base } from './heap';
+export { heap_base, zero_fill, copy_floats } from './heap';
 export { gemm_pack, gemm_packed, gemm_packed_claim, gemm_packed_panels } from './matmul';
 export { bmm, bmm_nt } from './bmm';
 export {
@@ -12,7 +12,8 @@ export { softmax_forward, softmax_backward, log_softmax_forward, log_softmax_bac
 export { sum, sum_squares, sum_axis_forward, sum_axis_backward } from './reduce';
 export { sgd_update, adam_update, rmsprop_update, adagrad_update } from './optim';
 export { clip_value } from './clip';
-export { transpose_forward, transpose_rows, gather_rows } from './transpose';
+export { transpose_forward, transpose_rows, gather_rows, pick_rows, scatter_add_rows } from './transpose';
+export { cross_entropy_forward, cross_entropy_backward, first_nonfinite } from './cross-entropy';
 export { lstm_step_forward, lstm_step_backward, lstm_seq_forward, lstm_seq_backward } from './lstm';
 export { gru_rz_forward, gru_n_forward, gru_step_backward, gru_reset_backward, gru_seq_forward, gru_seq_backward } from './gru';
 export { elman_seq_forward, elman_seq_backward } from './elman';

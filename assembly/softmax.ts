@@ -110,31 +110,32 @@ export function softmax_backward(dinp: usize, dout: usize, y: usize, rows: i32, 
   }
 }
 
-// out = (x - max) - log Σ exp(x - max): subtracting in two steps keeps the digits that
-// x - (max + log Σ) would lose when max is large.
-export function log_softmax_forward(out: usize, x: usize, rows: i32, cols: i32): void {
-  const rowBytes = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    const xr = x + <usize>r * rowBytes;
-    const orow = out + <usize>r * rowBytes;
-    let m = rowMax(xr, cols);
-    let ls: f32 = 0;
-    if (m == -Infinity) m = 0;
-    else ls = logf(expShifted(0, xr, m, cols));
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      const mv = f32x4.splat(m);
-      const lv = f32x4.splat(ls);
-      for (; j + 4 <= cols; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(orow + o, f32x4.sub(f32x4.sub(v128.load(xr + o), mv), lv));
-      }
-    }
-    for (; j < cols; j++) {
+// One row of log-softmax: out = (x - max) - log Σ exp(x - max); subtracting in two steps keeps
+// the digits that x - (max + log Σ) would lose when max is large. (Also cross-entropy.ts's.)
+// @ts-ignore: decorator
+@inline export function logSoftmaxRow(orow: usize, xr: usize, cols: i32): void {
+  let m = rowMax(xr, cols);
+  let ls: f32 = 0;
+  if (m == -Infinity) m = 0;
+  else ls = logf(expShifted(0, xr, m, cols));
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const mv = f32x4.splat(m);
+    const lv = f32x4.splat(ls);
+    for (; j + 4 <= cols; j += 4) {
       const o = <usize>j << 2;
-      store<f32>(orow + o, load<f32>(xr + o) - m - ls);
+      v128.store(orow + o, f32x4.sub(f32x4.sub(v128.load(xr + o), mv), lv));
     }
   }
+  for (; j < cols; j++) {
+    const o = <usize>j << 2;
+    store<f32>(orow + o, load<f32>(xr + o) - m - ls);
+  }
+}
+
+export function log_softmax_forward(out: usize, x: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) logSoftmaxRow(out + <usize>r * rowBytes, x + <usize>r * rowBytes, cols);
 }
 
 // y = log_softmax(x):  dinp += dout - exp(y) · Σ dout

@@ -63,3 +63,36 @@ export function gather_rows(dst: usize, src: usize, map: usize, n: i32, r0: i32,
     if (d >= 0) memory.copy(dst + (<usize>d << 2), src + <usize>r * rb, rb);
   }
 }
+
+// The reverse of gather_rows: rows r0..r1-1 of dst (rows of n floats) from the float offsets map[r]
+// of src, zeros where map[r] < 0 (a batch-major input into a recurrent layer's time-major steps,
+// the padding steps zero).
+export function pick_rows(dst: usize, src: usize, map: usize, n: i32, r0: i32, r1: i32): void {
+  const rb = <usize>n << 2;
+  for (let r = r0; r < r1; r++) {
+    const s = load<i32>(map + (<usize>r << 2));
+    if (s >= 0) memory.copy(dst + <usize>r * rb, src + (<usize>s << 2), rb);
+    else memory.fill(dst + <usize>r * rb, 0, rb);
+  }
+}
+
+// Rows 0..rows-1 of src (rows of n floats) added into dst at the float offsets map[r] (rows that
+// share an offset sum there: an embedding's gradient, an id repeated). One thread: rows collide.
+export function scatter_add_rows(dst: usize, src: usize, map: usize, n: i32, rows: i32): void {
+  const rb = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const d = dst + (<usize>load<i32>(map + (<usize>r << 2)) << 2);
+    const s = src + <usize>r * rb;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+      }
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+    }
+  }
+}

@@ -206,6 +206,23 @@ describe('two threads', () => {
     const alone = onOneThread(run);
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
+  test('crossEntropy shares its rows (from 8,192 logits): losses and gradients equal one thread to the bit', () => {
+    const rng = seeded(66);
+    const [B, T, C] = [11, 47, 65];
+    const data = Float32Array.from({ length: B * T * C }, () => rng() * 8 - 4);
+    const targets = Array.from({ length: B * T }, (_, i) => (i % 13 === 5 ? -100 : (i * 7) % C));
+    const mask = Array.from({ length: B * T }, (_, i) => (i % 17 === 3 ? 0 : 1));
+    const run = () =>
+      (['mean', 'none'] as const).flatMap((reduction) => {
+        const x = rnn.tensor(data, [B, T, C], { requiresGrad: true });
+        const loss = rnn.crossEntropy(x, targets, { mask, reduction, labelSmoothing: 0.1 });
+        (reduction === 'none' ? ops.sum(loss) : loss).backward();
+        return [loss.data.slice(), x.grad!.data.slice()];
+      });
+    const shared = run();
+    const alone = onOneThread(run);
+    shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
+  });
   test('ctcLoss shares its sequences between the threads: losses and gradients equal one thread to the bit', () => {
     const rng = seeded(77);
     const [T, B, C] = [37, 7, 9];

@@ -64,6 +64,7 @@ export type PersistKind = 'cache' | 'saved' | 'state';
 /** A bump allocator over wasm memory with stack-like release. @internal */
 export class Arena {
   private readonly memory: WebAssembly.Memory;
+  private readonly k: Kernels;
   private base: number;
   private top: number;
   private highWater: number;
@@ -71,6 +72,7 @@ export class Arena {
 
   constructor(k: Kernels) {
     this.memory = k.memory;
+    this.k = k;
     this.base = (k.heap_base() + 15) & ~15;
     this.top = this.base;
     this.highWater = this.base;
@@ -181,7 +183,7 @@ export class Arena {
   /** Reserves n floats set to zero. */
   zeros(n: number): number {
     const ptr = this.alloc(n);
-    this.heap().fill(0, ptr >>> 2, (ptr >>> 2) + n);
+    this.k.zero_fill(ptr, n);
     return ptr;
   }
 
@@ -211,7 +213,7 @@ export class Arena {
 
   /** Copies n floats from src to dst inside wasm memory (the regions may overlap). */
   copy(dst: number, src: number, n: number): void {
-    this.heap().copyWithin(dst >>> 2, src >>> 2, (src >>> 2) + n);
+    this.k.copy_floats(dst, src, n);
   }
 
   /** A live view: invalid after the next alloc (memory may grow), so use it at once. */

@@ -55,6 +55,9 @@ export const GEMM = ['c', 'a', 'ars', 'acs', 'packed', 'bias', 'm', 'k', 'n', 'a
 /** The kernel table. @internal */
 export const KERNEL_TABLE = {
   heap_base: { args: [], returns: true },
+  // assembly/heap.ts: memset and memmove of floats (faster than JavaScript's on shared memory)
+  zero_fill: { args: ['ptr', 'n'] },
+  copy_floats: { args: ['dst', 'src', 'n'] },
 
   // assembly/matmul.ts: C [M,N] (+)= A·packedB (+ bias); A read through strides (ars, acs)
   gemm_pack: { args: ['packed', 'b', 'k', 'n', 'transposed'] },
@@ -114,6 +117,23 @@ export const KERNEL_TABLE = {
   transpose_rows: { args: ['out', 'x', 'rows', 'cols', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'cols' } },
   // rows r0..r1 of src [rows, n] to the float offsets map[r] of dst (none where map[r] < 0), shared from 65,536 floats
   gather_rows: { args: ['dst', 'src', 'map', 'n', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'n' } },
+  // rows r0..r1 of dst [rows, n] from the float offsets map[r] of src (zeros where map[r] < 0), shared likewise
+  pick_rows: { args: ['dst', 'src', 'map', 'n', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'n' } },
+  // rows of src [rows, n] added into dst at the float offsets map[r] (an embedding's gradient; one thread)
+  scatter_add_rows: { args: ['dst', 'src', 'map', 'n', 'rows'] },
+
+  // assembly/cross-entropy.ts: logits [rows,C], targets i32 [rows] (-1: left out), params f32 [ε];
+  // shared by rows from 8,192 logits (an exp each)
+  cross_entropy_forward: {
+    args: ['logp', 'loss', 'x', 'targets', 'params', 'C', 'r0', 'r1'],
+    split: { kind: 'range', count: 'r1', min: 8192, per: 'C' },
+  },
+  cross_entropy_backward: {
+    args: ['d', 'logp', 'targets', 'g', 'params', 'C', 'r0', 'r1'],
+    split: { kind: 'range', count: 'r1', min: 8192, per: 'C' },
+  },
+  // the index of the first NaN or ±Infinity in x [n], or -1
+  first_nonfinite: { args: ['x', 'n'], returns: true },
 
   // assembly/lstm.ts: gates [rows,4H] i,f,g,o; the states [rows,H]
   lstm_step_forward: {

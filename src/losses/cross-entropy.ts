@@ -6,7 +6,8 @@
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
-import { checkFinite, checkTensor, flatMask } from '../ops/util.js';
+import { checkTensor, flatMask } from '../ops/util.js';
+import type { KeptBlocks } from '../backend/heap.js';
 import { REDUCTION, type Reduction } from './reduction.js';
 import { any, int, num, readOptions } from '../options.js';
 
@@ -23,18 +24,31 @@ export interface CrossEntropyOptions {
 
 /** Flattens integer targets given as number[][], number[], Int32Array or a Tensor. @internal */
 export function flatTargets(targets: unknown, n: number, op: string): Int32Array {
+  const out = new Int32Array(n);
+  const put = (i: number, v: unknown) => {
+    if (!Number.isInteger(v)) throw new Error(`${op}: targets[${i}] must be an integer, got ${v}`);
+    out[i] = v as number;
+  };
+  const count = (m: number) => {
+    if (m !== n) throw new Error(`${op}: targets must hold ${n} class indices (one per position), got ${m}`);
+  };
+  if (Array.isArray(targets) && targets.length > 0 && Array.isArray(targets[0])) {
+    // number[][], read row by row (as .flat() would lay it out, without building the flat copy)
+    const rows = targets as unknown[];
+    count(rows.reduce<number>((m, r) => m + (Array.isArray(r) ? r.length : 1), 0));
+    let i = 0;
+    for (const r of rows) {
+      if (Array.isArray(r)) for (const v of r) put(i++, v);
+      else put(i++, r);
+    }
+    return out;
+  }
   let flat: ArrayLike<number>;
-  if (targets instanceof Tensor) flat = targets.data;
-  else if (Array.isArray(targets) && targets.length > 0 && Array.isArray(targets[0])) flat = (targets as number[][]).flat();
+  if (targets instanceof Tensor) flat = targets.peek();
   else if (Array.isArray(targets) || ArrayBuffer.isView(targets)) flat = targets as ArrayLike<number>;
   else throw new Error(`${op}: targets must be an Int32Array, number[] or number[][], got ${targets === null ? 'null' : typeof targets}`);
-  if (flat.length !== n) throw new Error(`${op}: targets must hold ${n} class indices (one per position), got ${flat.length}`);
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = flat[i];
-    if (!Number.isInteger(v)) throw new Error(`${op}: targets[${i}] must be an integer, got ${v}`);
-    out[i] = v;
-  }
+  count(flat.length);
+  for (let i = 0; i < n; i++) put(i, flat[i]);
   return out;
 }
 
@@ -66,44 +80,46 @@ export function crossEntropy(
   if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new Error(`${op}: labelSmoothing must be in [0, 1), got ${labelSmoothing}`);
   const C = logits.shape[logits.ndim - 1];
   const N = logits.size / C;
-  checkFinite(logits.data, op, 'logits');
+  const x = logits.peek();
   const tg = flatTargets(targets, N, op);
-  const include = new Uint8Array(N).fill(1);
+  // each row's class, or -1 where the row is left out (masked, or its target is ignoreIndex)
+  const rowClass = tg;
+  let include: ArrayLike<number> | null = null;
   if (mask !== null) {
     const m = flatMask(mask);
     if (m.length !== N)
       throw new Error(`${op}: mask must have ${N} entries (shape ${fmtShape(logits.shape.slice(0, -1))}), got ${m.length}`);
     for (let i = 0; i < N; i++) {
       if (m[i] !== 0 && m[i] !== 1) throw new Error(`${op}: mask[${i}] must be 0 or 1, got ${m[i]}`);
-      include[i] = m[i];
     }
+    include = m;
   }
   let count = 0;
   for (let i = 0; i < N; i++) {
-    if (tg[i] === ignoreIndex) include[i] = 0;
-    else if (include[i] && (tg[i] < 0 || tg[i] >= C)) {
+    if (tg[i] === ignoreIndex || (include !== null && include[i] === 0)) {
+      rowClass[i] = -1;
+      continue;
+    }
+    if (tg[i] < 0 || tg[i] >= C) {
       throw new Error(`${op}: targets[${i}] must be in [0, ${C - 1}] (or ignoreIndex ${ignoreIndex}), got ${tg[i]}`);
     }
-    count += include[i];
+    count++;
   }
   const k = kernels();
-  const logp = arena().scoped((ar) => {
-    const p = ar.put(logits.data);
-    k.log_softmax_forward(p, p, N, C);
-    return ar.read(p, N * C);
-  });
-  const eps = labelSmoothing;
+  const wantGrad = needsGrad(logits);
   const perRow = new Float32Array(N);
-  for (let i = 0; i < N; i++) {
-    if (!include[i]) continue;
-    let l = -(1 - eps) * logp[i * C + tg[i]];
-    if (eps > 0) {
-      let s = 0;
-      for (let c = 0; c < C; c++) s += logp[i * C + c];
-      l -= (eps / C) * s;
-    }
-    perRow[i] = l;
-  }
+  // log-softmax and each row's loss in wasm (shared by rows on threads); the log-probabilities stay
+  // there for backward, first in the scope so that keep() finds them in place
+  const logpBlock = arena().scoped((ar) => {
+    const logp = ar.block(N, C);
+    const px = ar.put(x);
+    const bad = k.first_nonfinite(px, x.length);
+    if (bad >= 0) throw new Error(`${op}: logits contains ${x[bad]} at flat index ${bad}`);
+    const pl = ar.alloc(N);
+    k.cross_entropy_forward(logp.ptr, pl, px, ar.putInts(rowClass), ar.put([labelSmoothing]), C, 0, N);
+    ar.readInto(pl, perRow);
+    return wantGrad ? logp : null;
+  });
   let out: Tensor;
   const denom = reduction === 'mean' ? Math.max(count, 1) : 1;
   if (reduction === 'none') {
@@ -113,22 +129,26 @@ export function crossEntropy(
     for (let i = 0; i < N; i++) s += perRow[i];
     out = new Tensor(new Float32Array([count === 0 ? 0 : s / denom]), []);
   }
-  if (needsGrad(logits)) {
-    record(op, [logits], [out], ([g]) => {
-      const d = new Float32Array(N * C);
-      const p = arena().scoped((ar) => {
-        const q = ar.put(logp);
-        k.exp_forward(q, q, N * C);
-        return ar.read(q, N * C);
-      });
-      for (let i = 0; i < N; i++) {
-        if (!include[i]) continue;
-        const gi = (reduction === 'none' ? g![i] : g![0]) / denom;
-        for (let c = 0; c < C; c++) d[i * C + c] = (p[i * C + c] - eps / C) * gi;
-        d[i * C + tg[i]] -= (1 - eps) * gi;
+  if (logpBlock) {
+    let kept: KeptBlocks | null = null;
+    const backward = ([g]: (Float32Array | null)[]) => {
+      const scale = new Float32Array(N);
+      for (let i = 0; i < N; i++) if (rowClass[i] >= 0) scale[i] = (reduction === 'none' ? g![i] : g![0]) / denom;
+      try {
+        return [
+          arena().scoped((ar) => {
+            const d = ar.alloc(N * C);
+            const lp = ar.restore(kept!.blocks[0]).ptr;
+            k.cross_entropy_backward(d, lp, ar.putInts(rowClass), ar.put(scale), ar.put([labelSmoothing]), C, 0, N);
+            return ar.read(d, N * C);
+          }),
+        ];
+      } finally {
+        kept!.release(); // the graph is freed after one backward
       }
-      return [d];
-    });
+    };
+    kept = arena().keep([logpBlock], backward);
+    record(op, [logits], [out], backward);
   }
   return out;
 }

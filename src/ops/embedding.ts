@@ -3,6 +3,7 @@
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { checkTensor } from './util.js';
+import { arena, kernels } from '../backend/wasm.js';
 
 /** Ids as accepted by embedding: an Int32Array / number[] (flat), nested arrays, or a Tensor of ids. */
 export type Ids = Int32Array | number[] | number[][] | Tensor;
@@ -46,17 +47,19 @@ export function embedding(ids: Ids, weight: Tensor, shape?: readonly number[]): 
   const { flat, shape: s } = flattenIds(ids, N, 'embedding');
   const outShape = shape ? [...shape, D] : [...s, D];
   const y = new Float32Array(flat.length * D);
-  for (let i = 0; i < flat.length; i++) y.set(weight.data.subarray(flat[i] * D, (flat[i] + 1) * D), i * D);
+  const w = weight.peek();
+  for (let i = 0; i < flat.length; i++) y.set(w.subarray(flat[i] * D, (flat[i] + 1) * D), i * D);
   const out = new Tensor(y, outShape);
   if (needsGrad(weight)) {
-    record('embedding', [weight], [out], ([g]) => {
-      const dw = new Float32Array(N * D);
-      for (let i = 0; i < flat.length; i++) {
-        const row = flat[i] * D;
-        for (let j = 0; j < D; j++) dw[row + j] += g![i * D + j];
-      }
-      return [dw];
-    });
+    record('embedding', [weight], [out], ([g]) =>
+      // the rows of g summed into the rows of their ids, in wasm
+      arena().scoped((ar) => {
+        const dw = ar.zeros(N * D);
+        const map = flat.map((id) => id * D);
+        kernels().scatter_add_rows(dw, ar.put(g!), ar.putInts(map), D, flat.length);
+        return [ar.read(dw, N * D)];
+      }),
+    );
   }
   return out;
 }

@@ -30,7 +30,7 @@ import { Block, type Arena, type KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 import { gemmNN, gemmPacked, packInArena } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
-import { gatherSteps, putState, stepBlock, takeState, toTimeMajor, type SeqLayout } from './sequence.js';
+import { gatherSteps, pickSteps, putState, stepBlock, takeState, type SeqLayout } from './sequence.js';
 
 /** Blocks a cell keeps from forward for its backward, by name. @internal */
 export type Kept = Record<string, Block>;
@@ -233,7 +233,9 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
 
   const forward = arena().scoped((ar) => {
     const px = ar.block(T, B, I);
-    toTimeMajor(x.peek(), L, I, I, 0, call.batchFirst, false, ar.view(px.ptr, px.size));
+    // x copied in as it is and laid out in wasm; the copy goes before the directions' blocks, which
+    // keep() then finds right after px
+    ar.scoped((a) => pickSteps(k, a, px.ptr, a.put(x.peek()), L, I, I, 0, call.batchFirst, false));
     const saved: Saved<K>[] = [];
     for (let d = 0; d < D; d++) {
       const s = forwardDirection(cell, dirs[d], { ar, k, L, px, init, d, reverse: d === 1 });
@@ -267,9 +269,10 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
           kept!.blocks.map((b) => ar.restore(b)),
         );
         const pdx = x.requiresGrad ? ar.block(T, B, I) : null; // each direction's product adds to the first's
+        const pdOut = dOut ? ar.put(dOut) : 0;
         for (let d = 0; d < D; d++) {
           const dOutTM = dOut ? ar.block(T, B, F) : null;
-          if (dOut && dOutTM) toTimeMajor(dOut, L, F, D * F, d * F, call.batchFirst, true, ar.view(dOutTM.ptr, dOutTM.size));
+          if (dOutTM) pickSteps(k, ar, dOutTM.ptr, pdOut, L, F, D * F, d * F, call.batchFirst, true);
           const dState = backwardDirection(cell, dirs[d], saved[d], {
             ar,
             k,

@@ -47,37 +47,27 @@ export function seqLayout(B: number, T: number, lengths: ArrayLike<number> | nul
 }
 
 /**
- * Gathers features [off, off+F) of src (batch-first [B,T,srcF] or time-major [T,B,srcF]) into
- * [T,B,F] in sorted order (into `out` when given: a view of wasm memory, say); with maskPadding,
- * steps past a sequence's end are zero. @internal
+ * Features [off, off+F) of src (batch-first [B,T,srcF] or time-major [T,B,srcF], at a byte offset)
+ * into dst [T,B,F] in sorted order, inside wasm memory by pick_rows (shared between threads when
+ * large); with maskPadding, steps past a sequence's end are zero. @internal
  */
-export function toTimeMajor(
-  src: Float32Array,
+export function pickSteps(
+  k: Kernels,
+  ar: Arena,
+  dst: number,
+  src: number,
   L: SeqLayout,
   F: number,
   srcF: number,
   off: number,
   batchFirst: boolean,
   maskPadding: boolean,
-  out: Float32Array<ArrayBufferLike> = new Float32Array(L.T * L.B * F),
-): Float32Array<ArrayBufferLike> {
-  const { B, T, order, lengths } = L;
-  for (let t = 0; t < T; t++) {
-    for (let j = 0; j < B; j++) {
-      if (maskPadding && t >= lengths[j]) {
-        out.fill(0, (t * B + j) * F, (t * B + j + 1) * F);
-        continue;
-      }
-      const b = order[j];
-      const s = (batchFirst ? b * T + t : t * B + b) * srcF + off;
-      out.set(src.subarray(s, s + F), (t * B + j) * F);
-    }
-  }
-  return out;
+): void {
+  k.pick_rows(dst, src, ar.putInts(stepRows(L, srcF, off, batchFirst, !maskPadding)), F, 0, L.T * L.B);
 }
 
 /**
- * The adjoint of toTimeMajor, inside wasm memory: the steps of src [T,B,F] (sorted, at a byte
+ * The adjoint of pickSteps, inside wasm memory: the steps of src [T,B,F] (sorted, at a byte
  * offset) into features [off, off+F) of dst (batch- or time-major rows of dstF floats, at a byte
  * offset), by gather_rows (shared between threads when large); padding steps are not written. @internal
  */
@@ -92,15 +82,21 @@ export function gatherSteps(
   off: number,
   batchFirst: boolean,
 ): void {
+  k.gather_rows(dst, src, ar.putInts(stepRows(L, dstF, off, batchFirst, false)), F, 0, L.T * L.B);
+}
+
+// For each time-major sorted row t·B + j, the float offset of its features in a batch- or
+// time-major array of rowF-float rows, or -1 for a padding step unless `padding` keeps it.
+function stepRows(L: SeqLayout, rowF: number, off: number, batchFirst: boolean, padding: boolean): Int32Array {
   const { B, T, order, lengths } = L;
   const map = new Int32Array(T * B);
   for (let t = 0; t < T; t++) {
     for (let j = 0; j < B; j++) {
       const b = order[j];
-      map[t * B + j] = t < lengths[j] ? (batchFirst ? b * T + t : t * B + b) * dstF + off : -1;
+      map[t * B + j] = padding || t < lengths[j] ? (batchFirst ? b * T + t : t * B + b) * rowF + off : -1;
     }
   }
-  k.gather_rows(dst, src, ar.putInts(map), F, 0, T * B);
+  return map;
 }
 
 /** Rows of a state [B,F] (original order) into sorted order. @internal */

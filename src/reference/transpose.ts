@@ -18,3 +18,13 @@ export function gather_rows(dst: Floats, src: Floats, map: ArrayLike<number>, n:
     for (let i = 0; i < n; i++) dst[map[r] + i] = src[r * n + i];
   }
 }
+
+/** Rows r0..r1-1 of dst (rows of n floats) from the float offsets map[r] of src, zeros where map[r] < 0. */
+export function pick_rows(dst: Floats, src: Floats, map: ArrayLike<number>, n: number, r0: number, r1: number): void {
+  for (let r = r0; r < r1; r++) for (let i = 0; i < n; i++) dst[r * n + i] = map[r] < 0 ? 0 : src[map[r] + i];
+}
+
+/** Rows 0..rows-1 of src (rows of n floats) added into dst at the float offsets map[r]. */
+export function scatter_add_rows(dst: Floats, src: Floats, map: ArrayLike<number>, n: number, rows: number): void {
+  for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) dst[map[r] + i] += src[r * n + i];
+}
