@@ -10,11 +10,13 @@ import type { SpawnWorker } from '../platform/platform.js';
 
 // control block per worker, in int32 slots: seq, done, kernel id, up to 13 arguments, then
 // whether the worker sleeps on seq and whether the caller sleeps on done: a notify costs a few
-// microseconds (a 2-thread W3 profile: ~4 µs a post), so it is made only to wake a sleeper
-const SLOTS = 18;
+// microseconds (a 2-thread W3 profile: ~4 µs a post), so it is made only to wake a sleeper; then
+// how long (µs) an idle worker polls before it sleeps
+const SLOTS = 19;
 const WORKER_ASLEEP = 16;
 const CALLER_ASLEEP = 17;
-// polls of the control word before a thread sleeps in Atomics.wait (about 100 µs)
+const SPIN_US = 18;
+// polls of the control word before the caller sleeps in Atomics.wait on a worker (about 100 µs)
 const SPIN = 20000;
 // each thread's claim word (see claim()) on a cache line of its own
 const CLAIM_LINE = 64;
@@ -30,9 +32,10 @@ const ctrl = new Int32Array(memory.buffer, base, ${SLOTS});
 ready();
 let seen = 0;
 for (;;) {
-  // spin a little before sleeping: in a recurrent loop the next job comes within microseconds,
-  // and waking a sleeping thread costs tens of them
-  for (let i = 0; i < ${SPIN} && Atomics.load(ctrl, 0) === seen; i++);
+  // poll a while before sleeping: in a recurrent loop the next job comes within microseconds,
+  // and waking a sleeping thread costs tens of them (more when the caller did JavaScript between)
+  const until = performance.now() + Atomics.load(ctrl, ${SPIN_US}) / 1000;
+  for (let i = 1; Atomics.load(ctrl, 0) === seen; i++) if ((i & 255) === 0 && performance.now() > until) break;
   if (Atomics.load(ctrl, 0) === seen) {
     // say so before sleeping: a caller that posts after this store sees it and notifies, and
     // one that posted before it changed seq, so the wait returns at once
@@ -77,26 +80,35 @@ export class KernelPool {
     return ctrlBytes(workers) + (workers + 1) * CLAIM_LINE + (1 + 2 * (workers + 1)) * CLAIM_LINE;
   }
 
-  /** Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at bytes(workers) reserved bytes. */
+  /**
+   * Starts `workers` threads on `module` sharing `memory`; ctrlPtr points at bytes(workers) reserved
+   * bytes; an idle worker polls for `spinMicros` before it sleeps (see spin()).
+   */
   static async start(
     spawn: SpawnWorker,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     ctrlPtr: number,
     workers: number,
+    spinMicros: number,
   ): Promise<KernelPool> {
+    const ctrl = new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS);
+    for (let w = 0; w < workers; w++) ctrl[w * SLOTS + SPIN_US] = spinMicros;
     await Promise.all(Array.from({ length: workers }, (_, i) => spawn(WORKER, { module, memory, base: ctrlPtr + i * SLOTS * 4 })));
     const claimsPtr = ctrlPtr + ctrlBytes(workers); // 64-bit atomics want 8-byte alignment
     // the team block (assembly/team.ts): the thread count, then arrivals, generation, sleepers at 0
     const teamPtr = claimsPtr + (workers + 1) * CLAIM_LINE;
     new Int32Array(memory.buffer, teamPtr, 4).set([workers + 1, 0, 0, 0]);
-    return new KernelPool(
-      new Int32Array(memory.buffer, ctrlPtr, workers * SLOTS),
-      new Int32Array(memory.buffer, claimsPtr, ((workers + 1) * CLAIM_LINE) >> 2),
-      claimsPtr,
-      teamPtr,
-      workers,
-    );
+    return new KernelPool(ctrl, new Int32Array(memory.buffer, claimsPtr, ((workers + 1) * CLAIM_LINE) >> 2), claimsPtr, teamPtr, workers);
+  }
+
+  /**
+   * How long (µs) an idle worker polls for the next job before it sleeps in Atomics.wait. Waking a
+   * sleeper costs tens of microseconds, the poll a core meanwhile: long where a core can be spared
+   * (Node), short where the page shares the cores with the browser's own threads.
+   */
+  spin(micros: number): void {
+    for (let w = 0; w < this.workers; w++) Atomics.store(this.ctrl, w * SLOTS + SPIN_US, micros);
   }
 
   private post(w: number, job: number, args: ArrayLike<number>, ...more: number[]): void {

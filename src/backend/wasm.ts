@@ -83,6 +83,8 @@ interface Backend {
   plain: Kernels;
   threaded: Kernels;
   arena: Arena;
+  /** The worker threads, when init({ threads }) started some. */
+  pool: KernelPool | null;
   info: BackendInfo;
 }
 
@@ -176,9 +178,18 @@ export function init(options: InitOptions = {}): Promise<void> {
     const plain = await instantiateKernels(module, memory ? { env: { memory } } : {});
     const arena = new Arena(plain);
     const pool =
-      spawn && memory ? await KernelPool.start(spawn, module, memory, arena.reserve(KernelPool.bytes(threads - 1) / 4), threads - 1) : null;
+      spawn && memory
+        ? await KernelPool.start(
+            spawn,
+            module,
+            memory,
+            arena.reserve(KernelPool.bytes(threads - 1) / 4),
+            threads - 1,
+            platform().workerSpinMicros,
+          )
+        : null;
     const kernels = pool ? withThreads(plain, pool) : plain;
-    backend = { kernels, plain, threaded: kernels, arena, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
+    backend = { kernels, plain, threaded: kernels, arena, pool, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();
   pending.catch(() => {
     pending = null;
@@ -214,6 +225,11 @@ export function kernels(): Kernels {
 export function shareWork(on: boolean): void {
   const b = ready();
   b.kernels = on ? b.threaded : b.plain;
+}
+
+/** Benchmarks only: how long (µs) idle worker threads poll before they sleep (KernelPool.spin). @internal */
+export function workerSpin(micros: number): void {
+  ready().pool?.spin(micros);
 }
 
 /** The arena of the loaded core. @internal */

@@ -21,6 +21,11 @@ export interface Platform {
   readUrl(url: URL): Promise<Uint8Array>;
   /** Worker threads for init({ threads }), or the reason there are none here. */
   threads(): SpawnWorker | string;
+  /**
+   * How long (µs) an idle worker thread polls for its next job before it sleeps (KernelPool.spin):
+   * the wake-up it saves against the core it holds meanwhile.
+   */
+  readonly workerSpinMicros: number;
   /** Files for saveFile / loadFile, or a reason there are none. */
   readonly files: { write(path: string, bytes: Uint8Array): Promise<void>; read(path: string): Promise<Uint8Array> } | string;
 }
@@ -72,6 +77,9 @@ function browserThreads(): SpawnWorker | string {
 /** A browser, a Web Worker, Deno or Bun: fetch, threads in Workers of isolated pages, no files. @internal */
 export const browserPlatform: Platform = {
   name: 'browser',
+  // short: the page's own threads (rendering, the event loop, the engine's) share the cores, and a
+  // 2 ms poll measured slower on W1 in Chromium (2.7 -> 5.5 ms on two threads)
+  workerSpinMicros: 100,
   async readWasm(build) {
     const url = BUILD_URLS[build]();
     const res = await fetch(url);
