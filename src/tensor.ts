@@ -79,7 +79,7 @@ export class Tensor {
   readonly size: number;
   private _data: Float32Array;
   /** Shared with views (reshape, detach): counts reads and writes of the data through any of them. */
-  private _store: { version: number };
+  private _store: Store;
   /** Whether backward() computes a gradient for this tensor. */
   requiresGrad: boolean;
   private _grad: Tensor | null = null;
@@ -97,7 +97,7 @@ export class Tensor {
     this.shape = Object.freeze(shape.slice());
     this.size = size;
     this._data = data;
-    this._store = { version: 0 };
+    this._store = { version: 0, pending: null };
     this.requiresGrad = requiresGrad;
   }
 
@@ -108,6 +108,7 @@ export class Tensor {
    * an earlier read and edited later is not: read `data` again, or call {@link Tensor.markChanged}.
    */
   get data(): Float32Array {
+    this.willChange();
     this._store.version++;
     return this._data;
   }
@@ -117,18 +118,35 @@ export class Tensor {
       throw new Error(
         `data: must be a Float32Array of ${this.size} elements (the tensor's size), got ${d instanceof Float32Array ? `${d.length} elements` : typeof d}`,
       );
+    this.willChange();
     this._data = d;
     this._store.version++;
   }
 
   /** Says that the data was changed through an array kept from an earlier read of `data`. */
   markChanged(): void {
+    this.willChange();
     this._store.version++;
+  }
+
+  // the data may change now: a snapshot still wanted by a backward pass gets its copy first
+  private willChange(): void {
+    const s = this._store.pending;
+    if (s === null) return;
+    this._store.pending = null;
+    s.keep();
   }
 
   /** The data without counting a read: for code that only reads (caches, copies). @internal */
   peek(): Float32Array {
     return this._data;
+  }
+
+  /** See {@link snapshot}. @internal */
+  _snapshot(): Snapshot {
+    const st = this._store;
+    if (st.pending === null) st.pending = new Snapshot(this, st);
+    return st.pending.hold();
   }
 
   /** Changes whenever the data may have changed (shared with views). @internal */
@@ -301,21 +319,83 @@ function flatten(data: NestedArray, shape: number[], out: Float32Array): void {
   walk(data, 0, []);
 }
 
-// the last copy of each tensor's data and the version it was made at
-const snapshots = new WeakMap<Tensor, { version: number; data: Float32Array }>();
+/** What a tensor shares with its views: the version counter and the snapshot backward still wants. @internal */
+interface Store {
+  version: number;
+  pending: Snapshot | null;
+}
 
 /**
- * A copy of t's data as it is now, for a backward pass to read after t may have changed (an
- * optimiser step between forward and backward). Ops that use t many times in one forward pass
- * (a weight at every decoder step, attention keys read by every query) share one copy while t's
- * version is unchanged; the copies are never written. @internal
+ * A tensor's data as forward saw it, for a backward pass to read after the tensor may have changed
+ * (an optimiser step or loadStateDict between forward and backward). Copy on write: while the
+ * tensor is unchanged it reads the live data; the first change after it (a read of `data`, which
+ * may edit, a new `data`, markChanged) copies the data first. Ops that use a tensor many times in
+ * one forward pass share one snapshot while its version is unchanged. @internal
  */
-export function snapshot(t: Tensor): Float32Array {
-  const s = snapshots.get(t);
-  if (s && s.version === t.version) return s.data;
-  const data = t.peek().slice();
-  snapshots.set(t, { version: t.version, data });
-  return data;
+export class Snapshot {
+  private copy: Float32Array | null = null;
+  private refs = 0;
+
+  /** @internal */
+  constructor(
+    private readonly t: Tensor,
+    private readonly store: Store,
+  ) {}
+
+  /** The data as it was when the snapshot was taken. */
+  read(): Float32Array {
+    return this.copy ?? this.t.peek();
+  }
+
+  /** The tensor is about to change: copy its contents as they are. @internal */
+  keep(): void {
+    this.copy = this.t.peek().slice();
+  }
+
+  /** @internal */
+  hold(): this {
+    this.refs++;
+    return this;
+  }
+
+  /** The backward pass that wanted it is done (a graph runs backward once). */
+  release(): void {
+    if (--this.refs === 0 && this.store.pending === this) this.store.pending = null;
+  }
+}
+
+/** A snapshot of t's data as it is now (see {@link Snapshot}); release() it when backward has run. @internal */
+export function snapshot(t: Tensor): Snapshot {
+  return t._snapshot();
+}
+
+/**
+ * The snapshots one op's backward reads (see {@link Snapshot}): `read(t)` gives t as forward saw
+ * it (t itself when it was not snapshotted), and `around(backward)` releases them all when backward
+ * has run. @internal
+ */
+export class Snapshots {
+  private readonly map = new Map<Tensor, Snapshot>();
+
+  constructor(ts: readonly (Tensor | null | false | undefined)[]) {
+    for (const t of ts) if (t && !this.map.has(t)) this.map.set(t, snapshot(t));
+  }
+
+  read(t: Tensor): Float32Array {
+    return this.map.get(t)?.read() ?? t.peek();
+  }
+
+  /** `backward`, releasing the snapshots once it has run (or thrown). */
+  around<A extends unknown[], R>(backward: (...a: A) => R): (...a: A) => R {
+    return (...a) => {
+      try {
+        return backward(...a);
+      } finally {
+        for (const s of this.map.values()) s.release();
+        this.map.clear();
+      }
+    };
+  }
 }
 
 /**

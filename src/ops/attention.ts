@@ -11,7 +11,7 @@
 // Each operand goes into wasm once and no transposed copy of the keys is made (the composed form —
 // matmul, transpose, add, softmax, matmul, or broadcast, add, tanh, linear — copies every operand
 // in and out at every op, and the additive one forms the [B,Tq,Tk,A] sum as a tensor).
-import { Tensor, snapshot } from '../tensor.js';
+import { Snapshots, Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { type Arena, Block, type KeptBlocks } from '../backend/heap.js';
@@ -88,41 +88,43 @@ export function dotAttention(q: Tensor, keys: Tensor, values: Tensor, mask: Floa
   const z: Sizes = { B, Tq, Tk: keys.shape[1], Hv: values.shape[2] };
   const k = kernels();
   const saving = needsGrad(q, keys, values);
-  const read = (t: Tensor) => (saving ? snapshot(t) : t.peek());
-  const qd = read(q);
-  const kd = read(keys);
-  const vd = values === keys ? kd : read(values);
+  const frozen = new Snapshots(saving ? [q, keys, values] : []);
   const [w, c] = arena().scoped((ar) => {
-    const pk = ar.put(kd);
-    const pv = values === keys ? pk : ar.put(vd);
+    const pk = ar.put(keys.peek());
+    const pv = values === keys ? pk : ar.put(values.peek());
     const ps = ar.alloc(B * Tq * z.Tk);
-    k.bmm_nt(ps, ar.put(qd), pk, B, Tq, H, z.Tk);
+    k.bmm_nt(ps, ar.put(q.peek()), pk, B, Tq, H, z.Tk);
     return readOut(ar, k, ps, pv, mask, z);
   });
   const weights = new Tensor(w, [B, Tq, z.Tk]);
   const context = new Tensor(c, [B, Tq, z.Hv]);
   if (saving) {
-    record('attention', [q, keys, values], [context, weights], ([gC, gW]) =>
-      arena().scoped((ar) => {
-        const pk = ar.put(kd);
-        const pv = values === keys ? pk : ar.put(vd);
-        const { pds, dV } = scoreGradient(ar, k, w, pv, gC, gW, values.requiresGrad, z);
-        let dq: Float32Array | null = null;
-        let dK: Float32Array | null = null;
-        if (q.requiresGrad) {
-          const pdq = ar.alloc(B * Tq * H);
-          k.bmm(pdq, pds, pk, B, Tq, z.Tk, H);
-          dq = ar.read(pdq, B * Tq * H);
-        }
-        if (keys.requiresGrad) {
-          const dst = ar.alloc(B * Tq * z.Tk);
-          k.transpose_forward(dst, pds, B, Tq, z.Tk);
-          const pdk = ar.alloc(B * z.Tk * H);
-          k.bmm(pdk, dst, ar.put(qd), B, z.Tk, Tq, H);
-          dK = ar.read(pdk, B * z.Tk * H);
-        }
-        return [dq, dK, dV];
-      }),
+    record(
+      'attention',
+      [q, keys, values],
+      [context, weights],
+      frozen.around(([gC, gW]: (Float32Array | null)[]) =>
+        arena().scoped((ar) => {
+          const pk = ar.put(frozen.read(keys));
+          const pv = values === keys ? pk : ar.put(frozen.read(values));
+          const { pds, dV } = scoreGradient(ar, k, w, pv, gC, gW, values.requiresGrad, z);
+          let dq: Float32Array | null = null;
+          let dK: Float32Array | null = null;
+          if (q.requiresGrad) {
+            const pdq = ar.alloc(B * Tq * H);
+            k.bmm(pdq, pds, pk, B, Tq, z.Tk, H);
+            dq = ar.read(pdq, B * Tq * H);
+          }
+          if (keys.requiresGrad) {
+            const dst = ar.alloc(B * Tq * z.Tk);
+            k.transpose_forward(dst, pds, B, Tq, z.Tk);
+            const pdk = ar.alloc(B * z.Tk * H);
+            k.bmm(pdk, dst, ar.put(frozen.read(q)), B, z.Tk, Tq, H);
+            dK = ar.read(pdk, B * z.Tk * H);
+          }
+          return [dq, dK, dV];
+        }),
+      ),
     );
   }
   return { context, weights };
@@ -139,28 +141,27 @@ export function additiveAttention(qa: Tensor, ka: Tensor, v: Tensor, values: Ten
   const nS = B * Tq * z.Tk;
   const k = kernels();
   const saving = needsGrad(qa, ka, v, values);
-  const vd = saving ? snapshot(v) : v.peek();
-  const valuesData = saving ? snapshot(values) : values.peek();
+  const frozen = new Snapshots(saving ? [v, values] : []);
   let pe = 0; // tanh(qa + ka) [B,Tq,Tk,A], kept in wasm memory for backward
   const [w, c] = arena().scoped((ar) => {
     const ps = ar.alloc(nS);
     pe = saving ? ar.alloc(nS * A) : 0;
-    k.additive_scores_forward(ps, pe, ar.put(qa.peek()), ar.put(ka.peek()), ar.put(vd), B, Tq, z.Tk, A);
-    return readOut(ar, k, ps, ar.put(valuesData), mask, z);
+    k.additive_scores_forward(ps, pe, ar.put(qa.peek()), ar.put(ka.peek()), ar.put(v.peek()), B, Tq, z.Tk, A);
+    return readOut(ar, k, ps, ar.put(values.peek()), mask, z);
   });
   const weights = new Tensor(w, [B, Tq, z.Tk]);
   const context = new Tensor(c, [B, Tq, z.Hv]);
   if (saving) {
     let kept: KeptBlocks | null = null;
-    const backward = ([gC, gW]: (Float32Array | null)[]): (Float32Array | null)[] => {
+    const backward = frozen.around(([gC, gW]: (Float32Array | null)[]): (Float32Array | null)[] => {
       try {
         return arena().scoped((ar) => {
           const e = ar.restore(kept!.blocks[0]);
-          const { pds, dV } = scoreGradient(ar, k, w, ar.put(valuesData), gC, gW, values.requiresGrad, z);
+          const { pds, dV } = scoreGradient(ar, k, w, ar.put(frozen.read(values)), gC, gW, values.requiresGrad, z);
           const pdq = ar.zeros(B * Tq * A);
           const pdk = ar.zeros(B * z.Tk * A);
           const pdv = ar.zeros(A);
-          k.additive_scores_backward(pdq, pdk, pdv, pds, e.ptr, ar.put(vd), B, Tq, z.Tk, A);
+          k.additive_scores_backward(pdq, pdk, pdv, pds, e.ptr, ar.put(frozen.read(v)), B, Tq, z.Tk, A);
           return [
             qa.requiresGrad ? ar.read(pdq, B * Tq * A) : null,
             ka.requiresGrad ? ar.read(pdk, B * z.Tk * A) : null,
@@ -171,7 +172,7 @@ export function additiveAttention(qa: Tensor, ka: Tensor, v: Tensor, values: Ten
       } finally {
         kept!.release();
       }
-    };
+    });
     // the scope has ended: keep e before anything else is allocated
     kept = arena().keep([new Block(pe, [nS, A, 1])], backward);
     record('additive attention', [qa, ka, v, values], [context, weights], backward);

@@ -1,6 +1,6 @@
 // Affine map on the last axis: y = x·Wᵀ + b, x [..., in], W [out, in], b [out] -> [..., out].
 // One GEMM over every leading row; backward dX = dY·W, dW = dYᵀ·X, db = Σ dY.
-import { Tensor, fmtShape, snapshot } from '../tensor.js';
+import { Snapshots, Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmPacked, gemmTN } from '../backend/gemm.js';
@@ -21,42 +21,46 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const saving = needsGrad(...inputs);
   // backward reads the weight and input as forward saw them (a weight may be stepped in between);
   // forward multiplies by the weight's cached panels (src/backend/pack-cache.ts)
-  const wData = saving && x.requiresGrad ? snapshot(weight) : null;
+  const frozen = new Snapshots(saving ? [x.requiresGrad && weight, weight.requiresGrad && x] : []);
   const wVersion = weight.version;
-  const xData = saving && weight.requiresGrad ? snapshot(x) : x.peek();
   const y = arena().scoped((ar) => {
     const pc = ar.alloc(M * O);
-    gemmPacked(k, pc, ar.put(xData), I, 1, packedWeight(ar, k, weight, I, O), bias ? ar.put(bias.peek()) : 0, M, I, O, false, O);
+    gemmPacked(k, pc, ar.put(x.peek()), I, 1, packedWeight(ar, k, weight, I, O), bias ? ar.put(bias.peek()) : 0, M, I, O, false, O);
     return ar.read(pc, M * O);
   });
   settlePacks(arena());
   const out = new Tensor(y, [...x.shape.slice(0, -1), O]);
   if (saving) {
-    record('linear', inputs, [out], ([g]) =>
-      arena().scoped((ar) => {
-        const pg = ar.put(g!);
-        let dx: Float32Array | null = null;
-        let dw: Float32Array | null = null;
-        let db: Float32Array | null = null;
-        if (x.requiresGrad) {
-          const p = ar.alloc(M * I);
-          // dY·W: the cached panels while the weight is as forward saw it, else forward's copy
-          if (weight.version === wVersion) gemmPacked(k, p, pg, O, 1, packedWeight(ar, k, weight, O, I, false), 0, M, O, I, false, I);
-          else gemmNN(k, ar, p, pg, ar.put(wData!), 0, M, O, I, false);
-          dx = ar.read(p, M * I);
-        }
-        if (weight.requiresGrad) {
-          const p = ar.alloc(O * I);
-          gemmTN(k, ar, p, pg, ar.put(xData), 0, O, M, I, false);
-          dw = ar.read(p, O * I);
-        }
-        if (bias?.requiresGrad) {
-          const p = ar.zeros(O);
-          k.sum_axis_forward(p, pg, 1, M, O);
-          db = ar.read(p, O);
-        }
-        return [dx, dw, db];
-      }),
+    record(
+      'linear',
+      inputs,
+      [out],
+      frozen.around(([g]: (Float32Array | null)[]) =>
+        arena().scoped((ar) => {
+          const pg = ar.put(g!);
+          let dx: Float32Array | null = null;
+          let dw: Float32Array | null = null;
+          let db: Float32Array | null = null;
+          if (x.requiresGrad) {
+            const p = ar.alloc(M * I);
+            // dY·W: the cached panels while the weight is as forward saw it, else forward's copy
+            if (weight.version === wVersion) gemmPacked(k, p, pg, O, 1, packedWeight(ar, k, weight, O, I, false), 0, M, O, I, false, I);
+            else gemmNN(k, ar, p, pg, ar.put(frozen.read(weight)), 0, M, O, I, false);
+            dx = ar.read(p, M * I);
+          }
+          if (weight.requiresGrad) {
+            const p = ar.alloc(O * I);
+            gemmTN(k, ar, p, pg, ar.put(frozen.read(x)), 0, O, M, I, false);
+            dw = ar.read(p, O * I);
+          }
+          if (bias?.requiresGrad) {
+            const p = ar.zeros(O);
+            k.sum_axis_forward(p, pg, 1, M, O);
+            db = ar.read(p, O);
+          }
+          return [dx, dw, db];
+        }),
+      ),
     );
   }
   return out;

@@ -3,7 +3,7 @@
 // dA = dC·Bᵀ (gemmNT), dB = Aᵀ·dC (gemmTN, summed over the batch when b is shared). Batches of
 // small products (attention over a few keys, the NTM's memory) go to the bmm kernel instead, which
 // reads B in place: packing B per batch element would cost more than the product.
-import { Tensor, fmtShape, snapshot } from '../tensor.js';
+import { Snapshots, Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmNT, gemmPacked, gemmTN } from '../backend/gemm.js';
@@ -41,18 +41,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const small = !shared && n * k * m <= BMM_MAX;
   // backward reads the operands as forward saw them (a weight may be stepped in between)
   const saving = needsGrad(a, b);
-  const aData = saving && b.requiresGrad ? snapshot(a) : a.peek();
-  const bData = saving && a.requiresGrad ? snapshot(b) : b.peek();
+  const frozen = new Snapshots(saving ? [b.requiresGrad && a, a.requiresGrad && b] : []);
   const bVersion = b.version;
   // per batch element i: A_i [n,k], B_i [k,m] (one shared B when 2-D), C_i [n,m]
   const y = arena().scoped((ar) => {
-    const pa = ar.blockOf(aData, batch, n, k);
+    const pa = ar.blockOf(a.peek(), batch, n, k);
     const pc = ar.block(batch, n, m);
     if (shared) {
       // a shared B (a weight) multiplies through its cached panels (src/backend/pack-cache.ts)
       gemmPacked(kern, pc.ptr, pa.ptr, k, 1, packedWeight(ar, kern, b, k, m, false), 0, batch * n, k, m, false, m);
     } else {
-      const pb = ar.blockOf(bData, batch, k, m);
+      const pb = ar.blockOf(b.peek(), batch, k, m);
       if (small) kern.bmm(pc.ptr, pa.ptr, pb.ptr, batch, n, k, m);
       else for (let i = 0; i < batch; i++) gemmNN(kern, ar, pc.at(i), pa.at(i), pb.at(i), 0, n, k, m, false);
     }
@@ -61,35 +60,40 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   settlePacks(arena());
   const out = new Tensor(y, outShape);
   if (saving) {
-    record('matmul', [a, b], [out], ([g]) =>
-      arena().scoped((ar) => {
-        const pg = ar.blockOf(g!, batch, n, m);
-        let da: Float32Array | null = null;
-        let db: Float32Array | null = null;
-        if (a.requiresGrad) {
-          const pd = ar.block(batch, n, k);
-          // dC·Bᵀ: through B's cached panels while B is as forward saw it, else forward's copy
-          const cachedB = shared && b.version === bVersion;
-          const pb = cachedB ? null : ar.blockOf(bData, shared ? 1 : batch, k, m);
-          if (cachedB) gemmPacked(kern, pd.ptr, pg.ptr, m, 1, packedWeight(ar, kern, b, m, k), 0, batch * n, m, k, false, k);
-          else if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb!.ptr, 0, batch * n, m, k, false);
-          else if (small) kern.bmm_nt(pd.ptr, pg.ptr, pb!.ptr, batch, n, m, k);
-          else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb!.at(i), 0, n, m, k, false);
-          da = ar.read(pd.ptr, pd.size);
-        }
-        if (b.requiresGrad) {
-          const pa = ar.blockOf(aData, batch, n, k);
-          const pd = ar.block(shared ? 1 : batch, k, m);
-          if (shared) gemmTN(kern, ar, pd.ptr, pa.ptr, pg.ptr, 0, k, batch * n, m, false);
-          else if (small) {
-            const at = ar.alloc(batch * n * k);
-            kern.transpose_forward(at, pa.ptr, batch, n, k);
-            kern.bmm(pd.ptr, at, pg.ptr, batch, k, n, m);
-          } else for (let i = 0; i < batch; i++) gemmTN(kern, ar, pd.at(i), pa.at(i), pg.at(i), 0, k, n, m, false);
-          db = ar.read(pd.ptr, pd.size);
-        }
-        return [da, db];
-      }),
+    record(
+      'matmul',
+      [a, b],
+      [out],
+      frozen.around(([g]: (Float32Array | null)[]) =>
+        arena().scoped((ar) => {
+          const pg = ar.blockOf(g!, batch, n, m);
+          let da: Float32Array | null = null;
+          let db: Float32Array | null = null;
+          if (a.requiresGrad) {
+            const pd = ar.block(batch, n, k);
+            // dC·Bᵀ: through B's cached panels while B is as forward saw it, else forward's copy
+            const cachedB = shared && b.version === bVersion;
+            const pb = cachedB ? null : ar.blockOf(frozen.read(b), shared ? 1 : batch, k, m);
+            if (cachedB) gemmPacked(kern, pd.ptr, pg.ptr, m, 1, packedWeight(ar, kern, b, m, k), 0, batch * n, m, k, false, k);
+            else if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb!.ptr, 0, batch * n, m, k, false);
+            else if (small) kern.bmm_nt(pd.ptr, pg.ptr, pb!.ptr, batch, n, m, k);
+            else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb!.at(i), 0, n, m, k, false);
+            da = ar.read(pd.ptr, pd.size);
+          }
+          if (b.requiresGrad) {
+            const pa = ar.blockOf(frozen.read(a), batch, n, k);
+            const pd = ar.block(shared ? 1 : batch, k, m);
+            if (shared) gemmTN(kern, ar, pd.ptr, pa.ptr, pg.ptr, 0, k, batch * n, m, false);
+            else if (small) {
+              const at = ar.alloc(batch * n * k);
+              kern.transpose_forward(at, pa.ptr, batch, n, k);
+              kern.bmm(pd.ptr, at, pg.ptr, batch, k, n, m);
+            } else for (let i = 0; i < batch; i++) gemmTN(kern, ar, pd.at(i), pa.at(i), pg.at(i), 0, k, n, m, false);
+            db = ar.read(pd.ptr, pd.size);
+          }
+          return [da, db];
+        }),
+      ),
     );
   }
   return out;

@@ -18,12 +18,13 @@
 // the cell adds its recurrent weight gradients (ctx.gradTN shares dXWᵀ when a cell reuses it).
 //
 // Backward reads only what forward saved: the input, the histories, the cell's kept blocks and a
-// snapshot of every weight, so a weight changed between forward and backward (an optimiser step,
-// loadStateDict) does not change the gradients. The saved blocks stay in wasm memory between the
+// snapshot of every weight (copied only when the weight changes first: tensor.ts), so a weight
+// changed between forward and backward (an optimiser step, loadStateDict) does not change the
+// gradients. The saved blocks stay in wasm memory between the
 // two passes (Arena.keep: moved into one persistent region when forward's scope ends, given back
 // when backward has run or its closure is collected), falling back to copies in JavaScript when
 // the arena cannot give a region then.
-import { Tensor, snapshot } from '../tensor.js';
+import { Snapshots, Tensor } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { Block, type Arena, type KeptBlocks } from '../backend/heap.js';
@@ -228,7 +229,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const saving = needsGrad(...inputs);
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
-  const frozen = saving ? new Map(params.map((p) => [p, snapshot(p)])) : null;
+  const frozen = new Snapshots(saving ? params : []);
   const versions = saving ? new Map(params.map((p) => [p, p.version])) : null;
 
   const forward = arena().scoped((ar) => {
@@ -256,11 +257,11 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   }
 
   let kept: KeptBlocks | null = null;
-  const backward = ([dOut, ...dFinals]: (Float32Array | null)[]): (Float32Array | null)[] => {
+  const backward = frozen.around(([dOut, ...dFinals]: (Float32Array | null)[]): (Float32Array | null)[] => {
     const grads = new Map<Tensor, Float32Array>();
     let dx: Float32Array | null = null;
     const dInit = cell.stateSizes.map((n) => new Float32Array(D * B * n));
-    const data = (w: Tensor) => frozen!.get(w) ?? w.data;
+    const data = (w: Tensor) => frozen.read(w);
     const unchanged = (w: Tensor) => versions!.get(w) === w.version;
     try {
       arena().scoped((ar) => {
@@ -304,7 +305,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
       const s = init.indexOf(t);
       return s >= 0 ? dInit[s] : (grads.get(t) ?? null);
     });
-  };
+  });
   // the scope has ended: keep what backward reads before anything else is allocated
   kept = arena().keep(savedBlocks(forward.px, forward.saved), backward);
   settlePacks(arena());

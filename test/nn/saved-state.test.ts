@@ -72,3 +72,42 @@ describe.each(Object.keys(CASES))('%s', (name) => {
     expect(Array.from(params[0].grad!.data)).not.toEqual(Array.from(want[1]));
   });
 });
+
+describe('snapshots are copied on write', () => {
+  test('two graphs share a weight snapshot: after one backward, a change still leaves the other graph the weights it saw', () => {
+    rnn.manualSeed(4);
+    const lin = new rnn.Linear({ inFeatures: 3, outFeatures: 4 });
+    const x = rnn.randn([2, 3], { requiresGrad: true });
+    const want = () => {
+      const xr = rnn.tensor(x.toArray(), [2, 3], { requiresGrad: true });
+      ops.sum(ops.mul(lin.forward(xr), lin.forward(xr))).backward();
+      return Array.from(xr.grad!.data);
+    };
+    const before = want();
+    const a = ops.sum(ops.mul(lin.forward(x), lin.forward(x)));
+    const b = ops.sum(ops.mul(lin.forward(x), lin.forward(x)));
+    a.backward(); // releases its hold on the shared snapshot; b still holds it
+    expect(Array.from(x.grad!.data)).toEqual(before);
+    x.grad = null;
+    lin.weight.data[1] += 2; // a change after the first backward, before the second
+    b.backward();
+    expect(Array.from(x.grad!.data)).toEqual(before);
+    x.grad = null;
+    expect(want()).not.toEqual(before); // the change does move the gradient
+  });
+
+  test('an optimiser step between forward and backward: the gradient is that of the weights forward used', () => {
+    rnn.manualSeed(5);
+    const lstm = new rnn.LSTM({ inputSize: 3, hiddenSize: 4 });
+    const x = rnn.randn([2, 5, 3], { requiresGrad: true });
+    const loss = () => ops.sum(ops.mul(lstm.forward(x).output, lstm.forward(x).output));
+    loss().backward();
+    const want = Array.from(x.grad!.data);
+    x.grad = null;
+    const l = loss();
+    const opt = new rnn.SGD(lstm.parameters(), { lr: 0.5 });
+    opt.step(); // the gradients of the first backward, applied before the second backward
+    l.backward();
+    expect(Array.from(x.grad!.data)).toEqual(want);
+  });
+});
