@@ -5,6 +5,7 @@ import { needsGrad, record, runBackward, type Node } from './tape.js';
 import { random, randomNormal } from './random.js';
 import { addInto } from './backend/accumulate.js';
 import { bool, num, readOptions, type Schema } from './options.js';
+import type { Arena } from './backend/heap.js';
 
 /** Nested number arrays, as accepted by {@link tensor}. */
 export type NestedArray = number | NestedArray[];
@@ -97,19 +98,24 @@ export class Tensor {
     this.shape = Object.freeze(shape.slice());
     this.size = size;
     this._data = data;
-    this._store = { version: 0, pending: null };
+    this._store = { version: 0, pending: null, home: null };
     this.requiresGrad = requiresGrad;
   }
 
   /**
    * The row-major data, shared with views (reshape, detach). Reading it counts as a possible
-   * edit: caches derived from a tensor (the packed weight panels of the recurrent layers) are
-   * rebuilt after it, so `p.data[i] = v` or `p.data.set(...)` is always seen. An array kept from
-   * an earlier read and edited later is not: read `data` again, or call {@link Tensor.markChanged}.
+   * edit: caches derived from a tensor (the packed weight panels of the recurrent layers, a
+   * parameter's copy in wasm memory) are rebuilt after it, so `p.data[i] = v` or `p.data.set(...)`
+   * is always seen. An array kept from an earlier read and edited later is not: read `data` again,
+   * or call {@link Tensor.markChanged}. A parameter an optimiser updates lives in wasm memory too
+   * (see {@link Module.dispose}); reading `data` brings the array up to date first.
    */
   get data(): Float32Array {
+    this.syncOut();
     this.willChange();
     this._store.version++;
+    const h = this._store.home;
+    if (h) h.fresh = JS_NEWER;
     return this._data;
   }
 
@@ -119,6 +125,8 @@ export class Tensor {
         `data: must be a Float32Array of ${this.size} elements (the tensor's size), got ${d instanceof Float32Array ? `${d.length} elements` : typeof d}`,
       );
     this.willChange();
+    // the wasm copy mirrors the old array: brought into it (views keep that array) and given back
+    if (this._store.home?.data === this._data) this._release();
     this._data = d;
     this._store.version++;
   }
@@ -127,6 +135,8 @@ export class Tensor {
   markChanged(): void {
     this.willChange();
     this._store.version++;
+    const h = this._store.home;
+    if (h) h.fresh = JS_NEWER;
   }
 
   // the data may change now: a snapshot still wanted by a backward pass gets its copy first
@@ -137,9 +147,72 @@ export class Tensor {
     s.keep();
   }
 
+  // the wasm copy is newer (an optimiser step wrote it there): bring the array up to date
+  private syncOut(): void {
+    const h = this._store.home;
+    if (h !== null && h.fresh === WASM_NEWER && h.data === this._data) {
+      h.ar.readInto(h.ptr, h.data);
+      h.fresh = SAME;
+    }
+  }
+
   /** The data without counting a read: for code that only reads (caches, copies). @internal */
   peek(): Float32Array {
+    this.syncOut();
     return this._data;
+  }
+
+  /**
+   * The data's copy in wasm memory, made (from a persistent block of `ar`) and brought up to date
+   * now; 0 when the arena cannot give a block now (inside an op) or a view's array has diverged.
+   * Call it between ops. @internal
+   */
+  _resident(ar: Arena): number {
+    const st = this._store;
+    let h = st.home;
+    if (h === null) {
+      const ptr = ar.persist(this.size, 'param');
+      if (!ptr) return 0;
+      h = { ar, ptr, data: this._data, fresh: JS_NEWER };
+      st.home = h;
+      homes.register(st, h, h);
+    }
+    if (h.ar !== ar || h.data !== this._data) return 0;
+    if (h.fresh === JS_NEWER) {
+      ar.view(h.ptr, this.size).set(this._data);
+      h.fresh = SAME;
+    }
+    return h.ptr;
+  }
+
+  /**
+   * The wasm copy, about to be written by a kernel (an optimiser step): snapshots are taken first,
+   * the version moves and the array is out of date until the next read. 0 when there is none to
+   * be had (see _resident). @internal
+   */
+  _residentForWrite(ar: Arena): number {
+    this.willChange();
+    const ptr = this._resident(ar);
+    if (!ptr) return 0;
+    this._store.version++;
+    this._store.home!.fresh = WASM_NEWER;
+    return ptr;
+  }
+
+  /** The wasm copy if it is up to date (no copy in, no block made), else 0. @internal */
+  _residentIfCurrent(): number {
+    const h = this._store.home;
+    return h !== null && h.fresh !== JS_NEWER && h.data === this._data ? h.ptr : 0;
+  }
+
+  /** Brings the array up to date and gives the wasm copy's block back. @internal */
+  _release(): void {
+    const h = this._store.home;
+    if (h === null) return;
+    if (h.fresh === WASM_NEWER) h.ar.readInto(h.ptr, h.data);
+    this._store.home = null;
+    homes.unregister(h);
+    h.ar.unpersist(h.ptr, h.data.length, 'param');
   }
 
   /** See {@link snapshot}. @internal */
@@ -189,8 +262,9 @@ export class Tensor {
 
   /** The data as nested arrays of numbers (for printing and tests). */
   toNested(): NestedArray {
+    const data = this.peek();
     const build = (offset: number, dim: number): NestedArray => {
-      if (dim === this.shape.length) return this._data[offset];
+      if (dim === this.shape.length) return data[offset];
       const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
       return Array.from({ length: this.shape[dim] }, (_, i) => build(offset + i * stride, dim + 1));
     };
@@ -319,11 +393,30 @@ function flatten(data: NestedArray, shape: number[], out: Float32Array): void {
   walk(data, 0, []);
 }
 
-/** What a tensor shares with its views: the version counter and the snapshot backward still wants. @internal */
+/**
+ * What a tensor shares with its views: the version counter, the snapshot backward still wants, and
+ * the data's copy in wasm memory (a parameter an optimiser updates) with which side is newer. @internal
+ */
 interface Store {
   version: number;
   pending: Snapshot | null;
+  home: Home | null;
 }
+
+const SAME = 0;
+const JS_NEWER = 1;
+const WASM_NEWER = 2;
+
+/** A tensor's data in a persistent block of the arena, mirroring the array `data`. */
+interface Home {
+  ar: Arena;
+  ptr: number;
+  data: Float32Array;
+  fresh: typeof SAME | typeof JS_NEWER | typeof WASM_NEWER;
+}
+
+// a collected tensor (and its views) gives its wasm copy's block back
+const homes = new FinalizationRegistry<Home>((h) => h.ar.unpersist(h.ptr, h.data.length, 'param'));
 
 /**
  * A tensor's data as forward saw it, for a backward pass to read after the tensor may have changed

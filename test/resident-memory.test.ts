@@ -267,3 +267,133 @@ test('ctcLoss keeps its gradient in wasm memory until backward, which gives it b
   rnn.noGrad(() => rnn.ctcLoss(lp, [[1, 2], [3], [4, 4, 1]], [12, 9, 12], [2, 1, 3]));
   expect(rnn.memoryStats().savedBytes).toBe(0);
 });
+
+describe('parameters in wasm memory', () => {
+  const make = () => {
+    rnn.manualSeed(31);
+    return new rnn.Sequential(new rnn.LSTM({ inputSize: I, hiddenSize: H }), new rnn.Linear({ inFeatures: H, outFeatures: 3 }));
+  };
+  const x = () => {
+    rnn.manualSeed(32);
+    return rnn.randn([B, T, I]);
+  };
+  const loss = (m: rnn.Sequential, xs: rnn.Tensor) => {
+    const y = m.forward(xs) as rnn.Tensor;
+    return rnn.ops.sum(rnn.ops.mul(y, y));
+  };
+  // the same steps with the parameters in JavaScript only (the arena gives the optimiser no block)
+  const inJavaScript = <T>(fn: () => T): T => {
+    const ar = arena();
+    const persist = ar.persist;
+    ar.persist = (n, kind) => (kind === 'param' || kind === 'state' ? 0 : persist.call(ar, n, kind));
+    try {
+      return fn();
+    } finally {
+      ar.persist = persist;
+    }
+  };
+  const bytes = (m: rnn.Module) => m.parameters().reduce((s, p) => s + Math.ceil(p.size / 4) * 16, 0);
+
+  test('an optimiser updates them in place there: one block each, the same values as in JavaScript, edits between steps seen', () => {
+    const a = make();
+    const b = make();
+    const xs = x();
+    const optA = new rnn.Adam(a.parameters(), { lr: 0.01 });
+    const optB = new rnn.Adam(b.parameters(), { lr: 0.01 });
+    const before = rnn.memoryStats().paramBytes;
+    const edits = [
+      () => {},
+      (m: rnn.Module) => (m.parameters()[0].data[3] += 0.25), // through the getter
+      (m: rnn.Module) => {
+        const p = m.parameters()[1];
+        p.data = Float32Array.from(p.data, (v) => v * 0.5); // a new array
+      },
+      (m: rnn.Module) =>
+        m.loadStateDict(
+          Object.fromEntries(
+            Object.entries(m.stateDict()).map(([k, t]) => [k, { shape: t.shape, data: t.toArray().map((v) => v + 0.01) }]),
+          ),
+        ),
+      () => {},
+    ];
+    for (const edit of edits) {
+      optA.zeroGrad();
+      loss(a, xs).backward();
+      optA.step();
+      expect(rnn.memoryStats().paramBytes - before).toBe(bytes(a));
+      optB.zeroGrad();
+      loss(b, xs).backward();
+      inJavaScript(() => optB.step());
+      expect(rnn.memoryStats().paramBytes - before).toBe(bytes(a)); // b's stayed in JavaScript
+      // forward packs from the copy in wasm: the same outputs as b's from its arrays
+      expect(Array.from(rnn.noGrad(() => a.forward(xs) as rnn.Tensor).data)).toEqual(
+        Array.from(rnn.noGrad(() => b.forward(xs) as rnn.Tensor).data),
+      );
+      a.parameters().forEach((p, i) => expect(Array.from(p.data), `parameter ${i}`).toEqual(Array.from(b.parameters()[i].data)));
+      edit(a);
+      edit(b);
+    }
+    // a kept array is brought up to date in place when the parameter is read again
+    const p0 = a.parameters()[0];
+    const kept = p0.data;
+    optA.zeroGrad();
+    loss(a, xs).backward();
+    optA.step();
+    const now = p0.data;
+    expect(now).toBe(kept);
+    expect(Array.from(kept)).toEqual(Array.from(now));
+  });
+
+  test('module.dispose() gives their blocks and panels back at once; the module trains on as before', () => {
+    const a = make();
+    const b = make();
+    const xs = x();
+    const optA = new rnn.SGD(a.parameters(), { lr: 0.05, momentum: 0.9 });
+    const optB = new rnn.SGD(b.parameters(), { lr: 0.05, momentum: 0.9 });
+    const start = rnn.memoryStats();
+    const step = (m: rnn.Module, opt: rnn.Optimizer) => {
+      opt.zeroGrad();
+      loss(m as rnn.Sequential, xs).backward();
+      opt.step();
+    };
+    for (let i = 0; i < 3; i++) [step(a, optA), step(b, optB)];
+    const held = rnn.memoryStats();
+    expect(held.paramBytes - start.paramBytes).toBe(bytes(a) + bytes(b));
+    a.dispose();
+    const after = rnn.memoryStats();
+    expect(after.paramBytes - start.paramBytes).toBe(bytes(b));
+    expect(after.cachedBytes).toBeLessThan(held.cachedBytes);
+    a.parameters().forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(b.parameters()[i].data)));
+    for (let i = 0; i < 3; i++) [step(a, optA), step(b, optB)];
+    a.parameters().forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(b.parameters()[i].data)));
+    expect(rnn.memoryStats().paramBytes - start.paramBytes).toBe(bytes(a) + bytes(b));
+    a.dispose();
+    b.dispose();
+    expect(rnn.memoryStats().paramBytes).toBe(start.paramBytes);
+  });
+
+  test('a collected model gives its parameters back', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await settle();
+    const before = rnn.memoryStats().paramBytes;
+    (() => {
+      const m = make();
+      const opt = new rnn.Adam(m.parameters(), { lr: 0.01 });
+      loss(m, x()).backward();
+      opt.step();
+    })();
+    expect(rnn.memoryStats().paramBytes).toBeGreaterThan(before);
+    for (let attempt = 0; attempt < 20 && rnn.memoryStats().paramBytes > before; attempt++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(rnn.memoryStats().paramBytes).toBe(before);
+  });
+});

@@ -59,7 +59,7 @@ const RESIDENT_MAX_BYTES = 256 * 2 ** 20;
 const keptRegistry = new FinalizationRegistry<KeptBlocks>((k) => k.release());
 
 /** What a persistent block holds: packed panels, kept activations, optimiser state. @internal */
-export type PersistKind = 'cache' | 'saved' | 'state';
+export type PersistKind = 'cache' | 'saved' | 'state' | 'param';
 
 /** A bump allocator over wasm memory with stack-like release. @internal */
 export class Arena {
@@ -107,7 +107,7 @@ export class Arena {
   /** Freed persistent blocks [ptr, bytes], sorted by address, adjacent ones merged. */
   private spare: [number, number][] = [];
   private persistentBytes = 0;
-  private readonly kindBytes: Record<PersistKind, number> = { cache: 0, saved: 0, state: 0 };
+  private readonly kindBytes: Record<PersistKind, number> = { cache: 0, saved: 0, state: 0, param: 0 };
   private depth = 0; // scoped() calls running
   /** The most bytes keep() holds in wasm memory at once (tests lower it). @internal */
   residentLimit = RESIDENT_MAX_BYTES;
@@ -171,6 +171,11 @@ export class Arena {
   /** Bytes of optimiser state in wasm memory now. */
   get stateBytes(): number {
     return this.kindBytes.state;
+  }
+
+  /** Bytes of parameters' copies in wasm memory now (the ones an optimiser updates there). */
+  get paramBytes(): number {
+    return this.kindBytes.param;
   }
 
   /** Reserves n floats for the life of the arena (below everything release() can free). */

@@ -49,7 +49,7 @@ export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: 
   if (!byShape) {
     byShape = new Map();
     entries.set(w, byShape);
-    registry.register(w, byShape);
+    registry.register(w, byShape, byShape);
   }
   let e = byShape.get(key);
   if (!e) {
@@ -60,7 +60,8 @@ export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: 
   const cached = e.ar === ar;
   if (cached && e.version === w.version) return e.ptr;
   const dst = cached ? e.ptr : ar.alloc(e.floats);
-  kern.gemm_pack(dst, ar.put(w.peek()), k, n, transposed ? 1 : 0);
+  // packed from the weight's own copy in wasm when it has a current one (an optimiser updated it there)
+  kern.gemm_pack(dst, w._residentIfCurrent() || ar.put(w.peek()), k, n, transposed ? 1 : 0);
   if (cached) e.version = w.version;
   return dst;
 }
@@ -74,4 +75,14 @@ export function settlePacks(ar: Arena): void {
     Object.assign(e, { ptr, ar, version: -1 });
     pending.pop();
   }
+}
+
+/** Gives t's packed panels back now (Module.dispose); they are packed again on the next use. @internal */
+export function releasePacks(t: Tensor): void {
+  const byShape = entries.get(t);
+  if (!byShape) return;
+  entries.delete(t);
+  registry.unregister(byShape);
+  for (const e of byShape.values()) if (e.ar) e.ar.unpersist(e.ptr, e.floats);
+  for (let i = pending.length - 1; i >= 0; i--) if (pending[i][0] === t) pending.splice(i, 1);
 }

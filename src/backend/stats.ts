@@ -17,6 +17,12 @@ export interface MemoryStats {
   savedBytes: number;
   /** Bytes of optimiser state (momentum, moments) in wasm memory: one block per updated parameter, given back when the optimiser is collected. */
   stateBytes: number;
+  /**
+   * Bytes of parameters kept in wasm memory: each parameter an optimiser updates lives there too
+   * (updated in place, read back into its array only when read), given back when the parameter is
+   * collected or at `module.dispose()`.
+   */
+  paramBytes: number;
 }
 
 /** Current wasm memory figures (see {@link MemoryStats}). */
@@ -28,5 +34,6 @@ export function memoryStats(): MemoryStats {
     cachedBytes: a.cachedBytes,
     savedBytes: a.savedBytes,
     stateBytes: a.stateBytes,
+    paramBytes: a.paramBytes,
   };
 }

@@ -2,7 +2,7 @@
 // train / eval. Modules own parameters; ops own differentiation.
 import { type NestedArray, Tensor, fmtShape, sameShape, tensor } from '../tensor.js';
 import { bool, readOptions } from '../options.js';
-import { markParameter } from '../backend/pack-cache.js';
+import { markParameter, releasePacks } from '../backend/pack-cache.js';
 
 /** A value accepted by loadStateDict: a Tensor or `{ shape, data }`. */
 export type StateValue = Tensor | NestedArray | { shape: readonly number[]; data: ArrayLike<number> | NestedArray };
@@ -81,6 +81,24 @@ export abstract class Module {
     };
     walk(this, '');
     return out;
+  }
+
+  /**
+   * Gives back now the wasm memory this module's parameters hold between calls — each one's copy
+   * that an optimiser updates in place, and its packed weight panels — instead of when the module
+   * is garbage-collected (which gives them back too: no training loop needs dispose()). The module
+   * stays usable: its parameters' arrays are brought up to date first, and the copies and panels
+   * are made again when it next trains or runs. Optimiser state belongs to the optimiser.
+   * @example
+   * ```ts
+   * model.dispose(); // e.g. before training the next model in the same page
+   * ```
+   */
+  dispose(): void {
+    for (const p of this.parameters()) {
+      p._release();
+      releasePacks(p);
+    }
   }
 
   /** Every trainable tensor (for optimisers and clipping). */

@@ -1,8 +1,10 @@
 // The optimiser base: the parameters, zeroGrad, and a step that runs one wasm update kernel per
 // parameter tensor on its data, gradient and state buffers (kernels: assembly/optim.ts). The state
-// (momentum, moments) lives in wasm memory, one persistent block per parameter, so a step copies
-// only the parameter and its gradient in and the parameter out; the blocks go back when the
-// optimiser is collected. Where the arena cannot give a block, the state is a JavaScript copy.
+// (momentum, moments) lives in wasm memory, one persistent block per parameter, and so does the
+// parameter (Tensor._residentForWrite: its copy there is updated in place and read back into its
+// array only when something reads it), so a step copies only the gradient in; the state blocks go
+// back when the optimiser is collected, a parameter's when it is (or at Module.dispose()). Where
+// the arena cannot give a block, state and parameter are JavaScript copies.
 import { Tensor } from '../tensor.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Arena } from '../backend/heap.js';
@@ -70,12 +72,16 @@ export abstract class Optimizer {
       }
       const { bufs, ptrs } = st;
       const steps = ++st.steps;
+      // with its state in wasm memory, the parameter is updated in its own copy there (made on the
+      // first step, read back into p.data only when something reads it: no copy in or out a step)
+      const resident = bufs ? 0 : p._residentForWrite(ar);
+      const grad = p.grad;
       ar.scoped((a) => {
-        const pp = a.put(p.data);
-        const pg = a.put(p.grad!.data);
+        const pp = resident || a.put(p.data);
+        const pg = a.put(grad.peek());
         const ps = bufs ? bufs.map((s) => (s.length ? a.put(s) : 0)) : ptrs;
         this.update(k, pp, pg, ps, p.size, steps);
-        a.readInto(pp, p.data);
+        if (!resident) a.readInto(pp, p.data);
         if (bufs) bufs.forEach((s, i) => s.length && a.readInto(ps[i], s));
       });
     }
