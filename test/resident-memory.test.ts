@@ -80,24 +80,28 @@ describe.each(['LSTM', 'GRU', 'RNN'] as const)('%s', (kind) => {
   });
 });
 
-test("inside another op's scope (no region at the base) a layer copies its blocks out: same gradients, a consistent arena", () => {
+test("inside another op's scope (no region at the base) a layer keeps its blocks in a freed block or copies them out: same gradients, a consistent arena", () => {
   const { layer, x } = setup('LSTM');
   const run = () => layer.forward(x).output;
   const want = gradients(layer, x, run);
+  // what a region inside a scope can have: a freed persistent block that fits, never the scope's base
+  const free = arena().largestFreeBytes;
   const inScope = gradients(layer, x, () =>
     arena().scoped((ar) => {
       ar.alloc(5); // the scope is in use
       const out = run();
-      expect(rnn.memoryStats().savedBytes).toBe(0);
+      expect(rnn.memoryStats().savedBytes).toBeLessThanOrEqual(free);
       return out;
     }),
   );
+  expect(rnn.memoryStats().savedBytes).toBe(0);
   want.forEach((g, i) => expect(Array.from(inScope[i])).toEqual(Array.from(g)));
   expect(rnn.memoryStats().liveBytes).toBe(0);
   // an empty enclosing scope gives no region either (its release would move below the block)
   const fresh = new rnn.GRU({ inputSize: I, hiddenSize: 2 * H + 1 });
+  const freeNow = arena().largestFreeBytes;
   const out = arena().scoped(() => fresh.forward(x).output);
-  expect(rnn.memoryStats().savedBytes).toBe(0);
+  expect(rnn.memoryStats().savedBytes).toBeLessThanOrEqual(freeNow);
   rnn.ops.sum(out).backward();
   expect(rnn.memoryStats().liveBytes).toBe(0);
   expect(fresh.parameters().every((p) => p.grad !== null)).toBe(true);

@@ -128,8 +128,14 @@ export class Arena {
       this.kindBytes[kind] += bytes;
       return ptr;
     }
-    // at the base only between ops: inside a scope, its release would move top below the block
+    return this.persistAtBase(n, kind);
+  }
+
+  // n floats at the base of the scoped region, made persistent; only between ops (inside a scope,
+  // its release would move top below the block), else 0
+  private persistAtBase(n: number, kind: PersistKind): number {
     if (this.top !== this.base || this.depth > 0) return 0;
+    const bytes = Math.ceil(n / 4) * 16;
     const ptr = this.alloc(n);
     this.base = this.top;
     this.persistentBytes += bytes;
@@ -171,6 +177,11 @@ export class Arena {
   /** Bytes of optimiser state in wasm memory now. */
   get stateBytes(): number {
     return this.kindBytes.state;
+  }
+
+  /** The largest freed persistent block now, in bytes (what a region can have inside a scope). */
+  get largestFreeBytes(): number {
+    return this.spare.reduce((m, [, b]) => Math.max(m, b), 0);
   }
 
   /** Bytes of parameters' copies in wasm memory now (the ones an optimiser updates there). */
@@ -257,6 +268,28 @@ export class Arena {
       if (b.ptr < this.top) throw new Error('rnn-wasm internal: keep() after the region was allocated again');
     }
     let region = 0;
+    // in place when the blocks start the scope that has just ended: the region spans them, the
+    // scratch between them too (up to as much again), and nothing moves (a GRU's W3 step moved
+    // 12 MB into the gaps its input projection left)
+    const live = blocks.filter((b) => b.size > 0);
+    const first = live.length ? Math.min(...live.map((b) => b.ptr)) : 0;
+    const span = live.length ? Math.max(...live.map((b) => b.ptr + Math.ceil(b.size / 4) * 16)) - first : 0;
+    if (
+      total > 0 &&
+      first === this.base &&
+      this.top === this.base &&
+      this.depth === 0 &&
+      span <= 2 * total &&
+      this.kindBytes.saved + span <= this.residentLimit
+    ) {
+      region = this.persistAtBase(span / 4, 'saved');
+      return this.keptRegion(
+        blocks.map((b) => ({ ptr: b.ptr, dims: b.dims })),
+        region,
+        span,
+        owner,
+      );
+    }
     if (total > 0 && this.kindBytes.saved + total <= this.residentLimit) {
       try {
         region = this.persist(total / 4, 'saved');
@@ -279,14 +312,19 @@ export class Arena {
       kept[i] = { ptr: at, dims: blocks[i].dims };
       at += bytes[i];
     }
+    return this.keptRegion(kept, region, total, owner);
+  }
+
+  // the kept blocks in one persistent region of `bytes` bytes, given back by release() or when owner is collected
+  private keptRegion(blocks: SavedBlock[], region: number, bytes: number, owner: object): KeptBlocks {
     let held = true;
     const result: KeptBlocks = {
-      blocks: kept,
+      blocks,
       release: () => {
         if (!held) return;
         held = false;
         keptRegistry.unregister(result);
-        this.unpersist(region, total / 4, 'saved');
+        this.unpersist(region, bytes / 4, 'saved');
       },
     };
     keptRegistry.register(owner, result, result);

@@ -52,8 +52,12 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
     forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], data, packed: pack }, w) {
       const T = xw.dims[0];
       const bhh = w.bHh ? ar.blockOf(data(w.bHh), G) : null;
-      const gates = ar.zeroBlock(T, B, G);
-      const hw = ar.zeroBlock(T, B, G);
+      // the rows no sequence reaches stay zero for backward's whole-block products; with every
+      // sequence full length the loop kernel writes every row (no 10 MB memset on W3's shape)
+      const full = after && active.every((a) => a === B);
+      const block = (d2: number) => (full ? ar.block(T, B, d2) : ar.zeroBlock(T, B, d2));
+      const gates = block(G);
+      const hw = block(G);
       const rh = after ? ar.block(0) : ar.zeroBlock(T, B, H);
       const keep = { gates, hw, rh };
       if (after) {
@@ -85,7 +89,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
       { gates, hw, rh },
     ) {
       const T = dXW.dims[0];
-      const dHW = ar.zeroBlock(T, B, G);
+      const dHW = after && active.every((a) => a === B) ? ar.block(T, B, G) : ar.zeroBlock(T, B, G);
       const grads = () => {
         gradSum([w.bHh], dHW);
         if (after) return gradTN(w.wHh, dHW, hPrev);

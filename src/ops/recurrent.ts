@@ -244,7 +244,9 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
       saved.push(s);
     }
     // the output [B,T,D·F] (or [T,B,..]) gathered from every direction's steps in wasm, read out once
-    const po = ar.zeros(B * T * D * F);
+    // (zeros first where some sequence ends early: its padding steps are not written)
+    const full = L.lengths[B - 1] === T;
+    const po = full ? ar.alloc(B * T * D * F) : ar.zeros(B * T * D * F);
     saved.forEach((s, d) => gatherSteps(k, ar, po, nextOf(s)[0].ptr, L, F, D * F, d * F, call.batchFirst));
     return { px, saved, out: ar.read(po, B * T * D * F) };
   });
@@ -291,7 +293,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
           dState.forEach((p, i) => takeState(dInit[i], ar, p, L, d, cell.stateSizes[i]));
         }
         if (pdx) {
-          const p = ar.zeros(x.size);
+          const p = L.lengths[B - 1] === T ? ar.alloc(x.size) : ar.zeros(x.size);
           gatherSteps(k, ar, p, pdx.ptr, L, I, I, 0, call.batchFirst);
           dx = ar.read(p, x.size);
         }
