@@ -115,10 +115,12 @@ export const KERNEL_TABLE = {
   transpose_forward: { args: ['out', 'x', 'batch', 'rows', 'cols'] },
   // rows r0..r1 of x [rows, cols] into columns r0..r1 of out [cols, rows] (shared from 65,536 elements)
   transpose_rows: { args: ['out', 'x', 'rows', 'cols', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'cols' } },
-  // rows r0..r1 of src [rows, n] to the float offsets map[r] of dst (none where map[r] < 0), shared from 65,536 floats
-  gather_rows: { args: ['dst', 'src', 'map', 'n', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'n' } },
-  // rows r0..r1 of dst [rows, n] from the float offsets map[r] of src (zeros where map[r] < 0), shared likewise
-  pick_rows: { args: ['dst', 'src', 'map', 'n', 'r0', 'r1'], split: { kind: 'range', count: 'r1', min: 1 << 16, per: 'n' } },
+  // rows r0..r1 of src [rows, n] to the float offsets map[r] of dst (none where map[r] < 0), and of
+  // dst from the offsets in src (zeros where map[r] < 0). On one thread: copies gain little from a
+  // second core, and a static half waits for a worker that slept (2-thread W3 1.63 -> 1.76x, W5
+  // 1.58 -> 1.73x in one process, shared against alone)
+  gather_rows: { args: ['dst', 'src', 'map', 'n', 'r0', 'r1'] },
+  pick_rows: { args: ['dst', 'src', 'map', 'n', 'r0', 'r1'] },
   // rows of src [rows, n] added into dst at the float offsets map[r] (an embedding's gradient; one thread)
   scatter_add_rows: { args: ['dst', 'src', 'map', 'n', 'rows'] },
 

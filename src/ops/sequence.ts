@@ -48,8 +48,8 @@ export function seqLayout(B: number, T: number, lengths: ArrayLike<number> | nul
 
 /**
  * Features [off, off+F) of src (batch-first [B,T,srcF] or time-major [T,B,srcF], at a byte offset)
- * into dst [T,B,F] in sorted order, inside wasm memory by pick_rows (shared between threads when
- * large); with maskPadding, steps past a sequence's end are zero. @internal
+ * into dst [T,B,F] in sorted order, inside wasm memory by pick_rows (on one thread: see
+ * kernels.ts); with maskPadding, steps past a sequence's end are zero. @internal
  */
 export function pickSteps(
   k: Kernels,
@@ -69,7 +69,7 @@ export function pickSteps(
 /**
  * The adjoint of pickSteps, inside wasm memory: the steps of src [T,B,F] (sorted, at a byte
  * offset) into features [off, off+F) of dst (batch- or time-major rows of dstF floats, at a byte
- * offset), by gather_rows (shared between threads when large); padding steps are not written. @internal
+ * offset), by gather_rows; padding steps are not written. @internal
  */
 export function gatherSteps(
   k: Kernels,
