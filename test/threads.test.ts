@@ -7,7 +7,7 @@ import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
 import * as ref from '../src/reference/matmul.js';
 import * as refT from '../src/reference/transpose.js';
-import { arena, kernels, shareWork } from '../src/backend/wasm.js';
+import { arena, kernels, shareWork, workerPool } from '../src/backend/wasm.js';
 import { packedSize } from '../src/backend/gemm.js';
 import { gemmUnits } from '../src/backend/parallel.js';
 import { expectClose, report, seeded } from './helpers.js';
@@ -205,6 +205,34 @@ describe('two threads', () => {
     const shared = run();
     const alone = onOneThread(run);
     shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
+  });
+  test("a loop whose steps are smaller than the pool's minTeamStep (rows × hidden units) runs on the calling thread: the same results", () => {
+    const pool = workerPool()!;
+    rnn.manualSeed(17);
+    const lstm = new rnn.LSTM({ inputSize: 5, hiddenSize: 16 });
+    const x = rnn.randn([3, 6, 5]);
+    const out = () => Array.from(rnn.noGrad(() => lstm.forward(x).output).data);
+    const alone = onOneThread(out);
+    const team = pool.team;
+    let teams = 0;
+    pool.team = (...a) => {
+      teams++;
+      return team.apply(pool, a);
+    };
+    try {
+      for (const [min, used] of [
+        [3 * 16 + 1, false],
+        [3 * 16, true],
+      ] as const) {
+        pool.minTeamStep = min;
+        teams = 0;
+        expect(out()).toEqual(alone);
+        expect(teams > 0).toBe(used);
+      }
+    } finally {
+      pool.team = team;
+      pool.minTeamStep = 0;
+    }
   });
   test('crossEntropy shares its rows (from 8,192 logits): losses and gradients equal one thread to the bit', () => {
     const rng = seeded(66);

@@ -127,8 +127,19 @@ function byRange(spec: KernelSpec, split: Extract<Split, { kind: 'range' }>, pla
   };
 }
 
-function asTeam(plain: (params: number, self: number, team: number) => void, job: number, pool: KernelPool): Fn {
-  return (params) => pool.team(job, params, (self, team) => plain(params, self, team));
+function asTeam(
+  plain: (params: number, self: number, team: number) => void,
+  job: number,
+  pool: KernelPool,
+  memory: WebAssembly.Memory,
+): Fn {
+  return (params) => {
+    // a loop whose steps are too small for a team (B·H below the pool's minimum) runs alone: its
+    // LoopParams (assembly/recurrent.ts) are active, T, B, H, ...
+    const p = new Int32Array(memory.buffer, params, 4);
+    if (p[2] * p[3] < pool.minTeamStep) return plain(params, 0, 0);
+    pool.team(job, params, (self, team) => plain(params, self, team));
+  };
 }
 
 /** The kernel set of `k` with every splittable kernel shared out over `pool`. @internal */
@@ -141,7 +152,7 @@ export function withThreads(k: Kernels, pool: KernelPool): Kernels {
     if (!split) {
       out[name] = plain;
     } else if (split.kind === 'team') {
-      out[name] = asTeam(plain, WORKER_JOBS.indexOf(name), pool);
+      out[name] = asTeam(plain, WORKER_JOBS.indexOf(name), pool, k.memory);
     } else if (split.kind === 'panels') {
       const worker = split.worker as KernelName;
       out[name] = panels(spec, plain as Gemm, k[worker] as unknown as GemmClaim, WORKER_JOBS.indexOf(worker), pool);

@@ -59,6 +59,11 @@ const ctrlBytes = (workers: number) => Math.ceil((workers * SLOTS * 4) / CLAIM_L
 export class KernelPool {
   private readonly seq: number[];
   private joining = 0;
+  /**
+   * The least rows × hidden units of a recurrent step run by a team (KernelPool.team); smaller
+   * loops run on the calling thread, where the per-step meeting costs more than the step's share.
+   */
+  minTeamStep = 0;
 
   private constructor(
     private readonly ctrl: Int32Array,

@@ -188,6 +188,7 @@ export function init(options: InitOptions = {}): Promise<void> {
             platform().workerSpinMicros,
           )
         : null;
+    if (pool) pool.minTeamStep = platform().minTeamStep;
     const kernels = pool ? withThreads(plain, pool) : plain;
     backend = { kernels, plain, threaded: kernels, arena, pool, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();
@@ -230,6 +231,11 @@ export function shareWork(on: boolean): void {
 /** Benchmarks only: how long (µs) idle worker threads poll before they sleep (KernelPool.spin). @internal */
 export function workerSpin(micros: number): void {
   ready().pool?.spin(micros);
+}
+
+/** Tests only: the worker threads' pool, when init({ threads }) started one. @internal */
+export function workerPool(): KernelPool | null {
+  return ready().pool;
 }
 
 /** The arena of the loaded core. @internal */

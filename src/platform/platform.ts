@@ -26,6 +26,8 @@ export interface Platform {
    * the wake-up it saves against the core it holds meanwhile.
    */
   readonly workerSpinMicros: number;
+  /** The least rows × hidden units of a recurrent step worth a team of threads (KernelPool.minTeamStep). */
+  readonly minTeamStep: number;
   /** Files for saveFile / loadFile, or a reason there are none. */
   readonly files: { write(path: string, bytes: Uint8Array): Promise<void>; read(path: string): Promise<Uint8Array> } | string;
 }
@@ -80,6 +82,9 @@ export const browserPlatform: Platform = {
   // short: the page's own threads (rendering, the event loop, the engine's) share the cores, and a
   // 2 ms poll measured slower on W1 in Chromium (2.7 -> 5.5 ms on two threads)
   workerSpinMicros: 100,
+  // batch 1 (W1: 1 × 256 units a step) ran slower on two threads in Chromium than on one (playground
+  // speed panel: 2.6 / 6.1 ms, earlier 3.1 / 4.0), while W3's 32 × 256 gains
+  minTeamStep: 2048,
   async readWasm(build) {
     const url = BUILD_URLS[build]();
     const res = await fetch(url);
