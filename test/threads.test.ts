@@ -7,7 +7,7 @@ import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
 import * as ref from '../src/reference/matmul.js';
 import * as refT from '../src/reference/transpose.js';
-import { arena, kernels, shareWork, workerPool } from '../src/backend/wasm.js';
+import { arena, kernels, shareWork, workerPool, workerSpin } from '../src/backend/wasm.js';
 import { packedSize } from '../src/backend/gemm.js';
 import { gemmUnits } from '../src/backend/parallel.js';
 import { expectClose, report, seeded } from './helpers.js';
@@ -233,6 +233,38 @@ describe('two threads', () => {
       pool.team = team;
       pool.minTeamStep = 0;
     }
+  });
+  test('a worker that sleeps between calls: the caller takes back jobs it has not started (as in browsers), with the same results to the bit', () => {
+    // no polling: the worker sleeps after every job, so the caller often finishes first and
+    // withdraws the worker's job (a static share it then does itself, or a GEMM's unclaimed panels)
+    const rng = seeded(91);
+    const [rows, cols] = [517, 65];
+    const data = Float32Array.from({ length: rows * cols }, () => rng() * 8 - 4);
+    const w = rnn.tensor(
+      Float32Array.from({ length: 65 * 96 }, () => rng() - 0.5),
+      [65, 96],
+    );
+    const run = () =>
+      Array.from({ length: 40 }, () => {
+        const x = rnn.tensor(data, [rows, cols], { requiresGrad: true });
+        const y = ops.matmul(ops.tanh(x), w);
+        ops.sum(ops.mul(y, y)).backward();
+        return [y.data.slice(), x.grad!.data.slice()];
+      }).flat();
+    const alone = onOneThread(run);
+    const pool = workerPool()!;
+    const before = pool.withdrawn;
+    workerSpin(0);
+    pool.withdrawing = true;
+    let shared: Float32Array[];
+    try {
+      shared = run();
+    } finally {
+      workerSpin(2000);
+      pool.withdrawing = false;
+    }
+    expect(pool.withdrawn).toBeGreaterThan(before);
+    shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
   test('crossEntropy shares its rows (from 8,192 logits): losses and gradients equal one thread to the bit', () => {
     const rng = seeded(66);

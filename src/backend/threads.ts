@@ -11,11 +11,15 @@ import type { SpawnWorker } from '../platform/platform.js';
 // control block per worker, in int32 slots: seq, done, kernel id, up to 13 arguments, then
 // whether the worker sleeps on seq and whether the caller sleeps on done: a notify costs a few
 // microseconds (a 2-thread W3 profile: ~4 µs a post), so it is made only to wake a sleeper; then
-// how long (µs) an idle worker polls before it sleeps
-const SLOTS = 19;
+// how long (µs) an idle worker polls before it sleeps; then the last job taken: job s is run by
+// whoever first moves it from s - 1 to s, the worker (it runs the job) or the caller (it withdraws
+// the job, and does the share itself if there is one left), so a caller never waits for a worker
+// that has not woken up yet
+const SLOTS = 20;
 const WORKER_ASLEEP = 16;
 const CALLER_ASLEEP = 17;
 const SPIN_US = 18;
+const TAKEN = 19;
 // polls of the control word before the caller sleeps in Atomics.wait on a worker (about 100 µs)
 const SPIN = 20000;
 // each thread's claim word (see claim()) on a cache line of its own
@@ -46,6 +50,8 @@ for (;;) {
   const seq = Atomics.load(ctrl, 0);
   if (seq < 0) break;
   seen = seq;
+  // the caller may have withdrawn it (it did the work itself while this thread slept)
+  if (Atomics.compareExchange(ctrl, ${TAKEN}, seq - 1, seq) !== seq - 1) continue;
   jobs[ctrl[2]](ctrl);
   Atomics.store(ctrl, 1, seq);
   if (Atomics.load(ctrl, ${CALLER_ASLEEP})) Atomics.notify(ctrl, 1);
@@ -64,6 +70,10 @@ export class KernelPool {
    * loops run on the calling thread, where the per-step meeting costs more than the step's share.
    */
   minTeamStep = 0;
+  /** Whether a job a worker has not started is taken back (withdraw()); per platform. */
+  withdrawing = false;
+  /** Jobs taken back from a worker that had not started them (for tests). */
+  withdrawn = 0;
 
   private constructor(
     private readonly ctrl: Int32Array,
@@ -130,6 +140,20 @@ export class KernelPool {
     if (Atomics.load(ctrl, base + WORKER_ASLEEP)) Atomics.notify(ctrl, base);
   }
 
+  /**
+   * Takes back worker w's last job if it has not started it (see TAKEN): true when withdrawn, and
+   * the job counts as done; false when the worker has it (wait for it).
+   */
+  private withdraw(w: number): boolean {
+    if (!this.withdrawing) return false;
+    const base = w * SLOTS;
+    const s = this.seq[w];
+    if (Atomics.compareExchange(this.ctrl, base + TAKEN, s - 1, s) !== s - 1) return false;
+    Atomics.store(this.ctrl, base + 1, s);
+    this.withdrawn++;
+    return true;
+  }
+
   private wait(parts: number): void {
     const ctrl = this.ctrl;
     for (let w = 0; w < parts; w++) {
@@ -154,8 +178,11 @@ export class KernelPool {
   split(job: number, units: number, args: (u0: number, u1: number) => number[], local: (a: number[]) => void): void {
     const parts = Math.min(this.workers + 1, units);
     const per = Math.ceil(units / parts);
-    for (let w = 0; w < parts - 1; w++) this.post(w, job, args(per * (w + 1), Math.min(units, per * (w + 2))));
+    const share = (w: number) => args(per * (w + 1), Math.min(units, per * (w + 2)));
+    for (let w = 0; w < parts - 1; w++) this.post(w, job, share(w));
     local(args(0, per));
+    // a share whose worker has not started it yet is done here
+    for (let w = 0; w < parts - 1; w++) if (this.withdraw(w)) local(share(w));
     this.wait(parts - 1);
   }
 
@@ -192,8 +219,12 @@ export class KernelPool {
     this.wait(this.workers);
   }
 
-  /** Waits for the workers of the last claim(). */
+  /**
+   * Waits for the workers of the last claim(), once the caller has claimed its last unit: a worker
+   * that has not started by then has nothing left to claim, and its job is withdrawn.
+   */
   join(): void {
+    for (let w = 0; w < this.joining; w++) this.withdraw(w);
     this.wait(this.joining);
     this.joining = 0;
   }

@@ -188,7 +188,10 @@ export function init(options: InitOptions = {}): Promise<void> {
             platform().workerSpinMicros,
           )
         : null;
-    if (pool) pool.minTeamStep = platform().minTeamStep;
+    if (pool) {
+      pool.minTeamStep = platform().minTeamStep;
+      pool.withdrawing = platform().withdrawJobs;
+    }
     const kernels = pool ? withThreads(plain, pool) : plain;
     backend = { kernels, plain, threaded: kernels, arena, pool, info: { simd, relaxedSimd: relaxed, threads, version: VERSION } };
   })();

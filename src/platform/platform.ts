@@ -28,6 +28,8 @@ export interface Platform {
   readonly workerSpinMicros: number;
   /** The least rows × hidden units of a recurrent step worth a team of threads (KernelPool.minTeamStep). */
   readonly minTeamStep: number;
+  /** Whether the caller takes back a job its worker has not started yet (KernelPool.withdrawing). */
+  readonly withdrawJobs: boolean;
   /** Files for saveFile / loadFile, or a reason there are none. */
   readonly files: { write(path: string, bytes: Uint8Array): Promise<void>; read(path: string): Promise<Uint8Array> } | string;
 }
@@ -85,6 +87,9 @@ export const browserPlatform: Platform = {
   // batch 1 (W1: 1 × 256 units a step) ran slower on two threads in Chromium than on one (playground
   // speed panel: 2.6 / 6.1 ms, earlier 3.1 / 4.0), while W3's 32 × 256 gains
   minTeamStep: 2048,
+  // a worker that polls only 100 µs is often asleep when a job comes: Chromium W3 on two threads
+  // 1.44 / 1.60 / 1.51x without, 1.52 / 1.68 / 1.56x with (alternating builds)
+  withdrawJobs: true,
   async readWasm(build) {
     const url = BUILD_URLS[build]();
     const res = await fetch(url);
