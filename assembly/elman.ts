@@ -7,7 +7,7 @@
 // computed as tanh_forward / relu_forward and their backward kernels compute them, so one thread
 // and a team give the same bits.
 import { gemm_packed_panels } from './matmul';
-import { backwardLoop, forwardLoop, LoopParams } from './recurrent';
+import { backwardLoop, forwardLoop, gateProduct, LoopParams } from './recurrent';
 import { addUnits } from './team';
 import { tanhf, vtanh } from './vmath';
 
@@ -97,7 +97,7 @@ function elmanStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const B = p.B;
   const H = p.H;
   const st = <usize>t * B * H * 4;
-  gemm_packed_panels(p.xw + st, p.hHist + st, H, 1, p.packed, 0, rows, H, H, true, H, u0 >> 3, (u1 + 7) >> 3);
+  gateProduct(p.xw + st, p.hHist + st, p.packed, 0, rows, H, 1, true, u0, u1);
   actUnits(p.hNext + st, p.xw + st, rows, H, p.relu != 0, u0, u1);
 }
 

@@ -6,7 +6,7 @@
 //     computed by the op between gru_rz_forward and gru_n_forward from rh = r⊙h.
 //   h' = (1 - z)⊙n + z⊙h
 import { gemm_packed_panels } from './matmul';
-import { backwardLoop, forwardLoop, LoopParams } from './recurrent';
+import { backwardLoop, forwardLoop, gateProduct, LoopParams } from './recurrent';
 import { addUnits } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
@@ -226,8 +226,7 @@ function gruStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const st = <usize>t * B * H * 4;
   const gt = <usize>t * B * G * 4;
   const h = p.hHist + st;
-  if (u0 == 0 && u1 == H) gemm_packed_panels(p.hw + gt, h, H, 1, p.packed, p.bhh, rows, H, G, false, G, 0, (G + 7) >> 3);
-  else for (let g = 0; g < 3; g++) gemm_packed_panels(p.hw + gt, h, H, 1, p.packed, p.bhh, rows, H, G, false, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
+  gateProduct(p.hw + gt, h, p.packed, p.bhh, rows, H, 3, false, u0, u1);
   rzUnits(p.gates + gt, 0, p.xw + gt, p.hw + gt, h, rows, H, p.hard != 0, u0, u1);
   nUnits(p.hNext + st, p.gates + gt, p.xw + gt, p.hw + gt, h, rows, H, true, u0, u1);
 }

@@ -6,7 +6,7 @@
 // hard: the gates use Keras 2 / tfjs's hard sigmoid instead of σ.
 // Forward overwrites `gates` with the activations, which is what backward needs.
 import { gemm_packed_panels } from './matmul';
-import { backwardLoop, forwardLoop, LoopParams } from './recurrent';
+import { backwardLoop, forwardLoop, gateProduct, LoopParams } from './recurrent';
 import { addUnits } from './team';
 import { gateGradf, gatef, tanhf, vgate, vgateGrad, vtanh } from './vmath';
 
@@ -239,9 +239,7 @@ function lstmStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const st = <usize>t * B * H * 4;
   const z = p.xw + <usize>t * B * G * 4;
   const h = p.hHist + st;
-  // the whole step: every panel in one call (with H not a multiple of 8 a panel spans two gates)
-  if (u0 == 0 && u1 == H) gemm_packed_panels(z, h, H, 1, p.packed, 0, rows, H, G, true, G, 0, (G + 7) >> 3);
-  else for (let g = 0; g < 4; g++) gemm_packed_panels(z, h, H, 1, p.packed, 0, rows, H, G, true, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
+  gateProduct(z, h, p.packed, 0, rows, H, 4, true, u0, u1);
   forwardUnits(z, p.hNext + st, p.cNext + st, p.tc + st, p.cHist + st, p.peep, rows, H, p.hard != 0, u0, u1);
 }
 

@@ -12,6 +12,7 @@
 //
 // Every cell's params block (i32 words, written by src/ops) starts with the loop's own fields
 // (LoopParams); the cell's own follow, declared by a class that extends it.
+import { gemm_packed_panels } from './matmul';
 import { claim, nextPhase, startTeam, unitThreads } from './team';
 
 /** The loop's fields at the start of every params block. */
@@ -28,6 +29,23 @@ export class LoopParams {
 
 /** What a cell does on step t over `rows` rows for the hidden units u0..u1-1. */
 export type Units = (params: usize, t: i32, rows: i32, u0: i32, u1: i32) => void;
+
+/**
+ * A step's recurrent product for the hidden units u0..u1-1: their columns in each of the `gates`
+ * gate blocks (H columns each) of c [rows, gates·H] (+)= h [rows, H] · packed W_hh (+ bias). All H
+ * units go in one call over every panel (with H not a multiple of 8 a panel spans two gates); a
+ * team's runs of 8 units are whole panels of every gate.
+ */
+export function gateProduct(
+  c: usize, h: usize, packed: usize, bias: usize, rows: i32, H: i32, gates: i32, accumulate: bool, u0: i32, u1: i32,
+): void {
+  const G = gates * H;
+  if (u0 == 0 && u1 == H) {
+    gemm_packed_panels(c, h, H, 1, packed, bias, rows, H, G, accumulate, G, 0, (G + 7) >> 3);
+    return;
+  }
+  for (let g = 0; g < gates; g++) gemm_packed_panels(c, h, H, 1, packed, bias, rows, H, G, accumulate, G, (g * H + u0) >> 3, (g * H + u1) >> 3);
+}
 
 /** The step of loop position s (backwards in time in reverse). */
 // @ts-ignore: decorator
