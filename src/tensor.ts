@@ -112,10 +112,7 @@ export class Tensor {
    */
   get data(): Float32Array {
     this.syncOut();
-    this.willChange();
-    this._store.version++;
-    const h = this._store.home;
-    if (h) h.fresh = JS_NEWER;
+    this.changed();
     return this._data;
   }
 
@@ -133,6 +130,12 @@ export class Tensor {
 
   /** Says that the data was changed through an array kept from an earlier read of `data`. */
   markChanged(): void {
+    this.changed();
+  }
+
+  // the array may have been (or be about to be) edited: snapshots first, a new version, and the
+  // wasm copy out of date
+  private changed(): void {
     this.willChange();
     this._store.version++;
     const h = this._store.home;
@@ -428,12 +431,16 @@ const homes = new FinalizationRegistry<Home>((h) => h.ar.unpersist(h.ptr, h.data
 export class Snapshot {
   private copy: Float32Array | null = null;
   private refs = 0;
+  /** The tensor's version when the snapshot was taken. */
+  readonly version: number;
 
   /** @internal */
   constructor(
     private readonly t: Tensor,
     private readonly store: Store,
-  ) {}
+  ) {
+    this.version = store.version;
+  }
 
   /** The data as it was when the snapshot was taken. */
   read(): Float32Array {
@@ -464,7 +471,8 @@ export function snapshot(t: Tensor): Snapshot {
 
 /**
  * The snapshots one op's backward reads (see {@link Snapshot}): `read(t)` gives t as forward saw
- * it (t itself when it was not snapshotted), and `around(backward)` releases them all when backward
+ * it (t itself when it was not snapshotted), `unchanged(t)` whether a snapshotted t is as it was
+ * (so caches derived from it still hold), and `around(backward)` releases them all when backward
  * has run. @internal
  */
 export class Snapshots {
@@ -476,6 +484,11 @@ export class Snapshots {
 
   read(t: Tensor): Float32Array {
     return this.map.get(t)?.read() ?? t.peek();
+  }
+
+  unchanged(t: Tensor): boolean {
+    const s = this.map.get(t);
+    return s !== undefined && t.version === s.version;
   }
 
   /** `backward`, releasing the snapshots once it has run (or thrown). */

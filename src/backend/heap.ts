@@ -254,12 +254,13 @@ export class Arena {
   }
 
   /**
-   * Keeps blocks of a scope that has just ended, for a backward pass in a later scope: moved into
-   * one persistent region (resident: no copy out of wasm and back) when the arena can give one
-   * now — the scoped region is empty or a freed block fits, and the resident total stays under
-   * its bound — else copied out. Call it right after the scope is released and before anything
-   * else is allocated: the blocks' contents are still where the scope left them. `owner` (the
-   * backward closure) returns resident blocks when it is collected without having run.
+   * Keeps blocks of a scope that has just ended, for a backward pass in a later scope: in one
+   * persistent region (resident: no copy out of wasm and back) when the arena can give one now —
+   * where they are when they start the empty scoped region, else moved into a freed block that
+   * fits, while the resident total stays under its bound — else copied out. Call it right after
+   * the scope is released and before anything else is allocated: the blocks' contents are still
+   * where the scope left them. `owner` (the backward closure) returns resident blocks when it is
+   * collected without having run.
    */
   keep(blocks: readonly Block[], owner: object): KeptBlocks {
     const bytes = blocks.map((b) => Math.ceil(b.size / 4) * 16);
@@ -267,13 +268,12 @@ export class Arena {
     for (const b of blocks) {
       if (b.ptr < this.top) throw new Error('rnn-wasm internal: keep() after the region was allocated again');
     }
-    let region = 0;
     // in place when the blocks start the scope that has just ended: the region spans them, the
     // scratch between them too (up to as much again), and nothing moves (a GRU's W3 step moved
     // 12 MB into the gaps its input projection left)
-    const live = blocks.filter((b) => b.size > 0);
-    const first = live.length ? Math.min(...live.map((b) => b.ptr)) : 0;
-    const span = live.length ? Math.max(...live.map((b) => b.ptr + Math.ceil(b.size / 4) * 16)) - first : 0;
+    const live = blocks.map((_, i) => i).filter((i) => bytes[i] > 0);
+    const first = Math.min(...live.map((i) => blocks[i].ptr));
+    const span = Math.max(...live.map((i) => blocks[i].ptr + bytes[i])) - first;
     if (
       total > 0 &&
       first === this.base &&
@@ -282,14 +282,10 @@ export class Arena {
       span <= 2 * total &&
       this.kindBytes.saved + span <= this.residentLimit
     ) {
-      region = this.persistAtBase(span / 4, 'saved');
-      return this.keptRegion(
-        blocks.map((b) => ({ ptr: b.ptr, dims: b.dims })),
-        region,
-        span,
-        owner,
-      );
+      const inPlace = blocks.map((b) => ({ ptr: b.ptr, dims: b.dims }));
+      return this.keptRegion(inPlace, this.persistAtBase(span / 4, 'saved'), span, owner);
     }
+    let region = 0;
     if (total > 0 && this.kindBytes.saved + total <= this.residentLimit) {
       try {
         region = this.persist(total / 4, 'saved');

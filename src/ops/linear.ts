@@ -22,7 +22,6 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   // backward reads the weight and input as forward saw them (a weight may be stepped in between);
   // forward multiplies by the weight's cached panels (src/backend/pack-cache.ts)
   const frozen = new Snapshots(saving ? [x.requiresGrad && weight, weight.requiresGrad && x] : []);
-  const wVersion = weight.version;
   const y = arena().scoped((ar) => {
     const pc = ar.alloc(M * O);
     gemmPacked(k, pc, ar.put(x.peek()), I, 1, packedWeight(ar, k, weight, I, O), bias ? ar.put(bias.peek()) : 0, M, I, O, false, O);
@@ -44,7 +43,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
           if (x.requiresGrad) {
             const p = ar.alloc(M * I);
             // dY·W: the cached panels while the weight is as forward saw it, else forward's copy
-            if (weight.version === wVersion) gemmPacked(k, p, pg, O, 1, packedWeight(ar, k, weight, O, I, false), 0, M, O, I, false, I);
+            if (frozen.unchanged(weight)) gemmPacked(k, p, pg, O, 1, packedWeight(ar, k, weight, O, I, false), 0, M, O, I, false, I);
             else gemmNN(k, ar, p, pg, ar.put(frozen.read(weight)), 0, M, O, I, false);
             dx = ar.read(p, M * I);
           }

@@ -42,7 +42,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   // backward reads the operands as forward saw them (a weight may be stepped in between)
   const saving = needsGrad(a, b);
   const frozen = new Snapshots(saving ? [b.requiresGrad && a, a.requiresGrad && b] : []);
-  const bVersion = b.version;
   // per batch element i: A_i [n,k], B_i [k,m] (one shared B when 2-D), C_i [n,m]
   const y = arena().scoped((ar) => {
     const pa = ar.blockOf(a.peek(), batch, n, k);
@@ -72,7 +71,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
           if (a.requiresGrad) {
             const pd = ar.block(batch, n, k);
             // dC·Bᵀ: through B's cached panels while B is as forward saw it, else forward's copy
-            const cachedB = shared && b.version === bVersion;
+            const cachedB = shared && frozen.unchanged(b);
             const pb = cachedB ? null : ar.blockOf(frozen.read(b), shared ? 1 : batch, k, m);
             if (cachedB) gemmPacked(kern, pd.ptr, pg.ptr, m, 1, packedWeight(ar, kern, b, m, k), 0, batch * n, m, k, false, k);
             else if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb!.ptr, 0, batch * n, m, k, false);

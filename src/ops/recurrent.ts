@@ -230,7 +230,6 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
   const finals = cell.stateSizes.map((n) => new Float32Array(D * B * n));
   // backward reads the weights as forward saw them
   const frozen = new Snapshots(saving ? params : []);
-  const versions = saving ? new Map(params.map((p) => [p, p.version])) : null;
 
   const forward = arena().scoped((ar) => {
     const px = ar.block(T, B, I);
@@ -264,7 +263,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
     let dx: Float32Array | null = null;
     const dInit = cell.stateSizes.map((n) => new Float32Array(D * B * n));
     const data = (w: Tensor) => frozen.read(w);
-    const unchanged = (w: Tensor) => versions!.get(w) === w.version;
+    const unchanged = (w: Tensor) => frozen.unchanged(w);
     try {
       arena().scoped((ar) => {
         const { px, saved } = fromBlocks(
