@@ -81,9 +81,8 @@ export function crossEntropy(
   const C = logits.shape[logits.ndim - 1];
   const N = logits.size / C;
   const x = logits.peek();
-  const tg = flatTargets(targets, N, op);
-  // each row's class, or -1 where the row is left out (masked, or its target is ignoreIndex)
-  const rowClass = tg;
+  // each row's class, made -1 below where the row is left out (masked, or its target is ignoreIndex)
+  const rowClass = flatTargets(targets, N, op);
   let include: ArrayLike<number> | null = null;
   if (mask !== null) {
     const m = flatMask(mask);
@@ -96,12 +95,12 @@ export function crossEntropy(
   }
   let count = 0;
   for (let i = 0; i < N; i++) {
-    if (tg[i] === ignoreIndex || (include !== null && include[i] === 0)) {
+    if (rowClass[i] === ignoreIndex || (include !== null && include[i] === 0)) {
       rowClass[i] = -1;
       continue;
     }
-    if (tg[i] < 0 || tg[i] >= C) {
-      throw new Error(`${op}: targets[${i}] must be in [0, ${C - 1}] (or ignoreIndex ${ignoreIndex}), got ${tg[i]}`);
+    if (rowClass[i] < 0 || rowClass[i] >= C) {
+      throw new Error(`${op}: targets[${i}] must be in [0, ${C - 1}] (or ignoreIndex ${ignoreIndex}), got ${rowClass[i]}`);
     }
     count++;
   }
