@@ -84,6 +84,9 @@ export class Tensor {
   /** Whether backward() computes a gradient for this tensor. */
   requiresGrad: boolean;
   private _grad: Tensor | null = null;
+  // whether `grad` has handed the gradient tensor out (or it was given): someone may hold it, so
+  // when it is replaced its contents must be kept (copied out of wasm memory) for them
+  private gradShared = false;
   /** @internal */
   _creator: Node | null = null;
   /** @internal */
@@ -92,13 +95,13 @@ export class Tensor {
   /** @internal Use {@link tensor} or the other factories. */
   constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
     const size = shapeSize(shape);
-    if (data.length !== size) {
+    if (data !== LAZY && data.length !== size) {
       throw new Error(`tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`);
     }
     this.shape = Object.freeze(shape.slice());
     this.size = size;
     this._data = data;
-    this._store = { version: 0, pending: null, home: null };
+    this._store = { version: 0, pending: null, home: null, spare: null };
     this.requiresGrad = requiresGrad;
   }
 
@@ -122,8 +125,9 @@ export class Tensor {
         `data: must be a Float32Array of ${this.size} elements (the tensor's size), got ${d instanceof Float32Array ? `${d.length} elements` : typeof d}`,
       );
     this.willChange();
+    this.syncOut(); // (a gradient made in wasm memory gets the array its views keep)
     // the wasm copy mirrors the old array: brought into it (views keep that array) and given back
-    if (this._store.home?.data === this._data) this._release();
+    if (this._store.home?.data === this._data) this.releaseHome();
     this._data = d;
     this._store.version++;
   }
@@ -139,7 +143,7 @@ export class Tensor {
     this.willChange();
     this._store.version++;
     const h = this._store.home;
-    if (h) h.fresh = JS_NEWER;
+    if (h && this._data !== LAZY) h.fresh = JS_NEWER; // (no array yet: nothing was edited)
   }
 
   // the data may change now: a snapshot still wanted by a backward pass gets its copy first
@@ -150,13 +154,23 @@ export class Tensor {
     s.keep();
   }
 
-  // the wasm copy is newer (an optimiser step wrote it there): bring the array up to date
+  // the wasm copy is newer (an optimiser step or a backward pass wrote it there): bring the array
+  // up to date; a gradient made in wasm memory gets its array now
   private syncOut(): void {
     const h = this._store.home;
+    if (this._data === LAZY) {
+      if (h === null) throw new Error('rnn-wasm internal: a gradient read after its wasm block was given up');
+      this._data = h.data = new Float32Array(this.size);
+    }
     if (h !== null && h.fresh === WASM_NEWER && h.data === this._data) {
       h.ar.readInto(h.ptr, h.data);
       h.fresh = SAME;
     }
+  }
+
+  // whether the wasm copy h mirrors this tensor's array (or is its only copy, not yet read)
+  private mirroredBy(h: Home): boolean {
+    return h.data === (this._data === LAZY ? null : this._data);
   }
 
   /** The data without counting a read: for code that only reads (caches, copies). @internal */
@@ -170,17 +184,15 @@ export class Tensor {
    * now; 0 when the arena cannot give a block now (inside an op) or a view's array has diverged.
    * Call it between ops. @internal
    */
-  _resident(ar: Arena): number {
+  _resident(ar: Arena, kind: 'param' | 'grad' = 'param'): number {
     const st = this._store;
     let h = st.home;
     if (h === null) {
-      const ptr = ar.persist(this.size, 'param');
+      const ptr = ar.persist(this.size, kind);
       if (!ptr) return 0;
-      h = { ar, ptr, data: this._data, fresh: JS_NEWER };
-      st.home = h;
-      homes.register(st, h, h);
+      h = this.makeHome({ ar, ptr, n: this.size, kind }, this._data, JS_NEWER);
     }
-    if (h.ar !== ar || h.data !== this._data) return 0;
+    if (h.ar !== ar || !this.mirroredBy(h)) return 0;
     if (h.fresh === JS_NEWER) {
       ar.view(h.ptr, this.size).set(this._data);
       h.fresh = SAME;
@@ -188,14 +200,22 @@ export class Tensor {
     return h.ptr;
   }
 
+  // the block becomes the wasm copy of this tensor's data (its only copy when data is null)
+  private makeHome(b: WasmBlock, data: Float32Array | null, fresh: Home['fresh']): Home {
+    const h: Home = { ...b, data, fresh };
+    this._store.home = h;
+    homes.register(this._store, h, h);
+    return h;
+  }
+
   /**
    * The wasm copy, about to be written by a kernel (an optimiser step): snapshots are taken first,
    * the version moves and the array is out of date until the next read. 0 when there is none to
    * be had (see _resident). @internal
    */
-  _residentForWrite(ar: Arena): number {
+  _residentForWrite(ar: Arena, kind: 'param' | 'grad' = 'param'): number {
     this.willChange();
-    const ptr = this._resident(ar);
+    const ptr = this._resident(ar, kind);
     if (!ptr) return 0;
     this._store.version++;
     this._store.home!.fresh = WASM_NEWER;
@@ -205,17 +225,42 @@ export class Tensor {
   /** The wasm copy if it is up to date (no copy in, no block made), else 0. @internal */
   _residentIfCurrent(): number {
     const h = this._store.home;
-    return h !== null && h.fresh !== JS_NEWER && h.data === this._data ? h.ptr : 0;
+    return h !== null && h.fresh !== JS_NEWER && this.mirroredBy(h) ? h.ptr : 0;
   }
 
-  /** Brings the array up to date and gives the wasm copy's block back. @internal */
+  /**
+   * Brings the array up to date and gives the wasm copy's block back; a parameter gives back its
+   * gradient's too (the gradient stays readable) and its spare one. @internal
+   */
   _release(): void {
+    this.releaseHome();
+    this._grad?.releaseHome();
+    this.dropSpare();
+  }
+
+  private releaseHome(): void {
+    const b = this.leaveHome(true);
+    if (b) b.ar.unpersist(b.ptr, b.n, b.kind);
+  }
+
+  // the wasm copy's block, no longer this tensor's (null: it had none); with `keep`, the array is
+  // brought up to date first (made, for a gradient not read yet): without, the tensor is unreadable
+  // after, for a gradient nothing else can reach
+  private leaveHome(keep: boolean): WasmBlock | null {
     const h = this._store.home;
-    if (h === null) return;
-    if (h.fresh === WASM_NEWER) h.ar.readInto(h.ptr, h.data);
+    if (h === null) return null;
+    if (keep) this.syncOut();
     this._store.home = null;
     homes.unregister(h);
-    h.ar.unpersist(h.ptr, h.data.length, 'param');
+    return { ar: h.ar, ptr: h.ptr, n: h.n, kind: h.kind };
+  }
+
+  private dropSpare(): void {
+    const s = this._store.spare;
+    if (s === null) return;
+    this._store.spare = null;
+    homes.unregister(s);
+    s.ar.unpersist(s.ptr, s.n, s.kind);
   }
 
   /** See {@link snapshot}. @internal */
@@ -232,6 +277,7 @@ export class Tensor {
 
   /** A view: the same data and the same version counter. */
   private view(shape: readonly number[]): Tensor {
+    this.syncOut(); // (a gradient made in wasm memory gets its array: views share it)
     const out = new Tensor(this._data, shape);
     out._store = this._store;
     return out;
@@ -239,9 +285,12 @@ export class Tensor {
 
   /**
    * The accumulated gradient of a leaf after backward(), else null. It may be set (to null, or to
-   * a Tensor of this tensor's shape, as PyTorch's `.grad =`); any other value throws.
+   * a Tensor of this tensor's shape, as PyTorch's `.grad =`); any other value throws. A parameter's
+   * gradient is made in wasm memory by most layers' backward and stays there for clipping and the
+   * optimiser: its `data` is copied out when read.
    */
   get grad(): Tensor | null {
+    this.gradShared = this._grad !== null;
     return this._grad;
   }
 
@@ -250,7 +299,79 @@ export class Tensor {
       const got = g instanceof Tensor ? `a Tensor of shape ${fmtShape(g.shape)}` : g === undefined ? 'undefined' : typeof g;
       throw new Error(`grad: must be null or a Tensor of shape ${fmtShape(this.shape)} (the tensor's own), got ${got}`);
     }
+    if (g !== this._grad) this.giveUpGrad();
     this._grad = g;
+    this.gradShared = g !== null; // the caller has it
+  }
+
+  // The gradient is being replaced (zeroGrad, `grad =`): a gradient kept in wasm memory leaves its
+  // block to this tensor's next one (a spare, reused every step: no allocation, no copy). Its
+  // contents are copied out first only when `grad` handed it out; else nothing can read it again.
+  private giveUpGrad(): void {
+    const g = this._grad;
+    const h = g?._store.home;
+    if (!g || !h || h.kind !== 'grad' || h.n !== this.size) return;
+    const b = g.leaveHome(this.gradShared);
+    if (b === null) return;
+    if (this._store.spare !== null) b.ar.unpersist(b.ptr, b.n, b.kind);
+    else {
+      this._store.spare = b;
+      homes.register(this._store, b, b);
+    }
+  }
+
+  /** The gradient, not handed out (see gradShared): for the optimisers and clipping. @internal */
+  get _gradInside(): Tensor | null {
+    return this._grad;
+  }
+
+  /**
+   * Where a backward kernel may write this leaf's gradient (its `size` floats) straight into
+   * `.grad`, kept in wasm memory, and whether it adds to what is there (else it overwrites): the
+   * spare block of the last gradient or a new one. Null when there is none to be had now (inside
+   * an op the arena can give only a freed block) or this is not a leaf: the caller hands the
+   * gradient to the tape instead. Write at once: `.grad` counts as written. @internal
+   */
+  _gradSink(ar: Arena): { ptr: number; add: boolean } | null {
+    if (this._creator !== null || !this.requiresGrad) return null;
+    const g = this._grad;
+    if (g !== null) {
+      const ptr = this._gradResident(ar, true);
+      return ptr ? { ptr, add: true } : null;
+    }
+    const st = this._store;
+    let b = st.spare;
+    if (b !== null && b.ar === ar) {
+      st.spare = null;
+      homes.unregister(b);
+    } else {
+      const ptr = ar.persist(this.size, 'grad');
+      if (!ptr) return null;
+      b = { ar, ptr, n: this.size, kind: 'grad' };
+    }
+    const t = new Tensor(LAZY, this.shape);
+    t.makeHome(b, null, WASM_NEWER);
+    this._grad = t;
+    this.gradShared = false;
+    return { ptr: b.ptr, add: false };
+  }
+
+  /**
+   * The gradient's copy in wasm memory, made between ops (from the spare block of the last one
+   * when there is one) and brought up to date; `write`: about to be written (see
+   * _residentForWrite). 0 with no gradient, or none to be had. @internal
+   */
+  _gradResident(ar: Arena, write = false): number {
+    const g = this._grad;
+    if (g === null) return 0;
+    const st = this._store;
+    if (g._store.home === null && st.spare !== null && st.spare.ar === ar) {
+      const b = st.spare;
+      st.spare = null;
+      homes.unregister(b);
+      g.makeHome(b, g._data, JS_NEWER);
+    }
+    return write ? g._residentForWrite(ar, 'grad') : g._resident(ar, 'grad');
   }
 
   /** Number of dimensions. */
@@ -344,12 +465,20 @@ export class Tensor {
     this.requiresGrad = true;
   }
 
-  /** @internal Adds g (owned by the caller, handed over) into this leaf's .grad. */
+  /** @internal Adds g (owned by the caller, handed over) into this leaf's .grad (in wasm memory where it is kept there). */
   _accumulateGrad(g: Float32Array): void {
-    if (this.grad) {
-      addInto(this.grad.data, g);
+    const cur = this._grad;
+    if (cur === null) {
+      this._grad = new Tensor(g, this.shape);
+      this.gradShared = false;
+      return;
+    }
+    const h = cur._store.home;
+    if (h !== null && cur._residentIfCurrent()) {
+      const ptr = cur._residentForWrite(h.ar, 'grad');
+      h.ar.addInto(ptr, g);
     } else {
-      this.grad = new Tensor(g, this.shape);
+      addInto(cur.data, g);
     }
   }
 
@@ -404,22 +533,33 @@ interface Store {
   version: number;
   pending: Snapshot | null;
   home: Home | null;
+  /** A parameter's block for its next gradient, left by the last one (see giveUpGrad). */
+  spare: WasmBlock | null;
 }
+
+// the array of a gradient made in wasm memory before anything reads it (see _gradSink)
+const LAZY = new Float32Array(0);
 
 const SAME = 0;
 const JS_NEWER = 1;
 const WASM_NEWER = 2;
 
-/** A tensor's data in a persistent block of the arena, mirroring the array `data`. */
-interface Home {
+/** A persistent block of n floats of the arena: a parameter's or a gradient's. */
+interface WasmBlock {
   ar: Arena;
   ptr: number;
-  data: Float32Array;
+  n: number;
+  kind: 'param' | 'grad';
+}
+
+/** A tensor's data in a persistent block, mirroring the array `data` (null: a gradient's only copy, not read yet). */
+interface Home extends WasmBlock {
+  data: Float32Array | null;
   fresh: typeof SAME | typeof JS_NEWER | typeof WASM_NEWER;
 }
 
-// a collected tensor (and its views) gives its wasm copy's block back
-const homes = new FinalizationRegistry<Home>((h) => h.ar.unpersist(h.ptr, h.data.length, 'param'));
+// a collected tensor (and its views) gives its wasm copy's block back, a parameter its spare one
+const homes = new FinalizationRegistry<WasmBlock>((b) => b.ar.unpersist(b.ptr, b.n, b.kind));
 
 /**
  * A tensor's data as forward saw it, for a backward pass to read after the tensor may have changed

@@ -401,3 +401,181 @@ describe('parameters in wasm memory', () => {
     expect(rnn.memoryStats().paramBytes).toBe(before);
   });
 });
+
+describe('gradients in wasm memory', () => {
+  // an embedding, a two-layer bidirectional GRU, an LSTM and a Linear: every kind of op that
+  // writes a parameter's gradient straight into wasm memory
+  class Net extends rnn.Module {
+    emb = this.registerModule('emb', new rnn.Embedding({ numEmbeddings: 11, embeddingDim: I }));
+    gru = this.registerModule('gru', new rnn.GRU({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, batchFirst: true }));
+    lstm = this.registerModule('lstm', new rnn.LSTM({ inputSize: 2 * H, hiddenSize: H, batchFirst: true }));
+    out = this.registerModule('out', new rnn.Linear({ inFeatures: H, outFeatures: 3 }));
+    forward(ids: number[][]): rnn.Tensor {
+      const e = this.emb.forward(ids);
+      return this.out.forward(this.lstm.forward(this.gru.forward(e).output).output);
+    }
+  }
+  const make = () => {
+    rnn.manualSeed(41);
+    return new Net();
+  };
+  const batch = (seed: number) => Array.from({ length: B }, (_, j) => Array.from({ length: T }, (_, t) => (seed * 7 + j * 5 + t * t) % 11));
+  const loss = (m: Net, ids: number[][]) => {
+    const y = m.forward(ids);
+    return rnn.ops.sum(rnn.ops.mul(y, y));
+  };
+  // the same steps with every gradient a JavaScript array (the arena gives no gradient a block)
+  const inJavaScript = <T>(fn: () => T): T => {
+    const ar = arena();
+    const persist = ar.persist;
+    ar.persist = (n, kind) => (kind === 'grad' ? 0 : persist.call(ar, n, kind));
+    try {
+      return fn();
+    } finally {
+      ar.persist = persist;
+    }
+  };
+  const bytes = (m: rnn.Module) => m.parameters().reduce((s, p) => s + Math.ceil(p.size / 4) * 16, 0);
+  const values = (m: rnn.Module) => m.parameters().map((p) => Array.from(p.data));
+  const grads = (m: rnn.Module) => m.parameters().map((p) => Array.from(p.grad!.data));
+  const close = (a: number[][], b: number[][]) =>
+    a.forEach((row, i) =>
+      row.forEach((v, j) => expect(Math.abs(v - b[i][j]), `tensor ${i}[${j}]`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(b[i][j])))),
+    );
+
+  test('made, clipped and used there: one block each for a whole run, never copied in or out, the same steps as in JavaScript', () => {
+    const a = make();
+    const b = make();
+    const optA = new rnn.Adam(a.parameters(), { lr: 0.01 });
+    const optB = new rnn.Adam(b.parameters(), { lr: 0.01 });
+    const before = rnn.memoryStats().gradBytes;
+    const ar = arena();
+    // the sizes of the tensors a copy of a gradient in or out of wasm memory would have
+    const sizes = new Set(a.parameters().map((p) => p.size));
+    let copies = 0;
+    const count = (n: number) => {
+      if (sizes.has(n)) copies++;
+    };
+    const { read, readInto, put } = ar;
+    const step = (m: Net, opt: rnn.Optimizer, i: number) => {
+      opt.zeroGrad();
+      loss(m, batch(50 + i)).backward();
+      rnn.clipGradNorm(m.parameters(), 0.5);
+      rnn.clipGradValue(m.parameters(), 0.02);
+      opt.step();
+    };
+    for (let i = 0; i < 6; i++) {
+      if (i === 2) {
+        ar.read = (p, n) => {
+          count(n);
+          return read.call(ar, p, n);
+        };
+        ar.readInto = (p, into) => {
+          count(into.length);
+          readInto.call(ar, p, into);
+        };
+        ar.put = (d) => {
+          count(d.length);
+          return put.call(ar, d);
+        };
+      }
+      try {
+        step(a, optA, i);
+      } finally {
+        Object.assign(ar, { read, readInto, put });
+      }
+      inJavaScript(() => step(b, optB, i));
+      expect(rnn.memoryStats().gradBytes - before).toBe(bytes(a)); // b's are arrays
+    }
+    expect(copies).toBe(0); // from the third step on (the first make the blocks)
+    // Adam's steps, after clipping by norm and by value, are those of the arrays to the bit
+    expect(values(a)).toEqual(values(b));
+    // the gradients are read out when read, and are the arrays' ones
+    expect(grads(a)).toEqual(grads(b));
+  });
+
+  test('a gradient handed out keeps its values after zeroGrad; accumulation and edits between backward and step are seen', () => {
+    const a = make();
+    const b = make();
+    const optA = new rnn.SGD(a.parameters(), { lr: 0.002, momentum: 0.9 });
+    const optB = new rnn.SGD(b.parameters(), { lr: 0.002, momentum: 0.9 });
+    const run = (m: Net, opt: rnn.Optimizer, i: number) => {
+      opt.zeroGrad();
+      loss(m, batch(60 + i)).backward();
+      loss(m, batch(70 + i)).backward(); // adds to the first's
+      opt.step();
+    };
+    for (let i = 0; i < 2; i++) [run(a, optA, i), inJavaScript(() => run(b, optB, i))];
+    // held before a backward and a zeroGrad, read after them
+    const heldA = a.parameters().map((p) => p.grad!);
+    const heldB = b.parameters().map((p) => p.grad!);
+    const expected = heldB.map((g) => Array.from(g.data));
+    optA.zeroGrad();
+    loss(a, batch(80)).backward();
+    inJavaScript(() => [optB.zeroGrad(), loss(b, batch(80)).backward()]);
+    close(
+      heldA.map((g) => Array.from(g.data)),
+      expected,
+    );
+    // an edit through the array, and a gradient set by hand, reach the step
+    for (const m of [a, b]) {
+      const [p0, p1] = m.parameters();
+      p0.grad!.data[4] += 3;
+      p1.grad = rnn.full(p1.shape, 0.125);
+    }
+    optA.step();
+    inJavaScript(() => optB.step());
+    close(values(a), values(b));
+    for (let i = 0; i < 2; i++) [run(a, optA, 2 + i), inJavaScript(() => run(b, optB, 2 + i))];
+    close(values(a), values(b));
+    close(grads(a), grads(b));
+  });
+
+  test('module.dispose() gives them back and leaves them readable; a collected model gives them back', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await settle(); // the models of the tests before
+    const start = rnn.memoryStats().gradBytes;
+    const a = make();
+    const b = make();
+    const opt = new rnn.SGD(a.parameters(), { lr: 0.05 });
+    const optB = new rnn.SGD(b.parameters(), { lr: 0.05 });
+    const step = (m: Net, o: rnn.Optimizer, i: number) => {
+      o.zeroGrad();
+      loss(m, batch(90 + i)).backward();
+      o.step();
+    };
+    for (let i = 0; i < 2; i++) [step(a, opt, i), inJavaScript(() => step(b, optB, i))];
+    opt.zeroGrad();
+    loss(a, batch(92)).backward();
+    inJavaScript(() => [optB.zeroGrad(), loss(b, batch(92)).backward()]);
+    expect(rnn.memoryStats().gradBytes - start).toBe(bytes(a));
+    a.dispose();
+    expect(rnn.memoryStats().gradBytes).toBe(start);
+    expect(grads(a)).toEqual(grads(b));
+
+    (() => {
+      const m = make();
+      const o = new rnn.Adam(m.parameters(), { lr: 0.01 });
+      for (let i = 0; i < 2; i++) {
+        o.zeroGrad();
+        loss(m, batch(93)).backward();
+        o.step();
+      }
+      o.zeroGrad(); // the blocks are spares now
+      loss(m, batch(94)).backward(); // and one gradient again
+    })();
+    expect(rnn.memoryStats().gradBytes).toBeGreaterThan(start);
+    for (let attempt = 0; attempt < 20 && rnn.memoryStats().gradBytes > start; attempt++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(rnn.memoryStats().gradBytes).toBe(start);
+  });
+});

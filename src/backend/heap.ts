@@ -4,8 +4,9 @@
 // runs its kernels, copies results out and releases the arena to where it found it. The arena
 // grows WebAssembly.Memory to the largest op's working set once and is reused from then on.
 // Below the scoped region sit persistent blocks: packed weight panels (pack-cache.ts), the
-// activations a recorded recurrent layer keeps for its backward (keep()) and optimiser state
-// (optimizer.ts), each given back when its owner is done with it or collected.
+// activations a recorded recurrent layer keeps for its backward (keep()), optimiser state
+// (optimizer.ts), and parameters and their gradients (tensor.ts), each given back when its owner is
+// done with it or collected.
 import type { Kernels } from './kernels.js';
 
 const PAGE = 65536;
@@ -58,8 +59,8 @@ const RESIDENT_MAX_BYTES = 256 * 2 ** 20;
 // a kept set whose owner (the backward closure) was collected before backward ran it
 const keptRegistry = new FinalizationRegistry<KeptBlocks>((k) => k.release());
 
-/** What a persistent block holds: packed panels, kept activations, optimiser state. @internal */
-export type PersistKind = 'cache' | 'saved' | 'state' | 'param';
+/** What a persistent block holds: packed panels, kept activations, optimiser state, parameters, gradients. @internal */
+export type PersistKind = 'cache' | 'saved' | 'state' | 'param' | 'grad';
 
 /** A bump allocator over wasm memory with stack-like release. @internal */
 export class Arena {
@@ -107,7 +108,7 @@ export class Arena {
   /** Freed persistent blocks [ptr, bytes], sorted by address, adjacent ones merged. */
   private spare: [number, number][] = [];
   private persistentBytes = 0;
-  private readonly kindBytes: Record<PersistKind, number> = { cache: 0, saved: 0, state: 0, param: 0 };
+  private readonly kindBytes: Record<PersistKind, number> = { cache: 0, saved: 0, state: 0, param: 0, grad: 0 };
   private depth = 0; // scoped() calls running
   /** The most bytes keep() holds in wasm memory at once (tests lower it). @internal */
   residentLimit = RESIDENT_MAX_BYTES;
@@ -189,6 +190,11 @@ export class Arena {
     return this.kindBytes.param;
   }
 
+  /** Bytes of gradients kept in wasm memory now (each parameter's, and its spare block for the next). */
+  get gradBytes(): number {
+    return this.kindBytes.grad;
+  }
+
   /** Reserves n floats for the life of the arena (below everything release() can free). */
   reserve(n: number): number {
     const ptr = this.zeros(n);
@@ -225,6 +231,11 @@ export class Arena {
   /** Copies n floats at ptr into `into`. */
   readInto(ptr: number, into: Float32Array): void {
     into.set(this.heap().subarray(ptr >>> 2, (ptr >>> 2) + into.length));
+  }
+
+  /** Adds `data` into the floats at dst (data.length of them). */
+  addInto(dst: number, data: Float32Array): void {
+    this.scoped((a) => this.k.add_forward(dst, dst, a.put(data), data.length));
   }
 
   /** Copies n floats from src to dst inside wasm memory (the regions may overlap). */

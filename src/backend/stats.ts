@@ -23,6 +23,13 @@ export interface MemoryStats {
    * collected or at `module.dispose()`.
    */
   paramBytes: number;
+  /**
+   * Bytes of gradients kept in wasm memory: a parameter's gradient is made there by the recurrent
+   * layers' and Linear's backward (and updated, clipped and read by the optimisers there), and
+   * copied into its array only when `.grad` is read. One block per parameter, reused by each
+   * step's gradient; given back like the parameter's own.
+   */
+  gradBytes: number;
 }
 
 /** Current wasm memory figures (see {@link MemoryStats}). */
@@ -35,5 +42,6 @@ export function memoryStats(): MemoryStats {
     savedBytes: a.savedBytes,
     stateBytes: a.stateBytes,
     paramBytes: a.paramBytes,
+    gradBytes: a.gradBytes,
   };
 }

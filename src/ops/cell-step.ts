@@ -8,7 +8,8 @@ import { arena, kernels } from '../backend/wasm.js';
 import type { Arena } from '../backend/heap.js';
 import { gemmPacked } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
-import { biasSum, type GateWeights } from './recurrent.js';
+import { biasIn, type GateWeights } from './recurrent.js';
+import { paramIn } from './util.js';
 
 /** A cell's weights: W_ih [G,I], W_hh [G,H], biases [G]. @internal */
 export type CellWeights = GateWeights;
@@ -16,11 +17,11 @@ export type CellWeights = GateWeights;
 const data = (t: Tensor) => t.peek();
 
 // z [B,G] = x·W_ihᵀ + bias; returns a copy of h in wasm memory (zeros for none)
-function inputProduct(ar: Arena, x: Tensor, h: Tensor | null, w: CellWeights, G: number, bias: Float32Array | null, z: number): number {
+function inputProduct(ar: Arena, x: Tensor, h: Tensor | null, w: CellWeights, G: number, biases: (Tensor | null)[], z: number): number {
   const k = kernels();
   const [B, I] = x.shape;
   const H = w.wHh.shape[1];
-  gemmPacked(k, z, ar.put(x.peek()), I, 1, packedWeight(ar, k, w.wIh, I, G), bias ? ar.put(bias) : 0, B, I, G, false, G);
+  gemmPacked(k, z, ar.put(x.peek()), I, 1, packedWeight(ar, k, w.wIh, I, G), biasIn(ar, k, biases, G, data), B, I, G, false, G);
   return h ? ar.put(h.peek()) : ar.zeros(B * H);
 }
 
@@ -31,7 +32,7 @@ export function elmanCellStep(x: Tensor, h: Tensor | null, w: CellWeights, relu:
   const H = w.wHh.shape[1];
   const out = arena().scoped((ar) => {
     const z = ar.alloc(B * H);
-    const ph = inputProduct(ar, x, h, w, H, biasSum([w.bIh, w.bHh], H, data), z);
+    const ph = inputProduct(ar, x, h, w, H, [w.bIh, w.bHh], z);
     if (h) gemmPacked(k, z, ph, H, 1, packedWeight(ar, k, w.wHh, H, H), 0, B, H, H, true, H);
     const y = ar.alloc(B * H);
     if (relu) k.relu_forward(y, z, B * H);
@@ -50,7 +51,7 @@ export function lstmCellStep(x: Tensor, h: Tensor | null, c: Tensor | null, w: C
   const G = 4 * H;
   const [hOut, cOut] = arena().scoped((ar) => {
     const z = ar.alloc(B * G);
-    const ph = inputProduct(ar, x, h, w, G, biasSum([w.bIh, w.bHh], G, data), z);
+    const ph = inputProduct(ar, x, h, w, G, [w.bIh, w.bHh], z);
     if (h) gemmPacked(k, z, ph, H, 1, packedWeight(ar, k, w.wHh, H, G), 0, B, H, G, true, G);
     const pc = c ? ar.put(c.peek()) : ar.zeros(B * H);
     const hn = ar.alloc(B * H);
@@ -70,9 +71,9 @@ export function gruCellStep(x: Tensor, h: Tensor | null, w: CellWeights, hard = 
   const G = 3 * H;
   const out = arena().scoped((ar) => {
     const xw = ar.alloc(B * G);
-    const ph = inputProduct(ar, x, h, w, G, w.bIh ? w.bIh.peek() : null, xw);
+    const ph = inputProduct(ar, x, h, w, G, [w.bIh], xw);
     const hw = ar.alloc(B * G);
-    gemmPacked(k, hw, ph, H, 1, packedWeight(ar, k, w.wHh, H, G), w.bHh ? ar.put(w.bHh.peek()) : 0, B, H, G, false, G);
+    gemmPacked(k, hw, ph, H, 1, packedWeight(ar, k, w.wHh, H, G), w.bHh ? paramIn(ar, w.bHh) : 0, B, H, G, false, G);
     const gates = ar.zeros(B * G);
     const y = ar.alloc(B * H);
     k.gru_rz_forward(gates, 0, xw, hw, ph, B, H, hard ? 1 : 0);

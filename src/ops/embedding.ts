@@ -2,7 +2,7 @@
 // used (summed where an id repeats), like PyTorch's dense embedding gradient.
 import { Tensor, fmtShape } from '../tensor.js';
 import { needsGrad, record } from '../tape.js';
-import { checkTensor } from './util.js';
+import { checkTensor, gradInWasm } from './util.js';
 import { arena, kernels } from '../backend/wasm.js';
 
 /** Ids as accepted by embedding: an Int32Array / number[] (flat), nested arrays, or a Tensor of ids. */
@@ -46,18 +46,35 @@ export function embedding(ids: Ids, weight: Tensor, shape?: readonly number[]): 
   const [N, D] = weight.shape;
   const { flat, shape: s } = flattenIds(ids, N, 'embedding');
   const outShape = shape ? [...shape, D] : [...s, D];
-  const y = new Float32Array(flat.length * D);
-  const w = weight.peek();
-  for (let i = 0; i < flat.length; i++) y.set(w.subarray(flat[i] * D, (flat[i] + 1) * D), i * D);
+  // the rows from the weight's copy in wasm memory when an optimiser keeps it there (no copy of
+  // the whole table out of it after each step), else from its array
+  const resident = weight._residentIfCurrent();
+  let y: Float32Array;
+  if (resident) {
+    y = arena().scoped((ar) => {
+      const py = ar.alloc(flat.length * D);
+      kernels().pick_rows(py, resident, ar.putInts(flat.map((id) => id * D)), D, 0, flat.length);
+      return ar.read(py, flat.length * D);
+    });
+  } else {
+    y = new Float32Array(flat.length * D);
+    const w = weight.peek();
+    for (let i = 0; i < flat.length; i++) y.set(w.subarray(flat[i] * D, (flat[i] + 1) * D), i * D);
+  }
   const out = new Tensor(y, outShape);
   if (needsGrad(weight)) {
     record('embedding', [weight], [out], ([g]) =>
       // the rows of g summed into the rows of their ids, in wasm
       arena().scoped((ar) => {
-        const dw = ar.zeros(N * D);
-        const map = flat.map((id) => id * D);
-        kernels().scatter_add_rows(dw, ar.put(g!), ar.putInts(map), D, flat.length);
-        return [ar.read(dw, N * D)];
+        const pg = ar.put(g!);
+        const map = ar.putInts(flat.map((id) => id * D));
+        const k = kernels();
+        return [
+          gradInWasm(ar, weight, (q, add) => {
+            if (!add) k.zero_fill(q, N * D);
+            k.scatter_add_rows(q, pg, map, D, flat.length);
+          }),
+        ];
       }),
     );
   }

@@ -12,10 +12,11 @@
 // x [B,T,I] (batchFirst) or [T,B,I]; h0 [D,B,H] -> output [.., D·H], hN [D,B,H].
 // Kernels: assembly/gru.ts, assembly/matmul.ts.
 import type { Tensor } from '../tensor.js';
-import type { Block } from '../backend/heap.js';
+import { Block } from '../backend/heap.js';
 import { gemmPacked, packInArena, packedSize } from '../backend/gemm.js';
 import { loopHeader, runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
+import { paramIn } from './util.js';
 
 /** The weights of one direction of a GRU layer. @internal */
 export interface GruWeights {
@@ -49,9 +50,9 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh],
 
-    forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], data, packed: pack }, w) {
+    forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], packed: pack }, w) {
       const T = xw.dims[0];
-      const bhh = w.bHh ? ar.blockOf(data(w.bHh), G) : null;
+      const bhh = w.bHh ? new Block(paramIn(ar, w.bHh), [G, 1, 1]) : null;
       // the rows no sequence reaches stay zero for backward's whole-block products; with every
       // sequence full length the loop kernel writes every row (no 10 MB memset on W3's shape)
       const full = after && active.every((a) => a === B);
@@ -71,7 +72,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
         return { all, keep };
       }
       // reset before, step by step: the r,z rows of W_hh and the n rows packed apart
-      const whh = ar.blockOf(data(w.wHh), G, H);
+      const whh = new Block(paramIn(ar, w.wHh), [G, H, 1]);
       const packed = packInArena(k, ar, whh.ptr, H, 2 * H, 1);
       const packedN = packInArena(k, ar, whh.at(2 * H), H, H, 1);
       const step = (t: number, rows: number, [h]: readonly number[]) => {

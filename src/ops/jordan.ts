@@ -11,6 +11,7 @@ import type { Block } from '../backend/heap.js';
 import { gemmPacked } from '../backend/gemm.js';
 import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { ElmanActivation } from './elman.js';
+import { paramIn } from './util.js';
 
 /** The weights of a Jordan network. @internal */
 export interface JordanWeights {
@@ -64,10 +65,10 @@ function jordanCell(H: number, O: number, act: ElmanActivation, outAct: OutputAc
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh, w.wHo, w.bHo],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, B, xw, next: [y], data, packed: pack }, w) {
+    forward({ ar, k, B, xw, next: [y], packed: pack }, w) {
       const packedFb = pack(w.wHh, O, H);
       const packedOut = pack(w.wHo, H, O);
-      const bo = w.bHo ? ar.put(data(w.bHo)) : 0;
+      const bo = w.bHo ? paramIn(ar, w.bHo) : 0;
       const h = ar.zeroBlock(xw.dims[0], B, H);
       const o = ar.block(B, O); // h·W_hoᵀ + b_ho before the output activation
       const step = (t: number, rows: number, [yPrev]: readonly number[]) => {

@@ -5,7 +5,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmPacked, gemmTN } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
-import { checkTensor } from './util.js';
+import { checkTensor, gradInWasm, paramIn } from './util.js';
 
 /** x·Wᵀ + b over the last axis of x (PyTorch's F.linear). */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
@@ -24,7 +24,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const frozen = new Snapshots(saving ? [x.requiresGrad && weight, weight.requiresGrad && x] : []);
   const y = arena().scoped((ar) => {
     const pc = ar.alloc(M * O);
-    gemmPacked(k, pc, ar.put(x.peek()), I, 1, packedWeight(ar, k, weight, I, O), bias ? ar.put(bias.peek()) : 0, M, I, O, false, O);
+    gemmPacked(k, pc, ar.put(x.peek()), I, 1, packedWeight(ar, k, weight, I, O), bias ? paramIn(ar, bias) : 0, M, I, O, false, O);
     return ar.read(pc, M * O);
   });
   settlePacks(arena());
@@ -47,15 +47,16 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
             else gemmNN(k, ar, p, pg, ar.put(frozen.read(weight)), 0, M, O, I, false);
             dx = ar.read(p, M * I);
           }
+          // the weight's and bias's straight into their .grad in wasm memory where it is kept there
           if (weight.requiresGrad) {
-            const p = ar.alloc(O * I);
-            gemmTN(k, ar, p, pg, ar.put(frozen.read(x)), 0, O, M, I, false);
-            dw = ar.read(p, O * I);
+            const px = ar.put(frozen.read(x));
+            dw = gradInWasm(ar, weight, (q, add) => gemmTN(k, ar, q, pg, px, 0, O, M, I, add));
           }
           if (bias?.requiresGrad) {
-            const p = ar.zeros(O);
-            k.sum_axis_forward(p, pg, 1, M, O);
-            db = ar.read(p, O);
+            db = gradInWasm(ar, bias, (q, add) => {
+              if (!add) k.zero_fill(q, O);
+              k.sum_axis_forward(q, pg, 1, M, O);
+            });
           }
           return [dx, dw, db];
         }),

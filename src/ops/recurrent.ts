@@ -31,6 +31,7 @@ import { Block, type Arena, type KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 import { gemmNN, gemmPacked, packInArena } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
+import { gradInWasm } from './util.js';
 import { gatherSteps, pickSteps, putState, stepBlock, takeState, type SeqLayout } from './sequence.js';
 
 /** Blocks a cell keeps from forward for its backward, by name. @internal */
@@ -208,6 +209,25 @@ export function biasSum(biases: readonly (Tensor | null)[], G: number, data: (w:
 }
 
 /**
+ * The sum of the biases in the arena (0 when there are none): from their copies in wasm memory
+ * when they live there (an optimiser updates them there: no copy out to add them), else
+ * biasSum's. @internal
+ */
+export function biasIn(ar: Arena, k: Kernels, biases: readonly (Tensor | null)[], G: number, data: (w: Tensor) => Float32Array): number {
+  const present = biases.filter((b): b is Tensor => b !== null);
+  const ptrs = present.map((b) => b._residentIfCurrent());
+  if (present.length > 0 && ptrs.every((p) => p !== 0)) {
+    if (ptrs.length === 1) return ptrs[0];
+    const p = ar.alloc(G);
+    k.add_forward(p, ptrs[0], ptrs[1], G);
+    for (let i = 2; i < ptrs.length; i++) k.add_forward(p, p, ptrs[i], G);
+    return p;
+  }
+  const s = biasSum(biases, G, data);
+  return s ? ar.put(s) : 0;
+}
+
+/**
  * Runs `cell` over x [B,T,I] (or [T,B,I]) in every direction of `dirs` (one or two), from the
  * initial states `init` (each [D,B,n] or null for zeros). @internal
  */
@@ -337,9 +357,9 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   // what backward keeps first, back to back after the input, so that Arena.keep finds it in place
   const xw = ar.block(T, B, G);
   const seq = sizes.map((n) => ar.block(T + 1, B, n));
-  const bias = biasSum(cell.inputBiases(w), G, data);
+  const bias = biasIn(ar, k, cell.inputBiases(w), G, data);
   const I = px.dims[2];
-  gemmPacked(k, xw.ptr, px.ptr, I, 1, packed(w.wIh, I, G), bias ? ar.put(bias) : 0, T * B, I, G, false, G);
+  gemmPacked(k, xw.ptr, px.ptr, I, 1, packed(w.wIh, I, G), bias, T * B, I, G, false, G);
   sizes.forEach((n, i) => fillStateSequence(ar, L, seq[i], a.init[i] ? a.init[i]!.peek() : null, a.d, n, reverse));
   const sv: Saved<K> = { kept: {} as K, seq, reverse };
   const history = historyOf(sv);
@@ -426,7 +446,9 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
     next: nextOf(sv),
     packed,
     grad(t, ptr, n) {
-      if (t?.requiresGrad) grads.set(t, ar.read(ptr, n));
+      if (!t?.requiresGrad) return;
+      const g = gradInWasm(ar, t, (q, add) => (add ? k.add_forward(q, q, ptr, n) : ar.copy(q, ptr, n)));
+      if (g) grads.set(t, g);
     },
     gradSum(tensors, dZ) {
       if (!tensors.some((t) => t?.requiresGrad)) return;
@@ -450,12 +472,16 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
       const rowsAll = dZ.dims[0] * dZ.dims[1];
       const m = dZ.dims[2];
       const n = b.dims[2];
-      const p = ar.alloc(m * n);
-      gemmNN(k, ar, p, ctx.transposed(dZ), b.ptr, 0, m, rowsAll, n, false);
-      if (mask) {
-        const v = ar.view(p, m * n);
-        for (let i = 0; i < m * n; i++) if (mask[i] === 0) v[i] = 0;
+      const product = (q: number, add: boolean) => gemmNN(k, ar, q, ctx.transposed(dZ), b.ptr, 0, m, rowsAll, n, add);
+      if (!mask) {
+        const g = gradInWasm(ar, t, product);
+        if (g) grads.set(t, g);
+        return;
       }
+      const p = ar.alloc(m * n);
+      product(p, false);
+      const v = ar.view(p, m * n);
+      for (let i = 0; i < m * n; i++) if (mask[i] === 0) v[i] = 0;
       ctx.grad(t, p, m * n);
     },
   };

@@ -1,6 +1,7 @@
 // Argument checks shared by the ops: every message names the op, the argument and what was
 // expected against what was given.
 import { Tensor, fmtShape } from '../tensor.js';
+import type { Arena } from '../backend/heap.js';
 
 /** Asserts x is a Tensor. @internal */
 export function checkTensor(x: unknown, op: string, arg: string): Tensor {
@@ -49,6 +50,32 @@ export function checkFinite(data: Float32Array, op: string, arg: string): void {
     const v = data[i];
     if (v - v !== 0) throw new Error(`${op}: ${arg} contains ${v} at flat index ${i}`);
   }
+}
+
+/**
+ * A tensor's data as it is now, in the arena: its copy in wasm memory where that is current (a
+ * parameter an optimiser updates: no copy out of wasm memory and back in), else copied in. Not
+ * for a backward pass, which wants the data as forward saw it. @internal
+ */
+export function paramIn(ar: Arena, t: Tensor): number {
+  return t._residentIfCurrent() || ar.put(t.peek());
+}
+
+/**
+ * The gradient of a tensor that `write(ptr, add)` makes in wasm memory (its `size` floats at ptr,
+ * added to what is there or, when add is false, overwriting it): straight into the `.grad` of a
+ * leaf (a parameter) where that is kept in wasm memory, and null back (nothing left for the tape to
+ * pass on); else into scratch, read out for the tape. Call it inside an op's scope. @internal
+ */
+export function gradInWasm(ar: Arena, t: Tensor, write: (ptr: number, add: boolean) => void): Float32Array | null {
+  const sink = t._gradSink(ar);
+  if (sink) {
+    write(sink.ptr, sink.add);
+    return null;
+  }
+  const p = ar.alloc(t.size);
+  write(p, false);
+  return ar.read(p, t.size);
 }
 
 /** Product of a slice of a shape. @internal */

@@ -1,6 +1,7 @@
 // Gradient clipping, the founding notes' remedy for the cliffs of an RNN's error surface.
 // By norm: the total 2-norm over all gradients (sum_squares in wasm), then one scale_forward per
-// gradient when it exceeds maxNorm. By value: clip_value on each gradient.
+// gradient when it exceeds maxNorm. By value: clip_value on each gradient. Gradients kept in wasm
+// memory (Tensor._gradResident) are read and clipped there, in place.
 import { Tensor } from '../tensor.js';
 import { bool, readOptions } from '../options.js';
 import { arena, kernels } from '../backend/wasm.js';
@@ -29,11 +30,13 @@ export function clipGradNorm(params: Tensor[], maxNorm: number, options: ClipGra
   const o = readOptions<ClipGradNormOptions>('clipGradNorm', 'options', options, { errorIfNonfinite: bool });
   const k = kernels();
   const ar = arena();
-  const grads = uniqueParams(params, 'clipGradNorm')
-    .filter((p) => p.grad)
-    .map((p) => p.grad!.data);
+  const withGrad = uniqueParams(params, 'clipGradNorm').filter((p) => p._gradInside);
   let sq = 0;
-  for (const g of grads) sq += ar.scoped((a) => k.sum_squares(a.put(g), g.length));
+  for (const p of withGrad) {
+    const ptr = p._gradResident(ar);
+    const n = p._gradInside!.size;
+    sq += ptr ? k.sum_squares(ptr, n) : ar.scoped((a) => k.sum_squares(a.put(p._gradInside!.peek()), n));
+  }
   const norm = Math.sqrt(sq);
   if (!Number.isFinite(norm)) {
     if (o.errorIfNonfinite ?? true) {
@@ -42,16 +45,24 @@ export function clipGradNorm(params: Tensor[], maxNorm: number, options: ClipGra
     return norm;
   }
   const coef = maxNorm / (norm + 1e-6);
-  if (coef < 1) {
-    for (const g of grads) {
-      ar.scoped((a) => {
-        const p = a.put(g);
-        k.scale_forward(p, p, coef, g.length);
-        a.readInto(p, g);
-      });
-    }
-  }
+  if (coef < 1) for (const p of withGrad) inPlace(p, (ptr, n) => k.scale_forward(ptr, ptr, coef, n));
   return norm;
+}
+
+// runs `edit` on the n floats of p's gradient in wasm memory: its resident copy, or a scratch copy read back
+function inPlace(p: Tensor, edit: (ptr: number, n: number) => void): void {
+  const ar = arena();
+  const ptr = p._gradResident(ar, true);
+  const g = p._gradInside!;
+  if (ptr) edit(ptr, g.size);
+  else {
+    const data = g.data;
+    ar.scoped((a) => {
+      const q = a.put(data);
+      edit(q, data.length);
+      a.readInto(q, data);
+    });
+  }
 }
 
 /** Clamps every gradient element into [-clipValue, clipValue] (PyTorch's clip_grad_value_). */
@@ -60,12 +71,6 @@ export function clipGradValue(params: Tensor[], clipValue: number): void {
     throw new Error(`clipGradValue: clipValue must be a number >= 0, got ${clipValue}`);
   const k = kernels();
   for (const p of uniqueParams(params, 'clipGradValue')) {
-    if (!p.grad) continue;
-    const g = p.grad.data;
-    arena().scoped((a) => {
-      const q = a.put(g);
-      k.clip_value(q, -clipValue, clipValue, g.length);
-      a.readInto(q, g);
-    });
+    if (p._gradInside) inPlace(p, (ptr, n) => k.clip_value(ptr, -clipValue, clipValue, n));
   }
 }

@@ -3,8 +3,9 @@
 // (momentum, moments) lives in wasm memory, one persistent block per parameter, and so does the
 // parameter (Tensor._residentForWrite: its copy there is updated in place and read back into its
 // array only when something reads it), so a step copies only the gradient in; the state blocks go
-// back when the optimiser is collected, a parameter's when it is (or at Module.dispose()). Where
-// the arena cannot give a block, state and parameter are JavaScript copies.
+// back when the optimiser is collected, a parameter's when it is (or at Module.dispose()). So does
+// the gradient (Tensor._gradResident: made there by backward, or copied in once): a step copies
+// nothing in or out. Where the arena cannot give a block, state and parameter are JavaScript copies.
 import { Tensor } from '../tensor.js';
 import { arena, kernels } from '../backend/wasm.js';
 import type { Arena } from '../backend/heap.js';
@@ -50,7 +51,7 @@ export abstract class Optimizer {
 
   /** Clears every parameter's gradient (sets it to null, as PyTorch's set_to_none). */
   zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+    for (const p of this.params) p.grad = null; // (a gradient in wasm memory leaves its block to the next)
   }
 
   /** Applies one update to every parameter that has a gradient. */
@@ -59,11 +60,10 @@ export abstract class Optimizer {
     const k = kernels();
     const ar = arena();
     for (const p of this.params) {
-      if (!p.grad) continue;
-      if (p.grad.size !== p.size) {
-        throw new Error(
-          `${this.name}.step: a parameter of shape [${p.shape.join(',')}] has a gradient of shape [${p.grad.shape.join(',')}]`,
-        );
+      const grad = p._gradInside;
+      if (!grad) continue;
+      if (grad.size !== p.size) {
+        throw new Error(`${this.name}.step: a parameter of shape [${p.shape.join(',')}] has a gradient of shape [${grad.shape.join(',')}]`);
       }
       let st = this.state.get(p);
       if (!st) {
@@ -75,10 +75,10 @@ export abstract class Optimizer {
       // with its state in wasm memory, the parameter is updated in its own copy there (made on the
       // first step, read back into p.data only when something reads it: no copy in or out a step)
       const resident = bufs ? 0 : p._residentForWrite(ar);
-      const grad = p.grad;
+      const residentGrad = p._gradResident(ar);
       ar.scoped((a) => {
         const pp = resident || a.put(p.data);
-        const pg = a.put(grad.peek());
+        const pg = residentGrad || a.put(grad.peek());
         const ps = bufs ? bufs.map((s) => (s.length ? a.put(s) : 0)) : ptrs;
         this.update(k, pp, pg, ps, p.size, steps);
         if (!resident) a.readInto(pp, p.data);
