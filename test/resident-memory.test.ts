@@ -26,6 +26,25 @@ function setup(kind: 'LSTM' | 'GRU' | 'RNN', bidirectional = false) {
   return { layer, x };
 }
 
+// collection rounds with the finalizers given time to run between: `settle` a few, `until` as many
+// as it takes (up to 20) for `done` to hold
+function collector(): { settle: () => Promise<void>; until: (done: () => boolean) => Promise<void> } {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const round = async () => {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  };
+  return {
+    settle: async () => {
+      for (let i = 0; i < 5; i++) await round();
+    },
+    until: async (done) => {
+      for (let attempt = 0; attempt < 20 && !done(); attempt++) await round();
+    },
+  };
+}
+
 function withResidentLimit<T>(bytes: number, fn: () => T): T {
   const before = arena().residentLimit;
   arena().residentLimit = bytes;
@@ -151,17 +170,13 @@ test('an error inside backward still gives the activations back', () => {
 });
 
 test('a graph dropped without backward gives its activations back when it is collected', async () => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
+  const { until } = collector();
   const { layer, x } = setup('LSTM');
   (() => {
     for (let i = 0; i < 5; i++) layer.forward(x); // recorded, never backpropagated
   })();
   expect(rnn.memoryStats().savedBytes).toBeGreaterThan(0);
-  for (let attempt = 0; attempt < 20 && rnn.memoryStats().savedBytes > 0; attempt++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(() => rnn.memoryStats().savedBytes <= 0);
   expect(rnn.memoryStats().savedBytes).toBe(0);
 });
 
@@ -235,23 +250,13 @@ describe('optimiser state in wasm memory', () => {
   );
 
   test('a collected optimiser gives its state back', async () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
+    const { settle, until } = collector();
     const layer = make();
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) {
-        gc();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
     await settle(); // earlier tests' optimisers go first
     const before = rnn.memoryStats().stateBytes;
     (() => train(layer, new rnn.Adam(layer.parameters(), { lr: 0.01 }), 2))();
     expect(rnn.memoryStats().stateBytes).toBeGreaterThan(before);
-    for (let attempt = 0; attempt < 20 && rnn.memoryStats().stateBytes > before; attempt++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await until(() => rnn.memoryStats().stateBytes <= before);
     expect(rnn.memoryStats().stateBytes).toBe(before);
   });
 });
@@ -377,14 +382,7 @@ describe('parameters in wasm memory', () => {
   });
 
   test('a collected model gives its parameters back', async () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) {
-        gc();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
+    const { settle, until } = collector();
     await settle();
     const before = rnn.memoryStats().paramBytes;
     (() => {
@@ -394,10 +392,7 @@ describe('parameters in wasm memory', () => {
       opt.step();
     })();
     expect(rnn.memoryStats().paramBytes).toBeGreaterThan(before);
-    for (let attempt = 0; attempt < 20 && rnn.memoryStats().paramBytes > before; attempt++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await until(() => rnn.memoryStats().paramBytes <= before);
     expect(rnn.memoryStats().paramBytes).toBe(before);
   });
 });
@@ -532,14 +527,7 @@ describe('gradients in wasm memory', () => {
   });
 
   test('module.dispose() gives them back and leaves them readable; a collected model gives them back', async () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) {
-        gc();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
+    const { settle, until } = collector();
     await settle(); // the models of the tests before
     const start = rnn.memoryStats().gradBytes;
     const a = make();
@@ -572,10 +560,7 @@ describe('gradients in wasm memory', () => {
       loss(m, batch(94)).backward(); // and one gradient again
     })();
     expect(rnn.memoryStats().gradBytes).toBeGreaterThan(start);
-    for (let attempt = 0; attempt < 20 && rnn.memoryStats().gradBytes > start; attempt++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await until(() => rnn.memoryStats().gradBytes <= start);
     expect(rnn.memoryStats().gradBytes).toBe(start);
   });
 });
