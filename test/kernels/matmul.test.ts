@@ -38,6 +38,16 @@ describe.each(BUILDS)('%s build', (buildName) => {
     [2, 5, 17, 33],
     [4, 32, 16, 1],
     [3, 7, 3, 19],
+    // every count of columns left after the 16-column blocks (0-3 groups of 4, 0-3 single
+    // columns), and rows of B in fours and ones for bmm_nt
+    ...Array.from({ length: 20 }, (_, i) => [2, 3, 9, i + 1]),
+    [2, 3, 9, 31],
+    [2, 3, 9, 32],
+    [2, 3, 9, 45],
+    [2, 2, 13, 63],
+    [2, 2, 13, 64],
+    [1, 2, 30, 128],
+    [2, 1, 4, 77],
   ])('bmm and bmm_nt match the reference, batch=%i n=%i k=%i m=%i (odd widths: 16-, 4- and 1-column paths)', (batch, n, kk, m) => {
     const rng = seeded(batch * 1000 + n * 100 + kk + m);
     const [a] = randomFloats(rng, batch * n * kk);
