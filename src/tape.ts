@@ -2,9 +2,11 @@
 // time steps is one node). backward() walks the nodes reachable from a tensor in reverse
 // topological order; each node's backward turns the gradients of its outputs into gradient
 // contributions for its inputs, which are summed per tensor, so a tensor used twice receives
-// both. A node is released as soon as it has run: what its closure saved goes with it.
+// both (from the second contribution on in wasm memory, GradSum; a leaf's sum is added to its
+// .grad when the pass is done). A node is released as soon as it has run: what its closure saved
+// goes with it.
 import type { Tensor } from './tensor.js';
-import { addInto } from './backend/accumulate.js';
+import { GradSum, addContribution } from './backend/accumulate.js';
 
 /** Gradients of a node's outputs in, contributions to its inputs out (null: none). */
 export type BackwardFn = (gradOutputs: (Float32Array | null)[]) => (Float32Array | null)[];
@@ -15,7 +17,7 @@ export interface Node {
   inputs: Tensor[];
   outputSizes: number[];
   backward: BackwardFn | null;
-  grads: (Float32Array | null)[];
+  grads: (Float32Array | GradSum | null)[];
 }
 
 let enabled = true;
@@ -93,31 +95,55 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
   }
 
   rootNode.grads[root._outputIndex] = grad.slice();
-  for (let n = order.length - 1; n >= 0; n--) {
-    const node = order[n];
-    const gradOutputs = node.grads;
-    const fn = node.backward!;
-    const inputs = node.inputs;
-    node.backward = null;
-    node.inputs = [];
-    node.grads = [];
-    if (gradOutputs.every((g) => g === null)) continue;
-    const contributions = fn(gradOutputs);
-    const taken = new Set<Float32Array>();
-    for (let i = 0; i < inputs.length; i++) {
-      let g = contributions[i];
-      const t = inputs[i];
-      if (!g || !t.requiresGrad) continue;
-      if (taken.has(g)) g = g.slice();
-      taken.add(g);
-      const creator = t._creator;
-      if (!creator) {
-        t._accumulateGrad(g);
-      } else {
-        const slot = creator.grads[t._outputIndex];
-        if (slot) addInto(slot, g);
-        else creator.grads[t._outputIndex] = g;
+  // each leaf's contributions, summed over the pass
+  const leaves = new Map<Tensor, Float32Array | GradSum>();
+  let n = order.length - 1;
+  try {
+    for (; n >= 0; n--) {
+      const node = order[n];
+      const gradOutputs = node.grads.map((g, i) => {
+        if (!(g instanceof GradSum)) return g;
+        node.grads[i] = null; // (taken: its block goes back even if reading it fails)
+        return g.take();
+      });
+      const fn = node.backward!;
+      const inputs = node.inputs;
+      node.backward = null;
+      node.inputs = [];
+      node.grads = [];
+      if (gradOutputs.every((g) => g === null)) continue;
+      const contributions = fn(gradOutputs);
+      const taken = new Set<Float32Array>();
+      for (let i = 0; i < inputs.length; i++) {
+        let g = contributions[i];
+        const t = inputs[i];
+        if (!g || !t.requiresGrad) continue;
+        if (taken.has(g)) g = g.slice();
+        taken.add(g);
+        const creator = t._creator;
+        if (!creator) {
+          const sum = leaves.get(t);
+          leaves.set(t, sum ? addContribution(sum, g) : g);
+        } else {
+          const slot = creator.grads[t._outputIndex];
+          creator.grads[t._outputIndex] = slot ? addContribution(slot, g) : g;
+        }
       }
+    }
+    for (const [t, sum] of [...leaves]) {
+      leaves.delete(t);
+      t._accumulateGrad(sum instanceof GradSum ? sum.take() : sum);
+    }
+  } finally {
+    // after a failure: the wasm blocks of the sums not taken go back
+    for (const sum of leaves.values()) if (sum instanceof GradSum) sum.free();
+    for (; n >= 0; n--) {
+      const grads = order[n].grads;
+      grads.forEach((g, i) => {
+        if (!(g instanceof GradSum)) return;
+        g.free();
+        grads[i] = null;
+      });
     }
   }
 }

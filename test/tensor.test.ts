@@ -1,6 +1,7 @@
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
+import { arena } from '../src/backend/wasm.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -100,6 +101,94 @@ describe('autograd', () => {
     ops.sum(h).backward();
     expect(() => ops.sum(ops.mul(h, 2)).backward()).toThrow(/already freed.*detach\(\)/);
   });
+  describe('a tensor used many times (attention keys at every step): its gradient summed in wasm memory', () => {
+    // keys [4,30,32] (3,840 floats: large enough for the sums in wasm) used directly and through
+    // one transpose at each of 6 steps: 6 contributions to the transpose's output, 7 to the leaf
+    const run = () => {
+      rnn.manualSeed(5);
+      const keys = rnn.randn([4, 30, 32], { requiresGrad: true });
+      const qs = Array.from({ length: 6 }, () => rnn.randn([4, 1, 32], { requiresGrad: true }));
+      const kt = ops.transpose(keys, 1, 2);
+      let loss = rnn.tensor(0);
+      for (const q of qs) loss = ops.add(loss, ops.sum(ops.tanh(ops.matmul(ops.softmax(ops.matmul(q, kt), -1), keys))));
+      return { keys, qs, loss };
+    };
+    // the same backward with every sum in JavaScript (the arena gives the sums no block)
+    const inJavaScript = <T>(fn: () => T): T => {
+      const ar = arena();
+      const persist = ar.persist;
+      ar.persist = (n, kind) => (kind === 'saved' ? 0 : persist.call(ar, n, kind));
+      try {
+        return fn();
+      } finally {
+        ar.persist = persist;
+      }
+    };
+
+    test('the same gradients to the bit as summed in JavaScript, and every block given back', () => {
+      const a = run();
+      const held = rnn.memoryStats().savedBytes;
+      let most = 0;
+      const ar = arena();
+      const persist = ar.persist;
+      ar.persist = (n, kind) => {
+        const p = persist.call(ar, n, kind);
+        if (kind === 'saved' && p) most = Math.max(most, ar.savedBytes - held);
+        return p;
+      };
+      try {
+        a.loss.backward();
+      } finally {
+        ar.persist = persist;
+      }
+      expect(most).toBeGreaterThan(0); // the sums were in wasm memory
+      expect(rnn.memoryStats().savedBytes).toBe(0);
+      const b = run();
+      inJavaScript(() => b.loss.backward());
+      expect(Array.from(a.keys.grad!.data)).toEqual(Array.from(b.keys.grad!.data));
+      a.qs.forEach((q, i) => expect(Array.from(q.grad!.data)).toEqual(Array.from(b.qs[i].grad!.data)));
+      // against finite differences of the loss in keys, at a few elements
+      const f = (d: number, at: number) =>
+        rnn.noGrad(() => {
+          const c = run();
+          c.keys.data[at] += d;
+          return (() => {
+            const kt = ops.transpose(c.keys, 1, 2);
+            let loss = 0;
+            for (const q of c.qs) loss += ops.sum(ops.tanh(ops.matmul(ops.softmax(ops.matmul(q, kt), -1), c.keys))).item();
+            return loss;
+          })();
+        });
+      for (const at of [0, 517, 3839]) {
+        const numeric = (f(1e-2, at) - f(-1e-2, at)) / 2e-2;
+        expect(a.keys.grad!.data[at]).toBeCloseTo(numeric, 2);
+      }
+    });
+
+    test('a backward that fails midway gives the blocks of its sums back', () => {
+      const ar = arena();
+      const read = ar.read;
+      // a read out of wasm memory fails while sums are held there (the first such read)
+      let heldAtFailure = 0;
+      ar.read = (p, n) => {
+        if (ar.savedBytes > 0 && heldAtFailure === 0) {
+          heldAtFailure = ar.savedBytes;
+          throw new Error('injected');
+        }
+        return read.call(ar, p, n);
+      };
+      try {
+        const { loss } = run();
+        expect(() => loss.backward()).toThrow('injected');
+      } finally {
+        ar.read = read;
+      }
+      expect(heldAtFailure).toBeGreaterThan(0);
+      expect(rnn.memoryStats().savedBytes).toBe(0);
+      expect(rnn.memoryStats().liveBytes).toBe(0);
+    });
+  });
+
   test('a deep graph (20,000 nodes) backpropagates without stack overflow', () => {
     const x = rnn.tensor([0.5], [1], { requiresGrad: true });
     let y = x;

@@ -1,8 +1,11 @@
 // Gradient sums: `into += g` for the tape's accumulation of gradient contributions. V8 does not
 // vectorise a Float32Array loop (each element goes through a double and back, ~1 ns apiece), so
 // large sums go through wasm (once it is loaded): two copies in, one SIMD add, one copy out cost a fifth of the loop.
+// A gradient with many contributions (attention keys used at every decoder step) is summed in a
+// block of wasm memory instead (GradSum): one copy in per contribution and one out at the end.
 // The sum of two floats rounds the same either way, so the result does not depend on the path.
 import { arena, isLoaded, kernels } from './wasm.js';
+import type { Arena } from './heap.js';
 
 // below this many floats the JavaScript loop wins over the copies
 const WASM_FROM = 2048;
@@ -20,4 +23,60 @@ export function addInto(into: Float32Array, g: Float32Array): void {
     kern.axpy(y, ar.put(g), 1, n);
     ar.readInto(y, into);
   });
+}
+
+/**
+ * A gradient's running sum in a persistent block of wasm memory, from its second contribution on
+ * (made between ops: the tape's accumulation); `take()` reads it out and gives the block back. @internal
+ */
+export class GradSum {
+  private constructor(
+    private readonly ar: Arena,
+    readonly ptr: number,
+    readonly n: number,
+  ) {}
+
+  /** first + second summed in a new block, or null where wasm memory cannot give one now (or the sum is small). */
+  static of(first: Float32Array, second: Float32Array): GradSum | null {
+    const n = first.length;
+    if (n < WASM_FROM || !isLoaded()) return null;
+    const ar = arena();
+    const ptr = ar.persist(n, 'saved');
+    if (!ptr) return null;
+    ar.view(ptr, n).set(first);
+    const s = new GradSum(ar, ptr, n);
+    s.add(second);
+    return s;
+  }
+
+  /** Adds g (n floats) in. */
+  add(g: Float32Array): void {
+    this.ar.addInto(this.ptr, g);
+  }
+
+  /** The sum as a fresh array; the block is given back. */
+  take(): Float32Array {
+    try {
+      return this.ar.read(this.ptr, this.n);
+    } finally {
+      this.free();
+    }
+  }
+
+  /** Gives the block back (after take(), or when backward fails). */
+  free(): void {
+    this.ar.unpersist(this.ptr, this.n, 'saved');
+  }
+}
+
+/** `sum + g` where sum is a first contribution or a GradSum: the sum moves into wasm memory at its second. @internal */
+export function addContribution(sum: Float32Array | GradSum, g: Float32Array): Float32Array | GradSum {
+  if (sum instanceof GradSum) {
+    sum.add(g);
+    return sum;
+  }
+  const s = GradSum.of(sum, g);
+  if (s) return s;
+  addInto(sum, g);
+  return sum;
 }
