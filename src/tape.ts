@@ -22,6 +22,19 @@ export interface Node {
 
 let enabled = true;
 
+// while a node's backward runs: the sums in wasm memory its kernels may write their contributions
+// straight into (a tensor with two or more uses in the graph: see tapeSink)
+let sinks: Map<Tensor, GradSum> | null = null;
+
+/**
+ * Inside an op's backward: where its kernels may write (or add, see GradSum.sink) the gradient of
+ * input t straight into the sum the tape keeps of t's contributions in wasm memory — for a tensor
+ * the graph uses more than once — so that the op returns null for it; else null. @internal
+ */
+export function tapeSink(t: Tensor): { ptr: number; add: boolean } | null {
+  return sinks?.get(t)?.sink() ?? null;
+}
+
 /** Whether operations are being recorded right now. @internal */
 export function isGradEnabled(): boolean {
   return enabled;
@@ -73,7 +86,9 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
   }
   if (!rootNode.backward) throw freedError(rootNode);
 
-  // Reverse topological order by an iterative depth-first search (graphs can be deep).
+  // Reverse topological order by an iterative depth-first search (graphs can be deep), counting
+  // the uses of each large tensor (the contributions its gradient will have).
+  const uses = new Map<Tensor, number>();
   const order: Node[] = [];
   const seen = new Set<Node>([rootNode]);
   const stack: [Node, number][] = [[rootNode, 0]];
@@ -82,6 +97,8 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
     const [node, i] = top;
     if (i < node.inputs.length) {
       top[1]++;
+      const t = node.inputs[i];
+      if (t.requiresGrad && t.size >= SUM_IN_WASM) uses.set(t, (uses.get(t) ?? 0) + 1);
       const child = node.inputs[i]._creator;
       if (child && !seen.has(child) && node.inputs[i].requiresGrad) {
         if (!child.backward) throw freedError(child);
@@ -112,7 +129,21 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
       node.inputs = [];
       node.grads = [];
       if (gradOutputs.every((g) => g === null)) continue;
-      const contributions = fn(gradOutputs);
+      // a tensor with more contributions to come gets its sum in wasm memory now (between ops),
+      // for this op's kernels to write into
+      const here = new Map<Tensor, GradSum>();
+      for (const t of inputs) {
+        if (here.has(t) || !t.requiresGrad || (uses.get(t) ?? 0) < 2 || t._gradKept()) continue;
+        const s = sumOf(t, leaves);
+        if (s) here.set(t, s);
+      }
+      sinks = here;
+      let contributions: (Float32Array | null)[];
+      try {
+        contributions = fn(gradOutputs);
+      } finally {
+        sinks = null;
+      }
       const taken = new Set<Float32Array>();
       for (let i = 0; i < inputs.length; i++) {
         let g = contributions[i];
@@ -132,7 +163,8 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
     }
     for (const [t, sum] of [...leaves]) {
       leaves.delete(t);
-      t._accumulateGrad(sum instanceof GradSum ? sum.take() : sum);
+      const g = sum instanceof GradSum ? sum.take() : sum;
+      if (g) t._accumulateGrad(g);
     }
   } finally {
     // after a failure: the wasm blocks of the sums not taken go back
@@ -146,6 +178,23 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
       });
     }
   }
+}
+
+// sums of fewer floats stay in JavaScript (see accumulate.ts)
+const SUM_IN_WASM = 2048;
+
+// t's sum in wasm memory (a leaf's in `leaves`, else its slot in the node that made it): the one
+// there, one made from a first contribution there, or a new empty one; null when none can be had
+function sumOf(t: Tensor, leaves: Map<Tensor, Float32Array | GradSum>): GradSum | null {
+  const creator = t._creator;
+  const cur = creator ? creator.grads[t._outputIndex] : leaves.get(t);
+  if (cur instanceof GradSum) return cur;
+  const s = GradSum.start(t.size);
+  if (!s) return null;
+  if (cur) s.add(cur);
+  if (creator) creator.grads[t._outputIndex] = s;
+  else leaves.set(t, s);
+  return s;
 }
 
 function freedError(node: Node): Error {

@@ -320,6 +320,11 @@ export class Tensor {
     }
   }
 
+  /** Whether this leaf's gradient is kept in wasm memory (its .grad there, or a spare block), where _gradSink writes it. @internal */
+  _gradKept(): boolean {
+    return this._creator === null && (this._store.spare !== null || (this._grad !== null && this._grad._store.home !== null));
+  }
+
   /** The gradient, not handed out (see gradShared): for the optimisers and clipping. @internal */
   get _gradInside(): Tensor | null {
     return this._grad;
@@ -330,9 +335,11 @@ export class Tensor {
    * `.grad`, kept in wasm memory, and whether it adds to what is there (else it overwrites): the
    * spare block of the last gradient or a new one. Null when there is none to be had now (inside
    * an op the arena can give only a freed block) or this is not a leaf: the caller hands the
-   * gradient to the tape instead. Write at once: `.grad` counts as written. @internal
+   * gradient to the tape instead. With `grow` false, a tensor with no block of its own yet gets
+   * none (only module parameters are worth one: an input made on every step would hold its block
+   * until the garbage collector runs). Write at once: `.grad` counts as written. @internal
    */
-  _gradSink(ar: Arena): { ptr: number; add: boolean } | null {
+  _gradSink(ar: Arena, grow = true): { ptr: number; add: boolean } | null {
     if (this._creator !== null || !this.requiresGrad) return null;
     const g = this._grad;
     if (g !== null) {
@@ -345,6 +352,7 @@ export class Tensor {
       st.spare = null;
       homes.unregister(b);
     } else {
+      if (!grow) return null;
       const ptr = ar.persist(this.size, 'grad');
       if (!ptr) return null;
       b = { ar, ptr, n: this.size, kind: 'grad' };

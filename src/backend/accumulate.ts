@@ -30,34 +30,49 @@ export function addInto(into: Float32Array, g: Float32Array): void {
  * (made between ops: the tape's accumulation); `take()` reads it out and gives the block back. @internal
  */
 export class GradSum {
+  /** Nothing added yet (the block's contents are undefined): the first writer overwrites. */
+  empty = true;
+
   private constructor(
     private readonly ar: Arena,
     readonly ptr: number,
     readonly n: number,
   ) {}
 
-  /** first + second summed in a new block, or null where wasm memory cannot give one now (or the sum is small). */
-  static of(first: Float32Array, second: Float32Array): GradSum | null {
-    const n = first.length;
+  /** A sum of n floats with nothing in it yet, or null where wasm memory cannot give a block now (or n is small). */
+  static start(n: number): GradSum | null {
     if (n < WASM_FROM || !isLoaded()) return null;
     const ar = arena();
     const ptr = ar.persist(n, 'saved');
-    if (!ptr) return null;
-    ar.view(ptr, n).set(first);
-    const s = new GradSum(ar, ptr, n);
-    s.add(second);
+    return ptr ? new GradSum(ar, ptr, n) : null;
+  }
+
+  /** first + second summed in a new block, or null (see start). */
+  static of(first: Float32Array, second: Float32Array): GradSum | null {
+    const s = GradSum.start(first.length);
+    s?.add(first);
+    s?.add(second);
     return s;
   }
 
   /** Adds g (n floats) in. */
   add(g: Float32Array): void {
-    this.ar.addInto(this.ptr, g);
+    if (this.empty) this.ar.view(this.ptr, this.n).set(g);
+    else this.ar.addInto(this.ptr, g);
+    this.empty = false;
   }
 
-  /** The sum as a fresh array; the block is given back. */
-  take(): Float32Array {
+  /** Where a kernel may write (add false: the sum is empty) or add a contribution in wasm memory; the sum counts as written. */
+  sink(): { ptr: number; add: boolean } {
+    const add = !this.empty;
+    this.empty = false;
+    return { ptr: this.ptr, add };
+  }
+
+  /** The sum as a fresh array (null when nothing was added); the block is given back. */
+  take(): Float32Array | null {
     try {
-      return this.ar.read(this.ptr, this.n);
+      return this.empty ? null : this.ar.read(this.ptr, this.n);
     } finally {
       this.free();
     }

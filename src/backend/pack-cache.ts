@@ -29,6 +29,11 @@ export function markParameter(t: Tensor): void {
   parameters.add(t);
 }
 
+/** Whether a module registered t as a parameter. @internal */
+export function isParameter(t: Tensor): boolean {
+  return parameters.has(t);
+}
+
 const registry = new FinalizationRegistry<Map<string, Entry>>((byShape) => {
   for (const e of byShape.values()) if (e.ar) e.ar.unpersist(e.ptr, e.floats);
 });

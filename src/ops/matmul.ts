@@ -8,7 +8,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmNT, gemmPacked, gemmTN } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
-import { checkTensor, prod } from './util.js';
+import { checkTensor, gradInWasm, overwriting, prod } from './util.js';
 
 // per batch element, up to this many multiply-adds the unpacked kernel is the faster one
 const BMM_MAX = 1 << 16;
@@ -68,27 +68,32 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
           const pg = ar.blockOf(g!, batch, n, m);
           let da: Float32Array | null = null;
           let db: Float32Array | null = null;
+          // each gradient straight into its sum in wasm memory where the tape keeps one (a tensor
+          // used at many steps, as attention's keys) or into a parameter's .grad there
           if (a.requiresGrad) {
-            const pd = ar.block(batch, n, k);
             // dC·Bᵀ: through B's cached panels while B is as forward saw it, else forward's copy
             const cachedB = shared && frozen.unchanged(b);
-            const pb = cachedB ? null : ar.blockOf(frozen.read(b), shared ? 1 : batch, k, m);
-            if (cachedB) gemmPacked(kern, pd.ptr, pg.ptr, m, 1, packedWeight(ar, kern, b, m, k), 0, batch * n, m, k, false, k);
-            else if (shared) gemmNT(kern, ar, pd.ptr, pg.ptr, pb!.ptr, 0, batch * n, m, k, false);
-            else if (small) kern.bmm_nt(pd.ptr, pg.ptr, pb!.ptr, batch, n, m, k);
-            else for (let i = 0; i < batch; i++) gemmNT(kern, ar, pd.at(i), pg.at(i), pb!.at(i), 0, n, m, k, false);
-            da = ar.read(pd.ptr, pd.size);
+            const pb = cachedB ? 0 : ar.put(frozen.read(b));
+            const bAt = (i: number) => pb + 4 * i * k * m;
+            da = gradInWasm(ar, a, (q, add) => {
+              const at = (i: number) => q + 4 * i * n * k;
+              if (cachedB) gemmPacked(kern, q, pg.ptr, m, 1, packedWeight(ar, kern, b, m, k), 0, batch * n, m, k, add, k);
+              else if (shared) gemmNT(kern, ar, q, pg.ptr, pb, 0, batch * n, m, k, add);
+              else if (small) overwriting(ar, kern, a.size, (d) => kern.bmm_nt(d, pg.ptr, pb, batch, n, m, k))(q, add);
+              else for (let i = 0; i < batch; i++) gemmNT(kern, ar, at(i), pg.at(i), bAt(i), 0, n, m, k, add);
+            });
           }
           if (b.requiresGrad) {
             const pa = ar.blockOf(frozen.read(a), batch, n, k);
-            const pd = ar.block(shared ? 1 : batch, k, m);
-            if (shared) gemmTN(kern, ar, pd.ptr, pa.ptr, pg.ptr, 0, k, batch * n, m, false);
-            else if (small) {
-              const at = ar.alloc(batch * n * k);
-              kern.transpose_forward(at, pa.ptr, batch, n, k);
-              kern.bmm(pd.ptr, at, pg.ptr, batch, k, n, m);
-            } else for (let i = 0; i < batch; i++) gemmTN(kern, ar, pd.at(i), pa.at(i), pg.at(i), 0, k, n, m, false);
-            db = ar.read(pd.ptr, pd.size);
+            db = gradInWasm(ar, b, (q, add) => {
+              const at = (i: number) => q + 4 * i * k * m;
+              if (shared) gemmTN(kern, ar, q, pa.ptr, pg.ptr, 0, k, batch * n, m, add);
+              else if (small) {
+                const aT = ar.alloc(batch * n * k);
+                kern.transpose_forward(aT, pa.ptr, batch, n, k);
+                overwriting(ar, kern, b.size, (d) => kern.bmm(d, aT, pg.ptr, batch, k, n, m))(q, add);
+              } else for (let i = 0; i < batch; i++) gemmTN(kern, ar, at(i), pa.at(i), pg.at(i), 0, k, n, m, add);
+            });
           }
           return [da, db];
         }),

@@ -2,6 +2,9 @@
 // expected against what was given.
 import { Tensor, fmtShape } from '../tensor.js';
 import type { Arena } from '../backend/heap.js';
+import type { Kernels } from '../backend/kernels.js';
+import { isParameter } from '../backend/pack-cache.js';
+import { tapeSink } from '../tape.js';
 
 /** Asserts x is a Tensor. @internal */
 export function checkTensor(x: unknown, op: string, arg: string): Tensor {
@@ -64,11 +67,12 @@ export function paramIn(ar: Arena, t: Tensor): number {
 /**
  * The gradient of a tensor that `write(ptr, add)` makes in wasm memory (its `size` floats at ptr,
  * added to what is there or, when add is false, overwriting it): straight into the `.grad` of a
- * leaf (a parameter) where that is kept in wasm memory, and null back (nothing left for the tape to
- * pass on); else into scratch, read out for the tape. Call it inside an op's scope. @internal
+ * parameter where that is kept in wasm memory, or into the tape's sum of the contributions of a
+ * tensor used more than once, and null back (nothing left for the tape to pass on); else into
+ * scratch, read out for the tape. Call it inside an op's backward. @internal
  */
 export function gradInWasm(ar: Arena, t: Tensor, write: (ptr: number, add: boolean) => void): Float32Array | null {
-  const sink = t._gradSink(ar);
+  const sink = t._gradSink(ar, isParameter(t)) ?? tapeSink(t);
   if (sink) {
     write(sink.ptr, sink.add);
     return null;
@@ -76,6 +80,19 @@ export function gradInWasm(ar: Arena, t: Tensor, write: (ptr: number, add: boole
   const p = ar.alloc(t.size);
   write(p, false);
   return ar.read(p, t.size);
+}
+
+/**
+ * gradInWasm's `write` for kernels that can only overwrite: `compute(dst)` straight into the
+ * sink, or into scratch and then added there. @internal
+ */
+export function overwriting(ar: Arena, k: Kernels, n: number, compute: (dst: number) => void): (ptr: number, add: boolean) => void {
+  return (ptr, add) => {
+    if (!add) return compute(ptr);
+    const p = ar.alloc(n);
+    compute(p);
+    k.add_forward(ptr, ptr, p, n);
+  };
 }
 
 /** Product of a slice of a shape. @internal */
