@@ -118,24 +118,32 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
   try {
     for (; n >= 0; n--) {
       const node = order[n];
-      const gradOutputs = node.grads.map((g, i) => {
-        if (!(g instanceof GradSum)) return g;
-        node.grads[i] = null; // (taken: its block goes back even if reading it fails)
-        return g.take();
-      });
+      // (a plain loop: this runs for every node, and an NTM step has hundreds of small ones)
+      // the node's sums in wasm memory replaced by their arrays, in place
+      const slots = node.grads;
+      let any = false;
+      for (let i = 0; i < slots.length; i++) {
+        const g = slots[i];
+        if (g instanceof GradSum) {
+          slots[i] = null; // (taken: its block goes back even if reading it fails)
+          slots[i] = g.take();
+        }
+        if (slots[i] !== null) any = true;
+      }
+      const gradOutputs = slots as (Float32Array | null)[];
       const fn = node.backward!;
       const inputs = node.inputs;
       node.backward = null;
       node.inputs = [];
       node.grads = [];
-      if (gradOutputs.every((g) => g === null)) continue;
+      if (!any) continue;
       // a tensor with more contributions to come gets its sum in wasm memory now (between ops),
       // for this op's kernels to write into
-      const here = new Map<Tensor, GradSum>();
+      let here: Map<Tensor, GradSum> | null = null;
       for (const t of inputs) {
-        if (here.has(t) || !t.requiresGrad || (uses.get(t) ?? 0) < 2 || t._gradKept()) continue;
+        if (t.size < SUM_IN_WASM || !t.requiresGrad || (uses.get(t) ?? 0) < 2 || here?.has(t) || t._gradKept()) continue;
         const s = sumOf(t, leaves);
-        if (s) here.set(t, s);
+        if (s) (here ??= new Map()).set(t, s);
       }
       sinks = here;
       let contributions: (Float32Array | null)[];
@@ -153,8 +161,12 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
         taken.add(g);
         const creator = t._creator;
         if (!creator) {
-          const sum = leaves.get(t);
-          leaves.set(t, sum ? addContribution(sum, g) : g);
+          // a small leaf's contributions (most of an NTM's) go to its .grad at once
+          if (t.size < SUM_IN_WASM) t._accumulateGrad(g);
+          else {
+            const sum = leaves.get(t);
+            leaves.set(t, sum ? addContribution(sum, g) : g);
+          }
         } else {
           const slot = creator.grads[t._outputIndex];
           creator.grads[t._outputIndex] = slot ? addContribution(slot, g) : g;

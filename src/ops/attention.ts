@@ -16,6 +16,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { type Arena, Block, type KeptBlocks } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
+import { gradInWasm, gradTarget, overwriting } from './util.js';
 
 /** The attention weights [B,Tq,Tk] and the context they read [B,Tq,Hv]. @internal */
 export interface AttentionCore {
@@ -48,7 +49,10 @@ function readOut(ar: Arena, k: Kernels, ps: number, pv: number, mask: Float32Arr
   return [ar.read(ps, nS), ar.read(pc, B * Tq * Hv)];
 }
 
-/** Backward through C = W·V and the softmax: dS in the arena, and dV when `wantDV`. */
+/**
+ * Backward through C = W·V and the softmax: dS in the arena, and the gradient of `values` when
+ * it wants one (straight into its sum in wasm memory where there is one: gradInWasm).
+ */
 function scoreGradient(
   ar: Arena,
   k: Kernels,
@@ -56,7 +60,7 @@ function scoreGradient(
   pv: number,
   gC: Float32Array | null,
   gW: Float32Array | null,
-  wantDV: boolean,
+  values: Tensor,
   z: Sizes,
 ): { pds: number; dV: Float32Array | null } {
   const { B, Tq, Tk, Hv } = z;
@@ -69,12 +73,14 @@ function scoreGradient(
     const t = ar.alloc(nS);
     k.bmm_nt(t, pgc, pv, B, Tq, Hv, Tk);
     k.add_forward(pdw, pdw, t, nS);
-    if (wantDV) {
+    if (values.requiresGrad) {
       const wt = ar.alloc(nS);
       k.transpose_forward(wt, pw, B, Tq, Tk);
-      const pdv = ar.alloc(B * Tk * Hv);
-      k.bmm(pdv, wt, pgc, B, Tk, Tq, Hv);
-      dV = ar.read(pdv, B * Tk * Hv);
+      dV = gradInWasm(
+        ar,
+        values,
+        overwriting(ar, k, B * Tk * Hv, (d) => k.bmm(d, wt, pgc, B, Tk, Tq, Hv)),
+      );
     }
   }
   const pds = ar.zeros(nS);
@@ -107,21 +113,26 @@ export function dotAttention(q: Tensor, keys: Tensor, values: Tensor, mask: Floa
         arena().scoped((ar) => {
           const pk = ar.put(frozen.read(keys));
           const pv = values === keys ? pk : ar.put(frozen.read(values));
-          const { pds, dV } = scoreGradient(ar, k, w, pv, gC, gW, values.requiresGrad, z);
+          const { pds, dV } = scoreGradient(ar, k, w, pv, gC, gW, values, z);
           let dq: Float32Array | null = null;
           let dK: Float32Array | null = null;
-          if (q.requiresGrad) {
-            const pdq = ar.alloc(B * Tq * H);
-            k.bmm(pdq, pds, pk, B, Tq, z.Tk, H);
-            dq = ar.read(pdq, B * Tq * H);
-          }
+          if (q.requiresGrad)
+            dq = gradInWasm(
+              ar,
+              q,
+              overwriting(ar, k, q.size, (d) => k.bmm(d, pds, pk, B, Tq, z.Tk, H)),
+            );
           if (keys.requiresGrad) {
             const dst = ar.alloc(B * Tq * z.Tk);
             k.transpose_forward(dst, pds, B, Tq, z.Tk);
-            const pdk = ar.alloc(B * z.Tk * H);
-            k.bmm(pdk, dst, ar.put(frozen.read(q)), B, z.Tk, Tq, H);
-            dK = ar.read(pdk, B * z.Tk * H);
+            const pq = ar.put(frozen.read(q));
+            dK = gradInWasm(
+              ar,
+              keys,
+              overwriting(ar, k, keys.size, (d) => k.bmm(d, dst, pq, B, z.Tk, Tq, H)),
+            );
           }
+          // (keys and values one tensor: two contributions, the tape sums them)
           return [dq, dK, dV];
         }),
       ),
@@ -157,17 +168,15 @@ export function additiveAttention(qa: Tensor, ka: Tensor, v: Tensor, values: Ten
       try {
         return arena().scoped((ar) => {
           const e = ar.restore(kept!.blocks[0]);
-          const { pds, dV } = scoreGradient(ar, k, w, ar.put(frozen.read(values)), gC, gW, values.requiresGrad, z);
-          const pdq = ar.zeros(B * Tq * A);
-          const pdk = ar.zeros(B * z.Tk * A);
-          const pdv = ar.zeros(A);
-          k.additive_scores_backward(pdq, pdk, pdv, pds, e.ptr, ar.put(frozen.read(v)), B, Tq, z.Tk, A);
-          return [
-            qa.requiresGrad ? ar.read(pdq, B * Tq * A) : null,
-            ka.requiresGrad ? ar.read(pdk, B * z.Tk * A) : null,
-            v.requiresGrad ? ar.read(pdv, A) : null,
-            dV,
-          ];
+          const { pds, dV } = scoreGradient(ar, k, w, ar.put(frozen.read(values)), gC, gW, values, z);
+          // the kernel adds into all three: straight into their sums or .grad in wasm memory
+          // where they are kept there (gradTarget), else into zeroed scratch
+          const scratch = (n: number) => ({ ptr: ar.zeros(n), add: true, out: () => null });
+          const dq = qa.requiresGrad ? gradTarget(ar, qa, true) : scratch(B * Tq * A);
+          const dk = ka.requiresGrad ? gradTarget(ar, ka, true) : scratch(B * z.Tk * A);
+          const dv = v.requiresGrad ? gradTarget(ar, v, true) : scratch(A);
+          k.additive_scores_backward(dq.ptr, dk.ptr, dv.ptr, pds, e.ptr, ar.put(frozen.read(v)), B, Tq, z.Tk, A);
+          return [dq.out(), dk.out(), dv.out(), dV];
         });
       } finally {
         kept!.release();

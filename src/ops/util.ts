@@ -4,6 +4,7 @@ import { Tensor, fmtShape } from '../tensor.js';
 import type { Arena } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
 import { isParameter } from '../backend/pack-cache.js';
+import { kernels } from '../backend/wasm.js';
 import { tapeSink } from '../tape.js';
 
 /** Asserts x is a Tensor. @internal */
@@ -72,14 +73,26 @@ export function paramIn(ar: Arena, t: Tensor): number {
  * scratch, read out for the tape. Call it inside an op's backward. @internal
  */
 export function gradInWasm(ar: Arena, t: Tensor, write: (ptr: number, add: boolean) => void): Float32Array | null {
+  const g = gradTarget(ar, t, false);
+  write(g.ptr, g.add);
+  return g.out();
+}
+
+/**
+ * gradInWasm for kernels that add into several outputs at once: where t's gradient goes (its
+ * sink, or scratch) and whether it adds to what is there (with `zeroed`, a target that would be
+ * overwritten is zero-filled first and add is true: for kernels that only accumulate), and
+ * `out()`, what to return to the tape once it is written (null for a sink). @internal
+ */
+export function gradTarget(ar: Arena, t: Tensor, zeroed: boolean): { ptr: number; add: boolean; out: () => Float32Array | null } {
   const sink = t._gradSink(ar, isParameter(t)) ?? tapeSink(t);
-  if (sink) {
-    write(sink.ptr, sink.add);
-    return null;
+  const ptr = sink ? sink.ptr : ar.alloc(t.size);
+  let add = sink ? sink.add : false;
+  if (zeroed && !add) {
+    kernels().zero_fill(ptr, t.size);
+    add = true;
   }
-  const p = ar.alloc(t.size);
-  write(p, false);
-  return ar.read(p, t.size);
+  return { ptr, add, out: () => (sink ? null : ar.read(ptr, t.size)) };
 }
 
 /**
