@@ -143,7 +143,9 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
       for (const t of inputs) {
         if (t.size < SUM_IN_WASM || !t.requiresGrad || (uses.get(t) ?? 0) < 2 || here?.has(t) || t._gradKept()) continue;
         const s = sumOf(t, leaves);
-        if (s) (here ??= new Map()).set(t, s);
+        if (!s) continue;
+        here ??= new Map();
+        here.set(t, s);
       }
       sinks = here;
       let contributions: (Float32Array | null)[];
