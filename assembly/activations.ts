@@ -11,7 +11,7 @@ export function sigmoid_forward(out: usize, x: usize, n: i32): void {
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(out + o, vsigmoid(v128.load(x + o)));
+      v128.store(out + o, vsigmoid(v128.load(x + o), true));
     }
   }
   for (; i < n; i++) {
@@ -44,7 +44,7 @@ export function tanh_forward(out: usize, x: usize, n: i32): void {
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(out + o, vtanh(v128.load(x + o)));
+      v128.store(out + o, vtanh(v128.load(x + o), true));
     }
   }
   for (; i < n; i++) {
@@ -109,7 +109,7 @@ export function exp_forward(out: usize, x: usize, n: i32): void {
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(out + o, vexp(v128.load(x + o)));
+      v128.store(out + o, vexp(v128.load(x + o), true));
     }
   }
   for (; i < n; i++) {

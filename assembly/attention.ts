@@ -25,7 +25,7 @@ export function additive_scores_forward(
           let acc = f32x4.splat(0);
           for (; a + 4 <= A; a += 4) {
             const o = <usize>a << 2;
-            const t = vtanh(f32x4.add(v128.load(q + o), v128.load(kr + o)));
+            const t = vtanh(f32x4.add(v128.load(q + o), v128.load(kr + o)), true);
             if (e) v128.store(er + o, t);
             acc = f32x4.add(acc, f32x4.mul(t, v128.load(v + o)));
           }

@@ -56,7 +56,7 @@ export function cross_entropy_backward(d: usize, logp: usize, targets: usize, g:
       const uv = f32x4.splat(u);
       for (; j + 4 <= C; j += 4) {
         const o = <usize>j << 2;
-        v128.store(dr + o, f32x4.mul(f32x4.sub(vexp(v128.load(lr + o)), uv), sv));
+        v128.store(dr + o, f32x4.mul(f32x4.sub(vexp(v128.load(lr + o), true), uv), sv));
       }
     }
     for (; j < C; j++) {

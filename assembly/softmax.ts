@@ -26,7 +26,7 @@ import { expf, vexp, logf } from './vmath';
     let acc = f32x4.splat(0);
     for (; j + 4 <= cols; j += 4) {
       const o = <usize>j << 2;
-      const e = vexp(f32x4.sub(v128.load(x + o), sh));
+      const e = vexp(f32x4.sub(v128.load(x + o), sh), true);
       if (out) v128.store(out + o, e);
       acc = f32x4.add(acc, e);
     }

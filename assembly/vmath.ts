@@ -129,34 +129,34 @@
 // e^x for lanes already clamped into [EXP_LO, EXP_HI]: Cody-Waite reduction, the Cephes
 // polynomial, and 2^n applied in two halves (n reaches 128 just below the overflow threshold).
 // @ts-ignore: decorator
-@inline function vexpClamped(x0: v128): v128 {
+@inline function vexpClamped(x0: v128, table: bool = false): v128 {
   let x = x0;
-  const k = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
-  const fx = f32x4.sub(k, f32x4.splat(ROUNDER));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C1)));
-  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C2)));
+  const k = f32x4.add(f32x4.mul(x, kf(table, 0, LOG2E)), kf(table, 1, ROUNDER));
+  const fx = f32x4.sub(k, kf(table, 1, ROUNDER));
+  x = f32x4.sub(x, f32x4.mul(fx, kf(table, 2, C1)));
+  x = f32x4.sub(x, f32x4.mul(fx, kf(table, 3, C2)));
   const z = f32x4.mul(x, x);
-  let y = f32x4.splat(P0);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P4));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(P5));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
-  const n = i32x4.sub(k, i32x4.splat(ROUNDER_BITS));
+  let y = kf(table, 4, P0);
+  y = f32x4.add(f32x4.mul(y, x), kf(table, 5, P1));
+  y = f32x4.add(f32x4.mul(y, x), kf(table, 6, P2));
+  y = f32x4.add(f32x4.mul(y, x), kf(table, 7, P3));
+  y = f32x4.add(f32x4.mul(y, x), kf(table, 8, P4));
+  y = f32x4.add(f32x4.mul(y, x), kf(table, 9, P5));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), kf(table, 10, 1.0));
+  const n = i32x4.sub(k, ki(table, 0, ROUNDER_BITS));
   const n1 = i32x4.shr_s(n, 1);
-  const bias = i32x4.splat(127);
+  const bias = ki(table, 1, 127);
   return f32x4.mul(f32x4.mul(y, i32x4.shl(i32x4.add(n1, bias), 23)), i32x4.shl(i32x4.add(i32x4.sub(n, n1), bias), 23));
 }
 
 /** e^x on four lanes (see the error bound at the top of the file). */
 // @ts-ignore: decorator
-@inline export function vexp(x0: v128): v128 {
+@inline export function vexp(x0: v128, table: bool = false): v128 {
   // pmax/pmin (one instruction each, where min/max need several for their NaN and -0 rules) keep a
   // NaN lane NaN here: x0 is the first operand
-  let r = vexpClamped(f32x4.pmin(f32x4.pmax(x0, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI)));
-  r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.gt(x0, f32x4.splat(OVERFLOW)));
-  r = v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
+  let r = vexpClamped(f32x4.pmin(f32x4.pmax(x0, kf(table, 19, EXP_LO)), kf(table, 16, EXP_HI)), table);
+  r = v128.bitselect(kf(table, 20, Infinity), r, f32x4.gt(x0, kf(table, 16, OVERFLOW)));
+  r = v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, kf(table, 19, EXP_LO)));
   // NaN in, NaN out
   return v128.bitselect(x0, r, f32x4.ne(x0, x0));
 }
@@ -202,9 +202,9 @@
 }
 
 // @ts-ignore: decorator
-@inline export function vsigmoid(x: v128): v128 {
-  const one = f32x4.splat(1.0);
-  const e = vexpClamped(f32x4.pmin(f32x4.pmax(f32x4.neg(x), f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI)));
+@inline export function vsigmoid(x: v128, table: bool = false): v128 {
+  const one = kf(table, 10, 1.0);
+  const e = vexpClamped(f32x4.pmin(f32x4.pmax(f32x4.neg(x), kf(table, 19, EXP_LO)), kf(table, 16, EXP_HI)), table);
   return f32x4.div(one, f32x4.add(one, e));
 }
 
@@ -265,21 +265,45 @@
 }
 
 // @ts-ignore: decorator
-@inline export function vtanh(x: v128): v128 {
+@inline export function vtanh(x: v128, table: bool = false): v128 {
   const a = f32x4.abs(x);
   const z = f32x4.mul(x, x);
-  let p = f32x4.splat(T0);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T3));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T4));
+  let p = kf(table, 11, T0);
+  p = f32x4.add(f32x4.mul(p, z), kf(table, 12, T1));
+  p = f32x4.add(f32x4.mul(p, z), kf(table, 13, T2));
+  p = f32x4.add(f32x4.mul(p, z), kf(table, 14, T3));
+  p = f32x4.add(f32x4.mul(p, z), kf(table, 15, T4));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  const one = f32x4.splat(1.0);
+  const one = kf(table, 10, 1.0);
   // 2|x| >= 0 needs no lower clamp, and past exp's upper one 1 - 2 / (e^2|x| + 1) is 1 either way
-  const e = vexpClamped(f32x4.pmin(f32x4.add(a, a), f32x4.splat(EXP_HI)));
-  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)));
-  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
-  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.625)));
+  const e = vexpClamped(f32x4.pmin(f32x4.add(a, a), kf(table, 16, EXP_HI)), table);
+  const big = f32x4.sub(one, f32x4.div(kf(table, 17, 2.0), f32x4.add(e, one)));
+  const signed = v128.or(big, v128.and(x, ki(table, 2, 0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(a, kf(table, 18, 0.625)));
+}
+
+// The constants of vexpClamped, vexp, vexpNonPos, vsigmoid and vtanh, four lanes each, for a kernel that passes table = true:
+// loaded from here where they are used instead of built from immediates. V8 hoists a v128.const
+// out of some loops and not others; where it does not, each use costs about four instructions and
+// a load one (the additive attention scores' tanh loop: W9 additive 10.0-10.8 -> 9.0 ms); where it
+// does, the loads cost (the LSTM gate kernel 5 % slower with them), so the default stays.
+// kf(table, i, c): entry i of VF (c's value) or the constant itself. The same values, the same results.
+const VF: usize = memory.data<f32>([
+  LOG2E, LOG2E, LOG2E, LOG2E, ROUNDER, ROUNDER, ROUNDER, ROUNDER, C1, C1, C1, C1, C2, C2, C2, C2,
+  P0, P0, P0, P0, P1, P1, P1, P1, P2, P2, P2, P2, P3, P3, P3, P3, P4, P4, P4, P4, P5, P5, P5, P5,
+  1.0, 1.0, 1.0, 1.0, T0, T0, T0, T0, T1, T1, T1, T1, T2, T2, T2, T2, T3, T3, T3, T3, T4, T4, T4, T4,
+  EXP_HI, EXP_HI, EXP_HI, EXP_HI, 2.0, 2.0, 2.0, 2.0, 0.625, 0.625, 0.625, 0.625, EXP_LO, EXP_LO, EXP_LO, EXP_LO,
+  Infinity, Infinity, Infinity, Infinity,
+], 16);
+const VI: usize = memory.data<i32>([ROUNDER_BITS, ROUNDER_BITS, ROUNDER_BITS, ROUNDER_BITS, 127, 127, 127, 127,
+  <i32>0x80000000, <i32>0x80000000, <i32>0x80000000, <i32>0x80000000], 16);
+// @ts-ignore: decorator
+@inline function kf(table: bool, i: i32, c: f32): v128 {
+  return table ? v128.load(VF + (<usize>i << 4)) : f32x4.splat(c);
+}
+// @ts-ignore: decorator
+@inline function ki(table: bool, i: i32, c: i32): v128 {
+  return table ? v128.load(VI + (<usize>i << 4)) : i32x4.splat(c);
 }
 
 
@@ -299,7 +323,7 @@
  * handling; x below -87.3 gives 0. Same error bound as vexp.
  */
 // @ts-ignore: decorator
-@inline export function vexpNonPos(x0: v128): v128 {
-  const r = vexpClamped(f32x4.pmax(x0, f32x4.splat(EXP_LO)));
-  return v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
+@inline export function vexpNonPos(x0: v128, table: bool = false): v128 {
+  const r = vexpClamped(f32x4.pmax(x0, kf(table, 19, EXP_LO)), table);
+  return v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, kf(table, 19, EXP_LO)));
 }

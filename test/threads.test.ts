@@ -256,15 +256,18 @@ describe('two threads', () => {
     const before = pool.withdrawn;
     workerSpin(0);
     pool.withdrawing = true;
-    let shared: Float32Array[];
     try {
-      shared = run();
+      // (whether the caller gets there first is a race: on a machine busy with other tests the
+      // worker may wake in time for every job of a run, so up to five runs, each checked)
+      for (let r = 0; r < 5 && pool.withdrawn === before; r++) {
+        const shared = run();
+        shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
+      }
     } finally {
       workerSpin(2000);
       pool.withdrawing = false;
     }
     expect(pool.withdrawn).toBeGreaterThan(before);
-    shared.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(alone[i])));
   });
   test('crossEntropy shares its rows (from 8,192 logits): losses and gradients equal one thread to the bit', () => {
     const rng = seeded(66);
