@@ -150,7 +150,7 @@ export function log_softmax_backward(dinp: usize, dout: usize, y: usize, rows: i
       const sv = f32x4.splat(s);
       for (; j + 4 <= cols; j += 4) {
         const o = off + (<usize>j << 2);
-        const g = f32x4.sub(v128.load(dout + o), f32x4.mul(vexp(v128.load(y + o)), sv));
+        const g = f32x4.sub(v128.load(dout + o), f32x4.mul(vexp(v128.load(y + o), true), sv));
         v128.store(dinp + o, f32x4.add(v128.load(dinp + o), g));
       }
     }
