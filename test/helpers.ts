@@ -3,7 +3,8 @@
 import { expect } from 'vitest';
 import * as rnn from '../src/node.js'; // also Node's platform: the kernel tests read the wasm builds from disk
 import { loadBuild } from '../src/backend/wasm.js';
-import { Arena } from '../src/backend/heap.js';
+import { Arena, type PersistKind } from '../src/backend/heap.js';
+import { arena } from '../src/backend/wasm.js';
 import type { Kernels } from '../src/backend/kernels.js';
 
 /** A small seeded uniform [0,1) generator for test data (mulberry32, shared with the examples). */
@@ -127,4 +128,19 @@ export function reverseWithin(x: ArrayLike<number>, B: number, T: number, F: num
 /** Batch-first [B,T,F] data with the steps past each sequence's length set to 0 (as a layer's output). */
 export function zeroPastLengths(a: ArrayLike<number>, T: number, F: number, lengths: readonly number[]): Float32Array {
   return Float32Array.from(a, (v, i) => (Math.floor(i / F) % T < lengths[Math.floor(i / (F * T))] ? v : 0));
+}
+
+/**
+ * Runs fn with the arena giving no persistent block of the given kinds: the paths that keep
+ * those in JavaScript instead (for comparing the results of both).
+ */
+export function withoutBlocks<T>(kinds: readonly PersistKind[], fn: () => T): T {
+  const ar = arena();
+  const persist = ar.persist;
+  ar.persist = (n, kind) => (kind && kinds.includes(kind) ? 0 : persist.call(ar, n, kind));
+  try {
+    return fn();
+  } finally {
+    ar.persist = persist;
+  }
 }

@@ -8,6 +8,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import * as rnn from '../src/node.js';
 import { arena } from '../src/backend/wasm.js';
+import { withoutBlocks } from './helpers.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -291,16 +292,7 @@ describe('parameters in wasm memory', () => {
     return rnn.ops.sum(rnn.ops.mul(y, y));
   };
   // the same steps with the parameters in JavaScript only (the arena gives the optimiser no block)
-  const inJavaScript = <T>(fn: () => T): T => {
-    const ar = arena();
-    const persist = ar.persist;
-    ar.persist = (n, kind) => (kind === 'param' || kind === 'state' ? 0 : persist.call(ar, n, kind));
-    try {
-      return fn();
-    } finally {
-      ar.persist = persist;
-    }
-  };
+  const inJavaScript = <T>(fn: () => T): T => withoutBlocks(['param', 'state'], fn);
   const bytes = (m: rnn.Module) => m.parameters().reduce((s, p) => s + Math.ceil(p.size / 4) * 16, 0);
 
   test('an optimiser updates them in place there: one block each, the same values as in JavaScript, edits between steps seen', () => {
@@ -420,16 +412,7 @@ describe('gradients in wasm memory', () => {
     return rnn.ops.sum(rnn.ops.mul(y, y));
   };
   // the same steps with every gradient a JavaScript array (the arena gives no gradient a block)
-  const inJavaScript = <T>(fn: () => T): T => {
-    const ar = arena();
-    const persist = ar.persist;
-    ar.persist = (n, kind) => (kind === 'grad' ? 0 : persist.call(ar, n, kind));
-    try {
-      return fn();
-    } finally {
-      ar.persist = persist;
-    }
-  };
+  const inJavaScript = <T>(fn: () => T): T => withoutBlocks(['grad'], fn);
   const bytes = (m: rnn.Module) => m.parameters().reduce((s, p) => s + Math.ceil(p.size / 4) * 16, 0);
   const values = (m: rnn.Module) => m.parameters().map((p) => Array.from(p.data));
   const grads = (m: rnn.Module) => m.parameters().map((p) => Array.from(p.grad!.data));

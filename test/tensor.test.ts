@@ -2,6 +2,7 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
 import { arena } from '../src/backend/wasm.js';
+import { withoutBlocks } from './helpers.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -114,16 +115,7 @@ describe('autograd', () => {
       return { keys, qs, loss };
     };
     // the same backward with every sum in JavaScript (the arena gives the sums no block)
-    const inJavaScript = <T>(fn: () => T): T => {
-      const ar = arena();
-      const persist = ar.persist;
-      ar.persist = (n, kind) => (kind === 'saved' ? 0 : persist.call(ar, n, kind));
-      try {
-        return fn();
-      } finally {
-        ar.persist = persist;
-      }
-    };
+    const inJavaScript = <T>(fn: () => T): T => withoutBlocks(['saved'], fn);
 
     test('the same gradients to the bit as summed in JavaScript, and every block given back', () => {
       const a = run();
