@@ -36,8 +36,13 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
   const wc = new Float64Array(B * N);
   const wg = new Float64Array(B * N);
   const wt = new Float64Array(B * N);
+  const logWt = new Float64Array(B * N); // log(w̃ + ε), for the sharpening's power and its gradient
   const out = new Float32Array(B * N);
-  const shift = (i: number, j: number) => (((i - j + S) % N) + N) % N;
+  // the shift's source slot (i - j + S) mod N for every slot i and offset j, once (a modulo in the
+  // inner loops cost more than their multiply-adds)
+  const from = new Int32Array(N * K);
+  const pws = new Float64Array(N); // a row's (w̃ + ε)^γ before normalising
+  for (let i = 0; i < N; i++) for (let j = 0; j < K; j++) from[i * K + j] = (((i - j + S) % N) + N) % N;
   for (let b = 0; b < B; b++) {
     const o = b * P;
     let kk = 0;
@@ -50,7 +55,10 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
     const beta = softplus(pd[o + M]);
     const g = sigmoid(pd[o + M + 1]);
     const gamma = 1 + softplus(pd[o + M + 2 + K]);
-    par.set([beta, g, gamma, kn], b * 4);
+    par[b * 4] = beta;
+    par[b * 4 + 1] = g;
+    par[b * 4 + 2] = gamma;
+    par[b * 4 + 3] = kn;
     let top = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < K; j++) top = Math.max(top, pd[o + M + 2 + j]);
     let zs = 0;
@@ -81,11 +89,15 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
     let zp = 0;
     for (let i = 0; i < N; i++) {
       let acc = 0;
-      for (let j = 0; j < K; j++) acc += wg[b * N + shift(i, j)] * s[b * K + j];
-      wt[b * N + i] = acc;
-      zp += Math.exp(gamma * Math.log(acc + 1e-12));
+      for (let j = 0; j < K; j++) acc += wg[b * N + from[i * K + j]] * s[b * K + j];
+      const r = b * N + i;
+      wt[r] = acc;
+      logWt[r] = Math.log(acc + 1e-12);
+      const pw = Math.exp(gamma * logWt[r]);
+      pws[i] = pw;
+      zp += pw;
     }
-    for (let i = 0; i < N; i++) out[b * N + i] = Math.exp(gamma * Math.log(wt[b * N + i] + 1e-12)) / zp;
+    for (let i = 0; i < N; i++) out[b * N + i] = pws[i] / zp;
   }
   const w = new Tensor(out, [B, N]);
   if (!needsGrad(p, memory, wPrev)) return w;
@@ -96,8 +108,12 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
     const dwt = new Float64Array(N);
     const dwg = new Float64Array(N);
     const dz = new Float64Array(N);
+    const dk = new Float64Array(M);
     for (let b = 0; b < B; b++) {
-      const [beta, g, gamma, kn] = par.subarray(b * 4, b * 4 + 4);
+      const beta = par[b * 4];
+      const g = par[b * 4 + 1];
+      const gamma = par[b * 4 + 2];
+      const kn = par[b * 4 + 3];
       const o = b * P;
       // sharpening: w = pw / Σ pw, pw = exp(γ L), L = log(w̃ + ε). The gradient of pw_i is
       // (gw_i - Σ_j gw_j w_j) / Σ pw, and pw_i / Σ pw = w_i, so with u_i = (gw_i - Σ gw w)·w_i:
@@ -108,7 +124,7 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
       for (let i = 0; i < N; i++) {
         const r = b * N + i;
         const u = (gw![r] - sdw) * out[r];
-        dgamma += u * Math.log(wt[r] + 1e-12);
+        dgamma += u * logWt[r];
         dwt[i] = (u * gamma) / (wt[r] + 1e-12);
       }
       // shift
@@ -116,7 +132,7 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
       for (let j = 0; j < K; j++) {
         let ds = 0;
         for (let i = 0; i < N; i++) {
-          const q = shift(i, j);
+          const q = from[i * K + j];
           dwg[q] += dwt[i] * s[b * K + j];
           ds += dwt[i] * wg[b * N + q];
         }
@@ -137,7 +153,7 @@ export function ntmAddress(p: Tensor, memory: Tensor, wPrev: Tensor, S: number):
       for (let i = 0; i < N; i++) sc += wc[b * N + i] * g * dwg[i];
       let dbeta = 0;
       let dkn = 0;
-      const dk = new Float64Array(M);
+      dk.fill(0);
       for (let i = 0; i < N; i++) {
         const r = b * N + i;
         dz[i] = wc[r] * (g * dwg[i] - sc);
