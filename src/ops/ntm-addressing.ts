@@ -189,8 +189,13 @@ export function ntmWrite(memory: Tensor, w: Tensor, eRaw: Tensor, aRaw: Tensor):
   const [B, N, M] = memory.shape;
   const md = memory.peek();
   const wd = w.peek();
-  const e = Float64Array.from(eRaw.peek(), sigmoid);
-  const a = Float64Array.from(aRaw.peek(), Math.tanh);
+  // (loops: Float64Array.from with a map function iterates generically, 7x slower on 256 floats)
+  const er = eRaw.peek();
+  const ar = aRaw.peek();
+  const e = new Float64Array(er.length);
+  const a = new Float64Array(ar.length);
+  for (let q = 0; q < er.length; q++) e[q] = sigmoid(er[q]);
+  for (let q = 0; q < ar.length; q++) a[q] = Math.tanh(ar[q]);
   const out = new Float32Array(B * N * M);
   for (let b = 0; b < B; b++)
     for (let i = 0; i < N; i++) {

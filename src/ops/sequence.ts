@@ -35,8 +35,17 @@ export function seqLayout(B: number, T: number, lengths: ArrayLike<number> | nul
       len[b] = l;
     }
   }
-  const order = Int32Array.from({ length: B }, (_, i) => i).sort((a, b) => len[b] - len[a] || a - b);
-  const sorted = Int32Array.from(order, (b) => len[b]);
+  // (plain loops: TypedArray.from with a map function takes V8's slow iterating path, and this
+  // runs on every recurrent call, an NTM's controller at every step)
+  const order = new Int32Array(B);
+  let full = true;
+  for (let b = 0; b < B; b++) {
+    order[b] = b;
+    if (len[b] !== T) full = false;
+  }
+  if (!full) order.sort((a, b) => len[b] - len[a] || a - b);
+  const sorted = new Int32Array(B);
+  for (let j = 0; j < B; j++) sorted[j] = len[order[j]];
   const active = new Int32Array(T);
   for (let t = 0; t < T; t++) {
     let n = 0;
@@ -101,14 +110,22 @@ function stepRows(L: SeqLayout, rowF: number, off: number, batchFirst: boolean, 
 
 /** Rows of a state [B,F] (original order) into sorted order. @internal */
 export function sortRows(src: Float32Array, L: SeqLayout, F: number): Float32Array {
+  if (inOrder(L)) return src.slice(0, L.B * F);
   const out = new Float32Array(L.B * F);
   for (let j = 0; j < L.B; j++) out.set(src.subarray(L.order[j] * F, (L.order[j] + 1) * F), j * F);
   return out;
 }
 
+// whether sorting leaves every sequence where it is (all of one length: the usual batch)
+function inOrder(L: SeqLayout): boolean {
+  for (let j = 0; j < L.B; j++) if (L.order[j] !== j) return false;
+  return true;
+}
+
 /** Rows of a sorted state back into original order, written into dst at element offset off. @internal */
 export function unsortRows(dst: Float32Array, off: number, src: Float32Array, L: SeqLayout, F: number): void {
-  for (let j = 0; j < L.B; j++) dst.set(src.subarray(j * F, (j + 1) * F), off + L.order[j] * F);
+  if (inOrder(L)) dst.set(src.subarray(0, L.B * F), off);
+  else for (let j = 0; j < L.B; j++) dst.set(src.subarray(j * F, (j + 1) * F), off + L.order[j] * F);
 }
 
 /** Checks a [D·layers, B, F]-shaped state argument. @internal */
@@ -125,7 +142,9 @@ export function checkState(s: Tensor | null | undefined, want: number[], op: str
  */
 export function putState(ar: Arena, L: SeqLayout, state: Float32Array | null, d: number, F: number): number {
   const n = L.B * F;
-  return state ? ar.put(sortRows(state.subarray(d * n, (d + 1) * n), L, F)) : ar.zeros(n);
+  if (!state) return ar.zeros(n);
+  const rows = state.subarray(d * n, (d + 1) * n);
+  return ar.put(inOrder(L) ? rows : sortRows(rows, L, F));
 }
 
 /** Writes a sorted [B,F] state from the arena into direction d of dst [D,B,F]. @internal */
