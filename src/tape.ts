@@ -154,13 +154,18 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
       } finally {
         sinks = null;
       }
-      const taken = new Set<Float32Array>();
       for (let i = 0; i < inputs.length; i++) {
         let g = contributions[i];
         const t = inputs[i];
         if (!g || !t.requiresGrad) continue;
-        if (taken.has(g)) g = g.slice();
-        taken.add(g);
+        // an array returned for two inputs is handed to each tensor's sum: the second gets a copy
+        // (a scan of the few before it: a Set per node cost the NTM's hundreds of nodes a step)
+        for (let j = 0; j < i; j++) {
+          if (contributions[j] === g) {
+            g = g.slice();
+            break;
+          }
+        }
         const creator = t._creator;
         if (!creator) {
           // a small leaf's contributions (most of an NTM's) go to its .grad at once

@@ -200,6 +200,16 @@ describe('autograd', () => {
     });
   });
 
+  test('an op handing one gradient array to two inputs (x + x): each sum gets its own, small and large tensors alike', () => {
+    for (const n of [3, 3000]) {
+      const x = rnn.full([n], 0.5, { requiresGrad: true });
+      const h = ops.tanh(x); // a non-leaf used twice in one op, then again
+      ops.sum(ops.add(ops.add(ops.add(x, x), ops.add(h, h)), h)).backward();
+      const dh = 3 * (1 - Math.tanh(0.5) ** 2);
+      for (const v of x.grad!.data) expect(v).toBeCloseTo(2 + dh, 5);
+    }
+  });
+
   test('a deep graph (20,000 nodes) backpropagates without stack overflow', () => {
     const x = rnn.tensor([0.5], [1], { requiresGrad: true });
     let y = x;
