@@ -7,7 +7,7 @@ import * as rnn from '../src/node.js';
 import { shareWork } from '../src/backend/wasm.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fmt, printTable, randomArray, timeAlternating, timeIt } from './util.js';
+import { alternateThreads, fmt, printTable, randomArray, timeIt } from './util.js';
 
 const [T, B, C, S] = [200, 16, 30, 50];
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
@@ -30,19 +30,7 @@ if (threads > 1) shareWork(false);
 const ours = await timeIt(step, { reps: 9 });
 let threadRow: string[] | null = null;
 if (threads > 1) {
-  const [one, all] = timeAlternating(
-    [
-      () => {
-        shareWork(false);
-        step();
-      },
-      () => {
-        shareWork(true);
-        step();
-      },
-    ],
-    { rounds: 15 },
-  );
+  const { one, all } = alternateThreads(step, 15);
   threadRow = [`rnn-wasm, 1 / ${threads} threads (alternating)`, `${fmt(one)} / ${fmt(all)}`, `${fmt(one / all, 2)}× from threads`];
 }
 

@@ -7,8 +7,7 @@
 //   node scripts/run.mjs bench/recurrent.bench.ts [--only=W1,W3] [--peers=wasm,torch,cpu|none] [--reps=5] [--threads=2]
 // (tfjs's cpu backend only when --peers names it: on W2 alone it runs for over 20 minutes)
 import * as rnn from '../src/node.js';
-import { shareWork } from '../src/backend/wasm.js';
-import { fmt, printTable, randomArray, runTorch, timeIt } from './util.js';
+import { alternateThreads, fmt, printTable, randomArray, runTorch, timeIt } from './util.js';
 import { useTf } from './tfjs.js';
 import { gflops, loadCeilingFor } from './ceiling.js';
 
@@ -136,22 +135,6 @@ for w in json.loads('${JSON.stringify(ws)}'):
 `);
 }
 
-/** Median ms of `fn` on one thread and shared out, alternating call by call. */
-function alternate(fn: () => void, rounds: number): { one: number; all: number } {
-  const t = { one: [] as number[], all: [] as number[] };
-  for (let r = 0; r < rounds + 2; r++) {
-    for (const key of ['one', 'all'] as const) {
-      shareWork(key === 'all');
-      const t0 = performance.now();
-      fn();
-      if (r >= 2) t[key].push(performance.now() - t0);
-    }
-  }
-  shareWork(true);
-  const med = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { one: med(t.one), all: med(t.all) };
-}
-
 async function main() {
   await rnn.init({ threads });
   const info = rnn.backendInfo();
@@ -180,7 +163,7 @@ async function main() {
       ceiling ? `${fmt((100 * rate) / ceil, 0)} %` : '—',
     ]);
     if (threads > 1) {
-      const a = alternate(fn, Math.max(reps, 9));
+      const a = alternateThreads(fn, Math.max(reps, 9));
       row.push(`${fmt(a.one)} / ${fmt(a.all)} = ${fmt(a.one / a.all, 2)}×`);
     }
     for (const p of ['wasm', 'cpu']) {

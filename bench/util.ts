@@ -1,6 +1,30 @@
 // Timing helpers shared by the benchmarks: median of repeated runs after warm-up, and a table.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { shareWork } from '../src/backend/wasm.js';
+
+/**
+ * Median ms of `fn` on one thread and shared out with the workers, in alternation (the machine's
+ * drift is the same for both). After each switch one call runs untimed, then one is timed: the
+ * workers sleep while the calling thread works alone, and a training loop on two threads pays
+ * their wake-up once, not on every step (timing the first call after the switch cost W6's 2.4 ms
+ * steps 1.88 -> 1.72x, and W1's 2.6 ms calls as much).
+ */
+export function alternateThreads(fn: () => void, rounds: number): { one: number; all: number } {
+  const t = { one: [] as number[], all: [] as number[] };
+  for (let r = 0; r < rounds + 2; r++) {
+    for (const key of ['one', 'all'] as const) {
+      shareWork(key === 'all');
+      fn();
+      const t0 = performance.now();
+      fn();
+      if (r >= 2) t[key].push(performance.now() - t0);
+    }
+  }
+  shareWork(true);
+  const med = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  return { one: med(t.one), all: med(t.all) };
+}
 
 /** Median milliseconds of `fn` over at least `reps` runs (and at least `minMs` in total) after `warmup` runs. */
 export async function timeIt(fn: () => unknown | Promise<unknown>, { warmup = 2, reps = 7, minMs = 300 } = {}): Promise<number> {
