@@ -2,9 +2,10 @@
 // measured by a child process in the same run (Debian's python3-torch; skipped with a note where
 // absent). Prints medians in ms and rnn-wasm's speed-up (> 1: faster).
 //   node --experimental-wasm-relaxed-simd scripts/run.mjs bench/models.bench.ts [--threads=2]
+// (with --threads=2 every row runs on two threads, and W7 and W8 are also timed on one against two)
 import * as rnn from '../src/node.js';
 import { gflops, loadCeilingFor } from './ceiling.js';
-import { fmt, printTable, randomArray, runTorch, timeAlternating, timeIt } from './util.js';
+import { alternateThreads, fmt, printTable, randomArray, runTorch, timeAlternating, timeIt } from './util.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 await rnn.init({ threads: Number(args.threads ?? 1) });
@@ -236,6 +237,19 @@ if (ceiling) {
       `${fmt(flops / 1e9, 2)} GFLOP a step, ${fmt(rate)} GFLOP/s against ${fmt(ceil)}: ${fmt((100 * rate) / ceil, 0)} %`,
   );
 } else console.log('\nW7 against the ceiling: skipped (../shared/perf/ceiling-kernel.ts is not here)');
+// with --threads, W7 (a target: 2 threads >= 1.8x one) and W8 on one thread against all of them
+if (info.threads > 1) {
+  for (const [id, make] of [
+    ['W7', w7],
+    ['W8', w8],
+  ] as const) {
+    const { one, all } = alternateThreads(make(), 7);
+    const perStep = id === 'W8' ? ` (${fmt((1000 * one) / 200)} / ${fmt((1000 * all) / 200)} µs a step)` : '';
+    console.log(
+      `\n${id} on 1 / ${info.threads} threads (alternating, a warm call after each switch): ${fmt(one)} / ${fmt(all)} ms = ${fmt(one / all, 2)}×${perStep}`,
+    );
+  }
+}
 console.log(
   `\nW8 per step: ${fmt((1000 * ours.W8) / 200)} µs; W10 cost per step, T=1000 over T=100 (timed alternately): ${fmt(ours['W10 T=1000'] / 10 / ours['W10 T=100'], 3)}×`,
 );
