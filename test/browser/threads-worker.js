@@ -9,8 +9,10 @@ let step = null;
 self.onmessage = async (e) => {
   try {
     if (e.data.type === 'step') {
-      // two consecutive steps a sample, as a training loop runs them (the first after the other
-      // Worker's turn pays for waking this one's threads)
+      // two consecutive steps a sample, as a training loop runs them, after one untimed: this
+      // Worker's threads slept through the other Worker's turn, and a loop pays their wake-up
+      // once, not every step (as bench/util.ts alternateThreads)
+      step();
       const t0 = performance.now();
       step();
       step();
