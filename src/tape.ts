@@ -2,9 +2,11 @@
 // time steps is one node). backward() walks the nodes reachable from a tensor in reverse
 // topological order; each node's backward turns the gradients of its outputs into gradient
 // contributions for its inputs, which are summed per tensor, so a tensor used twice receives
-// both (from the second contribution on in wasm memory, GradSum; a leaf's sum is added to its
-// .grad when the pass is done). A node is released as soon as it has run: what its closure saved
-// goes with it.
+// both. A large tensor's sum moves into wasm memory at its second contribution (GradSum), and for
+// one the graph uses more than once the sum is made before each op that uses it runs, so the op's
+// kernels can write their contribution straight into it (tapeSink); a large leaf's sum is added
+// to its .grad when the pass is done. A node is released as soon as it has run: what its closure
+// saved goes with it.
 import type { Tensor } from './tensor.js';
 import { GradSum, addContribution } from './backend/accumulate.js';
 
@@ -118,8 +120,8 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
   try {
     for (; n >= 0; n--) {
       const node = order[n];
-      // (a plain loop: this runs for every node, and an NTM step has hundreds of small ones)
-      // the node's sums in wasm memory replaced by their arrays, in place
+      // the node's sums in wasm memory replaced by their arrays, in place (a plain loop: this
+      // runs for every node, and an NTM step has hundreds of small ones)
       const slots = node.grads;
       let any = false;
       for (let i = 0; i < slots.length; i++) {
