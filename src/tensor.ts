@@ -343,6 +343,7 @@ export class Tensor {
     if (this._creator !== null || !this.requiresGrad) return null;
     const g = this._grad;
     if (g !== null) {
+      if (!grow && g._store.home === null && this._store.spare === null) return null;
       const ptr = this._gradResident(ar, true);
       return ptr ? { ptr, add: true } : null;
     }
