@@ -24,10 +24,10 @@ export interface MemoryStats {
    */
   paramBytes: number;
   /**
-   * Bytes of gradients kept in wasm memory: a parameter's gradient is made there by the recurrent
-   * layers' and Linear's backward (and updated, clipped and read by the optimisers there), and
-   * copied into its array only when `.grad` is read. One block per parameter, reused by each
-   * step's gradient; given back like the parameter's own.
+   * Bytes of gradients kept in wasm memory: a module parameter's gradient is made there by the
+   * backward of the recurrent layers, Linear, Embedding, matmul and attention (and clipped and
+   * used by the optimisers there), and copied into its array only when `.grad` is read. One block
+   * per parameter, reused by each step's gradient; given back like the parameter's own.
    */
   gradBytes: number;
 }
