@@ -1,7 +1,7 @@
 // The published bundle (dist/) in headless Chromium: init() fetches the wasm relative to the
 // module, an LSTM trains, and save/load round-trips. Chromium comes from Debian
 // (apt-get install chromium, done by .ci/run); playwright-core drives it and never downloads one.
-import { test, expect, beforeAll, afterAll } from 'vitest';
+import { test, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -52,6 +52,12 @@ beforeAll(async () => {
   port = (server.address() as { port: number }).port;
   browser = await launchChromium();
 }, 60_000);
+
+// each test's page closed when it is done: an idle page left open still has its renderer's
+// threads, on a two-core machine where the next test times its Workers
+afterEach(async () => {
+  for (const context of browser?.contexts() ?? []) for (const page of context.pages()) await page.close();
+});
 
 afterAll(async () => {
   await browser?.close();
