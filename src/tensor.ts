@@ -222,6 +222,15 @@ export class Tensor {
     return ptr;
   }
 
+  /**
+   * The data as it is now, in the arena: its wasm copy where that is current (a parameter an
+   * optimiser updates: no copy out of wasm memory and back in), else copied in. Not for a backward
+   * pass, which wants the data as forward saw it. @internal
+   */
+  _inArena(ar: Arena): number {
+    return this._residentIfCurrent() || ar.put(this.peek());
+  }
+
   /** The wasm copy if it is up to date (no copy in, no block made), else 0. @internal */
   _residentIfCurrent(): number {
     const h = this._store.home;
@@ -347,12 +356,8 @@ export class Tensor {
       const ptr = this._gradResident(ar, true);
       return ptr ? { ptr, add: true } : null;
     }
-    const st = this._store;
-    let b = st.spare;
-    if (b !== null && b.ar === ar) {
-      st.spare = null;
-      homes.unregister(b);
-    } else {
+    let b = this.takeSpare(ar);
+    if (b === null) {
       if (!grow) return null;
       const ptr = ar.persist(this.size, 'grad');
       if (!ptr) return null;
@@ -373,14 +378,20 @@ export class Tensor {
   _gradResident(ar: Arena, write = false): number {
     const g = this._grad;
     if (g === null) return 0;
-    const st = this._store;
-    if (g._store.home === null && st.spare !== null && st.spare.ar === ar) {
-      const b = st.spare;
-      st.spare = null;
-      homes.unregister(b);
-      g.makeHome(b, g._data, JS_NEWER);
+    if (g._store.home === null) {
+      const b = this.takeSpare(ar);
+      if (b !== null) g.makeHome(b, g._data, JS_NEWER);
     }
     return write ? g._residentForWrite(ar, 'grad') : g._resident(ar, 'grad');
+  }
+
+  // the spare block left by the last gradient (see giveUpGrad), now the caller's; null when none
+  private takeSpare(ar: Arena): WasmBlock | null {
+    const b = this._store.spare;
+    if (b === null || b.ar !== ar) return null;
+    this._store.spare = null;
+    homes.unregister(b);
+    return b;
   }
 
   /** Number of dimensions. */

@@ -66,7 +66,7 @@ export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: 
   if (cached && e.version === w.version) return e.ptr;
   const dst = cached ? e.ptr : ar.alloc(e.floats);
   // packed from the weight's own copy in wasm when it has a current one (an optimiser updated it there)
-  kern.gemm_pack(dst, w._residentIfCurrent() || ar.put(w.peek()), k, n, transposed ? 1 : 0);
+  kern.gemm_pack(dst, w._inArena(ar), k, n, transposed ? 1 : 0);
   if (cached) e.version = w.version;
   return dst;
 }

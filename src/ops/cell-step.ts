@@ -9,7 +9,6 @@ import type { Arena } from '../backend/heap.js';
 import { gemmPacked } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
 import { biasIn, type GateWeights } from './recurrent.js';
-import { paramIn } from './util.js';
 
 /** A cell's weights: W_ih [G,I], W_hh [G,H], biases [G]. @internal */
 export type CellWeights = GateWeights;
@@ -73,7 +72,7 @@ export function gruCellStep(x: Tensor, h: Tensor | null, w: CellWeights, hard = 
     const xw = ar.alloc(B * G);
     const ph = inputProduct(ar, x, h, w, G, [w.bIh], xw);
     const hw = ar.alloc(B * G);
-    gemmPacked(k, hw, ph, H, 1, packedWeight(ar, k, w.wHh, H, G), w.bHh ? paramIn(ar, w.bHh) : 0, B, H, G, false, G);
+    gemmPacked(k, hw, ph, H, 1, packedWeight(ar, k, w.wHh, H, G), w.bHh ? w.bHh._inArena(ar) : 0, B, H, G, false, G);
     const gates = ar.zeros(B * G);
     const y = ar.alloc(B * H);
     k.gru_rz_forward(gates, 0, xw, hw, ph, B, H, hard ? 1 : 0);

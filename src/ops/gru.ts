@@ -16,7 +16,6 @@ import { Block } from '../backend/heap.js';
 import { gemmPacked, packInArena, packedSize } from '../backend/gemm.js';
 import { loopHeader, runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { RecurrentResult } from './lstm.js';
-import { paramIn } from './util.js';
 
 /** The weights of one direction of a GRU layer. @internal */
 export interface GruWeights {
@@ -52,7 +51,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
 
     forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], packed: pack }, w) {
       const T = xw.dims[0];
-      const bhh = w.bHh ? new Block(paramIn(ar, w.bHh), [G, 1, 1]) : null;
+      const bhh = w.bHh ? new Block(w.bHh._inArena(ar), [G, 1, 1]) : null;
       // the rows no sequence reaches stay zero for backward's whole-block products; with every
       // sequence full length the loop kernel writes every row (no 10 MB memset on W3's shape)
       const full = after && active.every((a) => a === B);
@@ -72,7 +71,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
         return { all, keep };
       }
       // reset before, step by step: the r,z rows of W_hh and the n rows packed apart
-      const whh = new Block(paramIn(ar, w.wHh), [G, H, 1]);
+      const whh = new Block(w.wHh._inArena(ar), [G, H, 1]);
       const packed = packInArena(k, ar, whh.ptr, H, 2 * H, 1);
       const packedN = packInArena(k, ar, whh.at(2 * H), H, H, 1);
       const step = (t: number, rows: number, [h]: readonly number[]) => {

@@ -11,7 +11,6 @@ import type { Block } from '../backend/heap.js';
 import { gemmPacked } from '../backend/gemm.js';
 import { runLayer, type Cell, type LayerCall } from './recurrent.js';
 import type { ElmanActivation } from './elman.js';
-import { paramIn } from './util.js';
 
 /** The weights of a Jordan network. @internal */
 export interface JordanWeights {
@@ -68,7 +67,7 @@ function jordanCell(H: number, O: number, act: ElmanActivation, outAct: OutputAc
     forward({ ar, k, B, xw, next: [y], packed: pack }, w) {
       const packedFb = pack(w.wHh, O, H);
       const packedOut = pack(w.wHo, H, O);
-      const bo = w.bHo ? paramIn(ar, w.bHo) : 0;
+      const bo = w.bHo ? w.bHo._inArena(ar) : 0;
       const h = ar.zeroBlock(xw.dims[0], B, H);
       const o = ar.block(B, O); // h·W_hoᵀ + b_ho before the output activation
       const step = (t: number, rows: number, [yPrev]: readonly number[]) => {

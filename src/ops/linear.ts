@@ -5,7 +5,7 @@ import { needsGrad, record } from '../tape.js';
 import { arena, kernels } from '../backend/wasm.js';
 import { gemmNN, gemmPacked, gemmTN } from '../backend/gemm.js';
 import { packedWeight, settlePacks } from '../backend/pack-cache.js';
-import { checkTensor, gradInWasm, paramIn } from './util.js';
+import { checkTensor, gradInWasm } from './util.js';
 
 /** x·Wᵀ + b over the last axis of x (PyTorch's F.linear). */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
@@ -24,7 +24,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const frozen = new Snapshots(saving ? [x.requiresGrad && weight, weight.requiresGrad && x] : []);
   const y = arena().scoped((ar) => {
     const pc = ar.alloc(M * O);
-    gemmPacked(k, pc, ar.put(x.peek()), I, 1, packedWeight(ar, k, weight, I, O), bias ? paramIn(ar, bias) : 0, M, I, O, false, O);
+    gemmPacked(k, pc, ar.put(x.peek()), I, 1, packedWeight(ar, k, weight, I, O), bias ? bias._inArena(ar) : 0, M, I, O, false, O);
     return ar.read(pc, M * O);
   });
   settlePacks(arena());

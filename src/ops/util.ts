@@ -57,15 +57,6 @@ export function checkFinite(data: Float32Array, op: string, arg: string): void {
 }
 
 /**
- * A tensor's data as it is now, in the arena: its copy in wasm memory where that is current (a
- * parameter an optimiser updates: no copy out of wasm memory and back in), else copied in. Not
- * for a backward pass, which wants the data as forward saw it. @internal
- */
-export function paramIn(ar: Arena, t: Tensor): number {
-  return t._residentIfCurrent() || ar.put(t.peek());
-}
-
-/**
  * The gradient of a tensor that `write(ptr, add)` makes in wasm memory (its `size` floats at ptr,
  * added to what is there or, when add is false, overwriting it): straight into the `.grad` of a
  * parameter where that is kept in wasm memory, or into the tape's sum of the contributions of a
