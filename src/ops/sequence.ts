@@ -110,7 +110,6 @@ function stepRows(L: SeqLayout, rowF: number, off: number, batchFirst: boolean, 
 
 /** Rows of a state [B,F] (original order) into sorted order. @internal */
 export function sortRows(src: Float32Array, L: SeqLayout, F: number): Float32Array {
-  if (inOrder(L)) return src.slice(0, L.B * F);
   const out = new Float32Array(L.B * F);
   for (let j = 0; j < L.B; j++) out.set(src.subarray(L.order[j] * F, (L.order[j] + 1) * F), j * F);
   return out;

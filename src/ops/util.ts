@@ -1,5 +1,6 @@
-// Argument checks shared by the ops: every message names the op, the argument and what was
-// expected against what was given.
+// What the ops share: argument checks (every message names the op, the argument and what was
+// expected against what was given), and where a backward kernel writes a gradient in wasm memory
+// (gradInWasm, gradTarget).
 import { Tensor, fmtShape } from '../tensor.js';
 import type { Arena } from '../backend/heap.js';
 import type { Kernels } from '../backend/kernels.js';
