@@ -8,7 +8,7 @@
 // to its .grad when the pass is done. A node is released as soon as it has run: what its closure
 // saved goes with it.
 import type { Tensor } from './tensor.js';
-import { GradSum, addContribution } from './backend/accumulate.js';
+import { GradSum, WASM_FROM as SUM_IN_WASM, addContribution } from './backend/accumulate.js';
 
 /** Gradients of a node's outputs in, contributions to its inputs out (null: none). */
 export type BackwardFn = (gradOutputs: (Float32Array | null)[]) => (Float32Array | null)[];
@@ -200,9 +200,6 @@ export function runBackward(root: Tensor, grad: Float32Array): void {
     }
   }
 }
-
-// sums of fewer floats stay in JavaScript (see accumulate.ts)
-const SUM_IN_WASM = 2048;
 
 // t's sum in wasm memory (a leaf's in `leaves`, else its slot in the node that made it): the one
 // there, one made from a first contribution there, or a new empty one; null when none can be had

@@ -7,8 +7,8 @@
 import { arena, isLoaded, kernels } from './wasm.js';
 import type { Arena } from './heap.js';
 
-// below this many floats the JavaScript loop wins over the copies
-const WASM_FROM = 2048;
+/** Below this many floats a gradient sum stays in JavaScript: the loop wins over the copies. @internal */
+export const WASM_FROM = 2048;
 
 /** Adds g into `into` element by element (same length). @internal */
 export function addInto(into: Float32Array, g: Float32Array): void {

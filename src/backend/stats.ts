@@ -11,8 +11,9 @@ export interface MemoryStats {
   /**
    * Bytes of activations that recorded recurrent layers (and additive attention) keep in wasm
    * memory for their backward pass: given back when backward() has run through them, or when its graph is collected
-   * without one (at most 256 MiB; past that they are kept as JavaScript copies instead). 0 after
-   * a training step's backward().
+   * without one (at most 256 MiB; past that they are kept as JavaScript copies instead); while
+   * backward() runs, also the tape's sums of gradients with many contributions. 0 after a training
+   * step's backward().
    */
   savedBytes: number;
   /** Bytes of optimiser state (momentum, moments) in wasm memory: one block per updated parameter, given back when the optimiser is collected. */
