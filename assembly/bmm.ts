@@ -2,7 +2,7 @@
 // B [k,m], C [n,m]. The packed GEMM pays for packing B; for the products of attention and the
 // NTM's addressing (one query row against 30 keys, a 32×16 memory) packing costs more than the
 // product, so this reads B in place: per row of C, 16 columns at a time in four accumulators,
-// streaming the rows of B; then the rest in one pass (see rest()). (Eight accumulators for 32
+// streaming the rows of B; then the rest in two passes (see rest()). (Eight accumulators for 32
 // columns measured slower: [1×30]·[30×128] 3.9 -> 6.0 µs.)
 import { vmadd } from './vmath';
 
@@ -52,10 +52,10 @@ export function bmm(c: usize, a: usize, b: usize, batch: i32, n: i32, k: i32, m:
   v128.store(o, s3, 48);
 }
 
-// The last columns j..m-1 of a row of C (fewer than 16): up to three 4-column groups and up to
-// three single columns in one pass over k, each with its own accumulator (a pass per group and per
-// column waited on one chain at a time: [1×128]·[128×30] 10.4 -> 6.4 µs for 16 of them). A slot
-// with no column of its own repeats its pass's first column's loads and is not stored.
+// The last columns j..m-1 of a row of C (fewer than 16): up to three 4-column groups in one pass
+// over k and up to three single columns in another, each column or group with its own accumulator
+// (a pass per group and per column waited on one chain at a time: [1×128]·[128×30] 10.4 -> 6.4 µs
+// for 16 of them). A slot with no column of its own repeats its pass's first loads and is not stored.
 // @ts-ignore: decorator
 @inline function rest(cr: usize, ar: usize, B: usize, k: i32, mb: usize, j: i32, m: i32): void {
   const groups = (m - j) >> 2;
