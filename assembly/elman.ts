@@ -97,7 +97,7 @@ function elmanStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const B = p.B;
   const H = p.H;
   const st = <usize>t * B * H * 4;
-  gateProduct(p.xw + st, p.hHist + st, p.packed, 0, rows, H, 1, true, u0, u1);
+  if (t != p.known) gateProduct(p.xw + st, p.hHist + st, p.packed, 0, rows, H, 1, true, u0, u1);
   actUnits(p.hNext + st, p.xw + st, rows, H, p.relu != 0, u0, u1);
 }
 
@@ -112,6 +112,7 @@ function elmanGateBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): 
 
 function elmanProductBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const p = changetype<ElmanBackward>(params);
+  if (t == p.known) return;
   const B = p.B;
   const H = p.H;
   gemm_packed_panels(p.dh, p.dXW + <usize>t * B * H * 4, H, 1, p.packedT, 0, rows, H, H, false, H, u0 >> 3, (u1 + 7) >> 3);

@@ -218,6 +218,20 @@ export function gru_seq_backward(params: usize, self: i32, team: usize): void {
   backwardLoop(params, self, team, gruGateBackward, gruProductBackward);
 }
 
+// The product h·W_hhᵀ + b_hh of a step entered from zeros: the bias (or 0) in the columns of units
+// u0..u1-1 of each of the `gates` gate blocks of c [rows, gates·H].
+// @ts-ignore: decorator
+@inline function biasUnits(c: usize, bias: usize, rows: i32, H: i32, gates: i32, u0: i32, u1: i32): void {
+  const G = gates * H;
+  for (let r = 0; r < rows; r++) {
+    for (let g = 0; g < gates; g++) {
+      const o = (<usize>r * G + g * H) << 2;
+      const b = <usize>(g * H) << 2;
+      for (let j = u0; j < u1; j++) store<f32>(c + o + (<usize>j << 2), bias ? load<f32>(bias + b + (<usize>j << 2)) : 0);
+    }
+  }
+}
+
 function gruStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const p = changetype<GruForward>(params);
   const B = p.B;
@@ -226,7 +240,8 @@ function gruStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const st = <usize>t * B * H * 4;
   const gt = <usize>t * B * G * 4;
   const h = p.hHist + st;
-  gateProduct(p.hw + gt, h, p.packed, p.bhh, rows, H, 3, false, u0, u1);
+  if (t != p.known) gateProduct(p.hw + gt, h, p.packed, p.bhh, rows, H, 3, false, u0, u1);
+  else biasUnits(p.hw + gt, p.bhh, rows, H, 3, u0, u1);
   rzUnits(p.gates + gt, 0, p.xw + gt, p.hw + gt, h, rows, H, p.hard != 0, u0, u1);
   nUnits(p.hNext + st, p.gates + gt, p.xw + gt, p.hw + gt, h, rows, H, true, u0, u1);
 }
@@ -243,6 +258,7 @@ function gruGateBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): vo
 
 function gruProductBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const p = changetype<GruBackward>(params);
+  if (t == p.known) return;
   const B = p.B;
   const H = p.H;
   const G = 3 * H;

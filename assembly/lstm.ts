@@ -239,7 +239,7 @@ function lstmStep(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const st = <usize>t * B * H * 4;
   const z = p.xw + <usize>t * B * G * 4;
   const h = p.hHist + st;
-  gateProduct(z, h, p.packed, 0, rows, H, 4, true, u0, u1);
+  if (t != p.known) gateProduct(z, h, p.packed, 0, rows, H, 4, true, u0, u1);
   forwardUnits(z, p.hNext + st, p.cNext + st, p.tc + st, p.cHist + st, p.peep, rows, H, p.hard != 0, u0, u1);
 }
 
@@ -255,6 +255,7 @@ function lstmGateBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): v
 
 function lstmProductBackward(params: usize, t: i32, rows: i32, u0: i32, u1: i32): void {
   const p = changetype<LstmBackward>(params);
+  if (t == p.known) return;
   const B = p.B;
   const H = p.H;
   const G = 4 * H;

@@ -25,6 +25,13 @@ export class LoopParams {
   H: i32;
   /** 1: the direction runs backwards in time. */
   reverse: i32;
+  /**
+   * The step whose recurrent product the loop leaves out, or -1: the first step in loop order when
+   * forward enters it from zeros (no initial state given: h·W_hhᵀ is 0, and a cell with a product
+   * bias writes the bias), and backward wants no gradient of the initial state (the product there
+   * gives nothing else).
+   */
+  known: i32;
 }
 
 /** What a cell does on step t over `rows` rows for the hidden units u0..u1-1. */

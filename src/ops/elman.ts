@@ -46,22 +46,22 @@ function elmanCell(H: number, act: ElmanActivation): Cell<ElmanWeights, Record<s
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], packed: pack }, w) {
+    forward({ ar, k, B, active, reverse, known, xw, next: [y], history: [hHist], packed: pack }, w) {
       const packed = pack(w.wHh, H, H);
       const all = () => {
         // the fields of ElmanForward (assembly/elman.ts) after the loop's header
         const params = [xw.ptr, hHist.ptr, y.ptr, packed, relu];
-        k.elman_seq_forward(ar.putInts([...loopHeader(ar, active, xw.dims[0], B, H, reverse), ...params]), 0, 0);
+        k.elman_seq_forward(ar.putInts([...loopHeader(ar, active, xw.dims[0], B, H, reverse, known), ...params]), 0, 0);
       };
       return { all, keep: {} };
     },
 
-    backward({ ar, k, B, active, reverse, dXW, dOut, dState: [dh], history: [hPrev], next: [y], packed, gradTN }, w) {
+    backward({ ar, k, B, active, reverse, known, dXW, dOut, dState: [dh], history: [hPrev], next: [y], packed, gradTN }, w) {
       const packedT = packed(w.wHh, H, H);
       const all = () => {
         // the fields of ElmanBackward (assembly/elman.ts) after the loop's header
         const params = [dXW.ptr, dh, dOut ? dOut.ptr : 0, y.ptr, packedT, relu];
-        k.elman_seq_backward(ar.putInts([...loopHeader(ar, active, dXW.dims[0], B, H, reverse), ...params]), 0, 0);
+        k.elman_seq_backward(ar.putInts([...loopHeader(ar, active, dXW.dims[0], B, H, reverse, known), ...params]), 0, 0);
       };
       return { all, grads: () => gradTN(w.wHh, dXW, hPrev) };
     },

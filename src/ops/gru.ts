@@ -49,7 +49,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh],
     inputBiases: (w) => [w.bIh],
 
-    forward({ ar, k, B, active, reverse, xw, next: [y], history: [hHist], packed: pack }, w) {
+    forward({ ar, k, B, active, reverse, known, xw, next: [y], history: [hHist], packed: pack }, w) {
       const T = xw.dims[0];
       const bhh = w.bHh ? new Block(w.bHh._inArena(ar), [G, 1, 1]) : null;
       // the rows no sequence reaches stay zero for backward's whole-block products; with every
@@ -66,7 +66,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
         const all = () => {
           // the fields of GruForward (assembly/gru.ts) after the loop's header
           const params = [xw.ptr, hw.ptr, gates.ptr, hHist.ptr, y.ptr, bhh ? bhh.ptr : 0, pack(w.wHh, H, G), hard ? 1 : 0];
-          k.gru_seq_forward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
+          k.gru_seq_forward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse, known), ...params]), 0, 0);
         };
         return { all, keep };
       }
@@ -84,7 +84,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
     },
 
     backward(
-      { ar, k, B, active, reverse, dXW, dOut, dState: [dh], history: [hPrev], data, packed, grad, gradSum, gradTN },
+      { ar, k, B, active, reverse, known, dXW, dOut, dState: [dh], history: [hPrev], data, packed, grad, gradSum, gradTN },
       w,
       { gates, hw, rh },
     ) {
@@ -109,7 +109,7 @@ function gruCell(H: number, after: boolean, hard: boolean): Cell<GruWeights, Gru
         const all = () => {
           // the fields of GruBackward (assembly/gru.ts) after the loop's header
           const params = [dXW.ptr, dHW.ptr, dh, dOut ? dOut.ptr : 0, gates.ptr, hw.ptr, hPrev.ptr, packed(w.wHh, G, H), hard ? 1 : 0];
-          k.gru_seq_backward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
+          k.gru_seq_backward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse, known), ...params]), 0, 0);
         };
         return { all, grads };
       }

@@ -69,7 +69,7 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
     tensors: (w) => [w.wIh, w.wHh, w.bIh, w.bHh, w.wHr, w.wCi, w.wCf, w.wCo],
     inputBiases: (w) => [w.bIh, w.bHh],
 
-    forward({ ar, k, B, active, reverse, xw, next: [out, c], history: [hHist, cHist], data, packed: pack }, w) {
+    forward({ ar, k, B, active, reverse, known, xw, next: [out, c], history: [hHist, cHist], data, packed: pack }, w) {
       const T = xw.dims[0];
       const packed = pack(w.wHh, P, G);
       const packedR = proj ? pack(w.wHr!, H, P) : 0;
@@ -87,13 +87,13 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
       const all = () => {
         // the fields of LstmForward (assembly/lstm.ts) after the loop's header
         const params = [xw.ptr, hHist.ptr, cHist.ptr, out.ptr, c.ptr, tc.ptr, peep, packed, hard ? 1 : 0];
-        k.lstm_seq_forward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
+        k.lstm_seq_forward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse, known), ...params]), 0, 0);
       };
       return { all, keep };
     },
 
     backward(
-      { ar, k, B, active, reverse, dXW, dOut, dState: [dh, dc], history: [hPrev, cPrev], next: [, c], data, packed, grad, gradTN },
+      { ar, k, B, active, reverse, known, dXW, dOut, dState: [dh, dc], history: [hPrev, cPrev], next: [, c], data, packed, grad, gradTN },
       w,
       { gates, tc, hraw },
     ) {
@@ -148,7 +148,7 @@ function lstmCell(H: number, P: number, proj: boolean, hard: boolean): Cell<Lstm
           packedT,
           hard ? 1 : 0,
         ];
-        k.lstm_seq_backward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse), ...params]), 0, 0);
+        k.lstm_seq_backward(ar.putInts([...loopHeader(ar, active, T, B, H, reverse, known), ...params]), 0, 0);
       };
       return { all, grads };
     },

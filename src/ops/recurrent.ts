@@ -48,6 +48,12 @@ export interface DirectionContext {
   readonly reverse: boolean;
   /** The data of a weight (in backward: as forward saw it). */
   data(w: Tensor): Float32Array;
+  /**
+   * The step whose recurrent product a whole-loop kernel may leave out, or -1 (LoopParams.known in
+   * assembly/recurrent.ts): the first step in loop order when, forward, it starts from zeros (no
+   * initial state given) or, backward, no gradient of the initial state is wanted.
+   */
+  readonly known: number;
 }
 
 /** What a cell's forward gets for one direction. @internal */
@@ -136,10 +142,21 @@ export interface Cell<W extends DirectionWeights, K extends Kept> {
 
 /**
  * The first words of every whole-loop kernel's params block (assembly/recurrent.ts): the active
- * rows of each step (copied into wasm memory), T, B, H and the direction. @internal
+ * rows of each step (copied into wasm memory), T, B, H, the direction and the step whose product
+ * is known (DirectionContext.known). @internal
  */
-export function loopHeader(ar: Arena, active: Int32Array, T: number, B: number, H: number, reverse: boolean): number[] {
-  return [ar.putInts(active), T, B, H, reverse ? 1 : 0];
+export function loopHeader(ar: Arena, active: Int32Array, T: number, B: number, H: number, reverse: boolean, known: number): number[] {
+  return [ar.putInts(active), T, B, H, reverse ? 1 : 0, known];
+}
+
+/** The first step in loop order that some sequence runs (-1 when none does). */
+function firstStep(active: Int32Array, reverse: boolean): number {
+  const T = active.length;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    if (active[t] > 0) return t;
+  }
+  return -1;
 }
 
 /** Shapes and layout of one layer call. @internal */
@@ -300,6 +317,7 @@ export function runLayer<W extends DirectionWeights, K extends Kept>(
             k,
             L,
             px,
+            init,
             pdx,
             dOutTM,
             dFinals,
@@ -363,7 +381,9 @@ function forwardDirection<W extends DirectionWeights, K extends Kept>(
   sizes.forEach((n, i) => fillStateSequence(ar, L, seq[i], a.init[i] ? a.init[i]!.peek() : null, a.d, n, reverse));
   const sv: Saved<K> = { kept: {} as K, seq, reverse };
   const history = historyOf(sv);
-  const pass = cell.forward({ ar, k, B, active, reverse, xw, next: nextOf(sv), history, data, packed }, w);
+  // with no initial state h (state 0) the first step's product is h·W_hhᵀ = 0
+  const known = a.init[0] ? -1 : firstStep(active, reverse);
+  const pass = cell.forward({ ar, k, B, active, reverse, known, xw, next: nextOf(sv), history, data, packed }, w);
   if (pass.all) pass.all();
   else {
     const state = sizes.map(() => 0);
@@ -413,6 +433,7 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
   w: W,
   sv: Saved<K>,
   a: DirectionArgs & {
+    init: readonly (Tensor | null)[];
     pdx: Block | null;
     dOutTM: Block | null;
     dFinals: (Float32Array | null)[];
@@ -438,6 +459,8 @@ function backwardDirection<W extends DirectionWeights, K extends Kept>(
     B,
     active,
     reverse: a.reverse,
+    // the first step's product gives only the initial h's gradient
+    known: a.init[0]?.requiresGrad ? -1 : firstStep(active, a.reverse),
     dXW,
     dOut,
     dState,
