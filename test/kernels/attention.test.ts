@@ -24,7 +24,7 @@ describe.each(BUILDS)('%s build', (buildName) => {
 
   test.each(SHAPES)('additive_scores_forward and _backward match the reference, B=%i Tq=%i Tk=%i A=%i', (B, Tq, Tk, A) => {
     const rng = seeded(B * 1000 + Tq * 100 + Tk * 10 + A);
-    // projections up to ±3 reach both branches of tanh (the polynomial below 0.625, the exp above)
+    // projections up to ±3 reach tanh past its rational's half range (2u/(1 + u²) with u = tanh(x/2))
     const [qa] = randomFloats(rng, B * Tq * A, 1, 1.5);
     const [ka] = randomFloats(rng, B * Tk * A, 1, 1.5);
     const [v] = randomFloats(rng, A);
