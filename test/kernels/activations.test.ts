@@ -58,6 +58,30 @@ describe.each(['simd', 'scalar'])('%s build', (buildName) => {
     expect(Array.from(y.slice(4))).toEqual([1, -1, 1, -1]);
   });
 
+  test('the recurrent gates: σ within 1.3e-7 of the exact one and tanh within 2e-7, in range, saturated past ±18', () => {
+    // lstm_step_forward with no peepholes turns z [1, 4H] into σ, σ, tanh, σ (i, f, g, o)
+    const z = Float32Array.from([...sweep(), 18, -18, 18.5, -40, 1e-30, -1e-30]);
+    const H = z.length;
+    const gates = new Float32Array(4 * H);
+    for (let g = 0; g < 4; g++) gates.set(z, g * H);
+    const n = () => new Float32Array(H);
+    const {
+      out: [y],
+    } = runKernel(k(), 'lstm_step_forward', [gates, n(), n(), n(), n(), null], [1, H, 0]);
+    for (let i = 0; i < H; i++) {
+      const x = z[i];
+      const sig = 1 / (1 + Math.exp(-x));
+      for (const g of [0, 1, 3]) {
+        const v = y[g * H + i];
+        expect(Math.abs(v - sig), `σ(${x}) = ${v}, want ${sig}`).toBeLessThanOrEqual(1.3e-7);
+        expect(v >= 0 && v <= 1, `σ(${x}) = ${v} in [0, 1]`).toBe(true);
+      }
+      expect(Math.abs(y[2 * H + i] - Math.tanh(x)), `tanh(${x})`).toBeLessThanOrEqual(2e-7);
+      if (x >= 18) expect(y[i]).toBe(1);
+      if (x <= -18) expect(y[i]).toBe(0);
+    }
+  });
+
   test('log_forward: absolute error <= 1.5e-7·max(1,|log x|) over 1e-30..1e30, and the specials', () => {
     const v: number[] = [];
     for (let e = -30; e <= 30; e += 0.173) v.push(10 ** e);
