@@ -211,9 +211,9 @@
 // Gate activations of the recurrent cells: the logistic sigmoid, or (hard) Keras 2 / tfjs's hard
 // sigmoid clip(0.2x + 0.5, 0, 1). Their derivatives from the activation a alone: a(1 - a), or
 // 0.2 where 0 < a < 1 and 0 where the hard sigmoid is clipped.
-// The gates' sigmoid is 0.5 + 0.5·tanh(x/2) on the rational tanh below (1.15 against 1.87 ns a
-// float for the exp form): absolute error <= 1.3e-7, results in [0, 1], exactly 0 and 1 past
-// |x| = 18. A gate only ever scales other values, so its absolute error is what counts; the
+// The gates' sigmoid is 0.5 + 0.5·tanh(x/2) on the rational tanh below (no exp, one division:
+// a GRU training step (W4) 2.3 % faster than with the exp form): absolute error <= 1.3e-7, results in
+// [0, 1], exactly 0 and 1 past |x| = 18. A gate only ever scales other values, so its absolute error is what counts; the
 // sigmoid op itself (sigmoidf / vsigmoid: sigmoid_forward) keeps the exp form, whose tiny values
 // keep their relative precision.
 // @ts-ignore: decorator
