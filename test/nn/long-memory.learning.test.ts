@@ -9,7 +9,10 @@
 //   at chance within this budget, as measured when this test was written: α sets the memory's
 //   time scale, about 1/(1-α) steps.)
 // - Elman (tanh) with 26 units, as many parameters as the others or more: does not solve it in
-//   the same budget (measured: loss 0.73, accuracy 52 %: it tells some classes apart).
+//   the same budget from most initialisations. One run is not enough to say so: over seeds 1-8 one
+//   run of eight reaches it (seed 7 with the earlier tanh, seed 3 with the rational one: round-off
+//   moves which), the others end at accuracy 27-79 %. So the baseline is the median of five seeds
+//   (measured: accuracy 52 %, loss 0.80; seed 3 alone 98 %, 0.09).
 import { describe, test, expect, beforeAll } from 'vitest';
 import * as rnn from '../../src/node.js';
 import { report } from '../helpers.js';
@@ -25,13 +28,22 @@ const steps = 600;
 describe(`long memory: first-token recall over ${T} steps against an Elman RNN of the same size`, () => {
   let elman: { loss: number; accuracy: number; parameters: number };
   beforeAll(() => {
-    rnn.manualSeed(3);
-    const m = new rnn.RNN({ inputSize: 8, hiddenSize: 26 });
-    elman = { ...trainRecall(m, { T, steps, lr: 1e-2 }), parameters: recallParameters(m, 26) };
-    report(`Elman(26) ${T}-step recall loss / accuracy / parameters`, `${elman.loss.toFixed(4)} / ${elman.accuracy} / ${elman.parameters}`);
+    const runs = [1, 2, 3, 4, 5].map((seed) => {
+      rnn.manualSeed(seed);
+      const m = new rnn.RNN({ inputSize: 8, hiddenSize: 26 });
+      const r = trainRecall(m, { T, steps, lr: 1e-2 });
+      report(`Elman(26) ${T}-step recall, seed ${seed}: loss / accuracy`, `${r.loss.toFixed(4)} / ${r.accuracy}`);
+      return { ...r, parameters: recallParameters(m, 26) };
+    });
+    const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
+    elman = { loss: median(runs.map((r) => r.loss)), accuracy: median(runs.map((r) => r.accuracy)), parameters: runs[0].parameters };
+    report(
+      `Elman(26) ${T}-step recall, median of 5 seeds: loss / accuracy / parameters`,
+      `${elman.loss.toFixed(4)} / ${elman.accuracy} / ${elman.parameters}`,
+    );
   });
 
-  test('the Elman baseline does not solve it', () => {
+  test('the Elman baseline does not solve it (the median of five initialisations)', () => {
     expect(elman.accuracy).toBeLessThan(0.8);
     expect(elman.loss).toBeGreaterThan(0.3);
   });
