@@ -131,31 +131,38 @@ export function gemm_packed(
   storeRow(cp + 3 * ldcb, c30, c31, w, bias, accumulate);
 }
 
-// One 1×8 row of C (the rows past the last full tile; the whole product when M = 1): two
-// independent accumulator pairs hide the add latency of this matrix-vector case.
+// One 1×8 row of C (the rows past the last full tile; the whole product when M = 1): three
+// independent accumulator pairs, three k a pass. This matrix-vector case is bound by the latency
+// of its accumulating adds, not by reading B (the same rate with B in L1 as in L3).
 // @ts-ignore: decorator
 @inline function row1x8(cp: usize, ap: usize, cs: usize, bp: usize, k: i32, w: i32, bias: usize, accumulate: bool): void {
   let a0 = ap;
   let pb = bp;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let d00 = f32x4.splat(0), d01 = f32x4.splat(0);
+  let e00 = f32x4.splat(0), e01 = f32x4.splat(0);
   let kk = 0;
-  for (; kk + 2 <= k; kk += 2) {
+  for (; kk + 3 <= k; kk += 3) {
     const x0 = v128.load32_splat(a0);
-    const x1 = v128.load32_splat(a0 + cs);
     c00 = vmadd(x0, v128.load(pb), c00);
     c01 = vmadd(x0, v128.load(pb, 16), c01);
+    const x1 = v128.load32_splat(a0 + cs);
     d00 = vmadd(x1, v128.load(pb, 32), d00);
     d01 = vmadd(x1, v128.load(pb, 48), d01);
-    a0 += cs + cs;
-    pb += 64;
+    const x2 = v128.load32_splat(a0 + 2 * cs);
+    e00 = vmadd(x2, v128.load(pb, 64), e00);
+    e01 = vmadd(x2, v128.load(pb, 80), e01);
+    a0 += 3 * cs;
+    pb += 96;
   }
-  if (kk < k) {
+  for (; kk < k; kk++) {
     const x0 = v128.load32_splat(a0);
     c00 = vmadd(x0, v128.load(pb), c00);
     c01 = vmadd(x0, v128.load(pb, 16), c01);
+    a0 += cs;
+    pb += 32;
   }
-  storeRow(cp, f32x4.add(c00, d00), f32x4.add(c01, d01), w, bias, accumulate);
+  storeRow(cp, f32x4.add(f32x4.add(c00, d00), e00), f32x4.add(f32x4.add(c01, d01), e01), w, bias, accumulate);
 }
 
 // The scalar build's 1×8 row: eight scalar accumulators.
