@@ -75,22 +75,30 @@ abstract class CellBase extends Module {
     return needsGrad(x, this.weightIh, this.weightHh, this.biasIh, this.biasHh, ...states);
   }
 
-  /** Validates x [B,I] and a state [B,H]; returns x as [B,1,I] and the state as [1,B,H]. @internal */
-  protected prepare(x: Tensor, states: (Tensor | null | undefined)[]): { B: number; x3: Tensor; s3: (Tensor | null)[] } {
+  /** Validates x [B,I] and each state [B,H] (null or undefined: zeros); returns B. @internal */
+  protected check(x: Tensor, states: (Tensor | null | undefined)[]): number {
     checkTensor(x, this.op, 'x');
     if (x.ndim !== 2 || x.shape[1] !== this.inputSize)
       throw new Error(`${this.op}: x must be [B,${this.inputSize}], got ${fmtShape(x.shape)}`);
     checkFinite(x.peek(), this.op, 'x');
     const B = x.shape[0];
-    const s3 = states.map((s, i) => {
-      if (s === null || s === undefined) return null;
+    states.forEach((s, i) => {
+      if (s === null || s === undefined) return;
       checkTensor(s, this.op, i === 0 ? 'h' : 'c');
       if (s.ndim !== 2 || s.shape[0] !== B || s.shape[1] !== this.hiddenSize) {
         throw new Error(`${this.op}: ${i === 0 ? 'h' : 'c'} must be [${B},${this.hiddenSize}], got ${fmtShape(s.shape)}`);
       }
-      return reshape(s, [1, B, this.hiddenSize]);
     });
-    return { B, x3: reshape(x, [B, 1, this.inputSize]), s3 };
+    return B;
+  }
+
+  /** x [B,I] as the layer op's [B,1,I] and each state [B,H] as [1,B,H] (for the taped path). @internal */
+  protected asLayer(x: Tensor, states: (Tensor | null | undefined)[]): { x3: Tensor; s3: (Tensor | null)[] } {
+    const B = x.shape[0];
+    return {
+      x3: reshape(x, [B, 1, this.inputSize]),
+      s3: states.map((s) => (s === null || s === undefined ? null : reshape(s, [1, B, this.hiddenSize]))),
+    };
   }
 }
 
@@ -109,8 +117,9 @@ export class RNNCell extends CellBase {
 
   /** x [B,I], h [B,H] (zeros when omitted) -> h' [B,H]. */
   forward(x: Tensor, h?: Tensor | null): Tensor {
-    const { B, x3, s3 } = this.prepare(x, [h]);
+    const B = this.check(x, [h]);
     if (!this.taped(x, [h])) return elmanCellStep(x, h ?? null, this.weights(), this.nonlinearity === 'relu');
+    const { x3, s3 } = this.asLayer(x, [h]);
     const r = elmanLayer(x3, s3[0], [this.weights()], {
       hiddenSize: this.hiddenSize,
       batchFirst: true,
@@ -121,6 +130,9 @@ export class RNNCell extends CellBase {
   }
 }
 
+// LSTMCell.forward's state argument (one schema for every step)
+const LSTM_STATE: Schema = { h: tensorArg(), c: tensorArg() };
+
 /** One LSTM step (gates i, f, g, o). */
 export class LSTMCell extends CellBase {
   constructor(options: CellOptions) {
@@ -130,9 +142,10 @@ export class LSTMCell extends CellBase {
   /** x [B,I], state { h, c } ([B,H] each, zeros when omitted) -> { h, c }. */
   forward(x: Tensor, state: { h?: Tensor | null; c?: Tensor | null } = {}): { h: Tensor; c: Tensor } {
     // a bare Tensor here (the state of an RNNCell or GRUCell) would silently mean a zero state
-    const s = readOptions<{ h?: Tensor | null; c?: Tensor | null }>('LSTMCell', 'state', state, { h: tensorArg(), c: tensorArg() });
-    const { B, x3, s3 } = this.prepare(x, [s.h, s.c]);
+    const s = readOptions<{ h?: Tensor | null; c?: Tensor | null }>('LSTMCell', 'state', state, LSTM_STATE);
+    const B = this.check(x, [s.h, s.c]);
     if (!this.taped(x, [s.h, s.c])) return lstmCellStep(x, s.h ?? null, s.c ?? null, this.weights());
+    const { x3, s3 } = this.asLayer(x, [s.h, s.c]);
     const r = lstmLayer(x3, s3[0], s3[1], [{ ...this.weights(), wHr: null, wCi: null, wCf: null, wCo: null }], {
       hiddenSize: this.hiddenSize,
       projSize: 0,
@@ -158,8 +171,9 @@ export class GRUCell extends CellBase {
 
   /** x [B,I], h [B,H] (zeros when omitted) -> h' [B,H]. */
   forward(x: Tensor, h?: Tensor | null): Tensor {
-    const { B, x3, s3 } = this.prepare(x, [h]);
+    const B = this.check(x, [h]);
     if (this.resetAfter && !this.taped(x, [h])) return gruCellStep(x, h ?? null, this.weights());
+    const { x3, s3 } = this.asLayer(x, [h]);
     const r = gruLayer(x3, s3[0], [this.weights()], {
       hiddenSize: this.hiddenSize,
       batchFirst: true,
