@@ -53,10 +53,12 @@ export function lstmCellStep(x: Tensor, h: Tensor | null, c: Tensor | null, w: C
     const ph = inputProduct(ar, x, h, w, G, [w.bIh, w.bHh], z);
     if (h) gemmPacked(k, z, ph, H, 1, packedWeight(ar, k, w.wHh, H, G), 0, B, H, G, true, G);
     const pc = c ? ar.put(c.peek()) : ar.zeros(B * H);
-    const hn = ar.alloc(B * H);
-    const cn = ar.alloc(B * H);
-    k.lstm_step_forward(z, hn, cn, ar.alloc(B * H), pc, 0, B, H, hard ? 1 : 0);
-    return [ar.read(hn, B * H), ar.read(cn, B * H)];
+    // h' and c' side by side, read out in one copy: at batch 1 each array read out of wasm costs
+    // about as much for its own backing store as for its floats
+    const hc = ar.alloc(2 * B * H);
+    k.lstm_step_forward(z, hc, hc + 4 * B * H, ar.alloc(B * H), pc, 0, B, H, hard ? 1 : 0);
+    const both = ar.read(hc, 2 * B * H);
+    return [both.subarray(0, B * H), both.subarray(B * H)];
   });
   settlePacks(arena());
   return { h: new Tensor(hOut, [B, H]), c: new Tensor(cOut, [B, H]) };
