@@ -3,6 +3,8 @@ import * as rnn from '../src/node.js';
 import { ops } from '../src/node.js';
 import { arena } from '../src/backend/wasm.js';
 import { withoutBlocks } from './helpers.js';
+import { Arena } from '../src/backend/heap.js';
+import type { Kernels } from '../src/backend/kernels.js';
 
 beforeAll(async () => {
   await rnn.init();
@@ -220,6 +222,27 @@ describe('autograd', () => {
 });
 
 describe('memory', () => {
+  test.each([false, true])('copies in and out of an arena stay right after another arena grows the memory (shared %s)', (shared) => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 64, shared });
+    const fake = { memory, heap_base: () => 0 } as unknown as Kernels;
+    const a = new Arena(fake);
+    const b = new Arena(fake);
+    const page = 65536;
+    const low = a.put(Float32Array.from([1, 2, 3]));
+    b.alloc((3 * page) / 4); // grows the memory to 3 pages or more: a plain one detaches a's view
+    expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(3 * page);
+    expect(Array.from(a.read(low, 3))).toEqual([1, 2, 3]);
+    a.alloc(page / 2); // a's top now past the memory a first saw
+    const high = a.put(Float32Array.from([4, 5, 6, 7]));
+    expect(high + 16).toBeGreaterThan(page);
+    expect(Array.from(b.read(high, 4))).toEqual([4, 5, 6, 7]);
+    b.view(high, 4)[2] = 9;
+    expect(Array.from(a.read(high, 4))).toEqual([4, 5, 9, 7]);
+    const into = new Float32Array(4);
+    a.readInto(high, into);
+    expect(Array.from(into)).toEqual([4, 5, 9, 7]);
+  });
+
   test('10,000 forward/backward/update steps: no dispose, arena empty, WebAssembly.Memory does not grow after warm-up', () => {
     rnn.manualSeed(3);
     const w = rnn.randn([16, 24], { std: 0.1, requiresGrad: true });

@@ -70,6 +70,8 @@ export class Arena {
   private top: number;
   private highWater: number;
   private f32: Float32Array; // the whole memory; replaced when memory.grow detaches the buffer
+  // the memory's size as last seen (it only grows: a smaller figure only means looking again)
+  private bytes: number;
 
   constructor(k: Kernels) {
     this.memory = k.memory;
@@ -78,10 +80,14 @@ export class Arena {
     this.top = this.base;
     this.highWater = this.base;
     this.f32 = new Float32Array(this.memory.buffer);
+    this.bytes = this.f32.byteLength;
   }
 
-  private heap(): Float32Array {
-    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
+  // The whole memory as floats, covering bytes below `end`: the view kept from before is current
+  // while it covers them (a grown plain memory detaches it, leaving it 0 bytes long; a grown shared
+  // one leaves it short), which spares the memory.buffer getter on every copy.
+  private heap(end: number): Float32Array {
+    if (this.f32.byteLength < end) this.f32 = new Float32Array(this.memory.buffer);
     return this.f32;
   }
 
@@ -89,17 +95,7 @@ export class Arena {
   alloc(n: number): number {
     const ptr = this.top;
     const end = ptr + Math.ceil(n / 4) * 16; // 16-byte aligned; no 32-bit bit tricks: n may be huge
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      try {
-        this.memory.grow(Math.ceil((end - have) / PAGE));
-      } catch {
-        throw new Error(
-          `rnn-wasm: out of WebAssembly memory: an operation needs ${Math.ceil(end / 2 ** 20)} MiB of working space ` +
-            `(${Math.ceil(have / 2 ** 20)} MiB in use by the engine now); use smaller batches or sequences`,
-        );
-      }
-    }
+    if (end > this.bytes) this.bytes = this.grownTo(end);
     this.top = end;
     if (end > this.highWater) this.highWater = end;
     return ptr;
@@ -202,6 +198,22 @@ export class Arena {
     return ptr;
   }
 
+  // Grows the memory to hold `end` bytes when it does not yet (another arena may have grown it);
+  // returns its size.
+  private grownTo(end: number): number {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return have;
+    try {
+      this.memory.grow(Math.ceil((end - have) / PAGE));
+    } catch {
+      throw new Error(
+        `rnn-wasm: out of WebAssembly memory: an operation needs ${Math.ceil(end / 2 ** 20)} MiB of working space ` +
+          `(${Math.ceil(have / 2 ** 20)} MiB in use by the engine now); use smaller batches or sequences`,
+      );
+    }
+    return this.memory.buffer.byteLength;
+  }
+
   /** Reserves n floats set to zero. */
   zeros(n: number): number {
     const ptr = this.alloc(n);
@@ -212,7 +224,7 @@ export class Arena {
   /** Copies `data` in and returns its offset. */
   put(data: ArrayLike<number>): number {
     const ptr = this.alloc(data.length);
-    this.heap().set(data, ptr >>> 2);
+    this.heap(ptr + 4 * data.length).set(data, ptr >>> 2);
     return ptr;
   }
 
@@ -225,12 +237,12 @@ export class Arena {
 
   /** A fresh Float32Array copy of n floats at ptr. */
   read(ptr: number, n: number): Float32Array {
-    return this.heap().slice(ptr >>> 2, (ptr >>> 2) + n);
+    return this.heap(ptr + 4 * n).slice(ptr >>> 2, (ptr >>> 2) + n);
   }
 
   /** Copies n floats at ptr into `into`. */
   readInto(ptr: number, into: Float32Array): void {
-    into.set(this.heap().subarray(ptr >>> 2, (ptr >>> 2) + into.length));
+    into.set(this.heap(ptr + 4 * into.length).subarray(ptr >>> 2, (ptr >>> 2) + into.length));
   }
 
   /** Adds `data` into the floats at dst (data.length of them). */
@@ -245,7 +257,7 @@ export class Arena {
 
   /** A live view: invalid after the next alloc (memory may grow), so use it at once. */
   view(ptr: number, n: number): Float32Array {
-    return this.heap().subarray(ptr >>> 2, (ptr >>> 2) + n);
+    return this.heap(ptr + 4 * n).subarray(ptr >>> 2, (ptr >>> 2) + n);
   }
 
   /** Reserves a [d0, d1, d2] block (contents undefined). */

@@ -18,7 +18,7 @@ interface Entry {
 }
 
 // per tensor, its packed forms by shape; a collected tensor's map comes back to free its blocks
-const entries = new WeakMap<Tensor, Map<string, Entry>>();
+const entries = new WeakMap<Tensor, Map<number, Entry>>();
 // held with their tensor until settle() (the end of the same call), so none is collected blockless
 const pending: [Tensor, Entry][] = [];
 // the tensors modules registered as parameters (kept packed even when frozen: requiresGrad false)
@@ -34,7 +34,7 @@ export function isParameter(t: Tensor): boolean {
   return parameters.has(t);
 }
 
-const registry = new FinalizationRegistry<Map<string, Entry>>((byShape) => {
+const registry = new FinalizationRegistry<Map<number, Entry>>((byShape) => {
   for (const e of byShape.values()) if (e.ar) e.ar.unpersist(e.ptr, e.floats);
 });
 
@@ -49,7 +49,8 @@ export function packedWeight(ar: Arena, kern: Kernels, w: Tensor, k: number, n: 
   // panels would only hold memory until it is collected
   if (!(parameters.has(w) || (w.requiresGrad && w._creator === null)))
     return packInArena(kern, ar, ar.put(w.peek()), k, n, transposed ? 1 : 0);
-  const key = `${k}x${n}${transposed ? 't' : 'n'}`;
+  // k, n and the form as one number (a string built on every call cost a cell step at batch 1)
+  const key = (k * 4194304 + n) * 2 + (transposed ? 1 : 0);
   let byShape = entries.get(w);
   if (!byShape) {
     byShape = new Map();

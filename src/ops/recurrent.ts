@@ -231,15 +231,24 @@ export function biasSum(biases: readonly (Tensor | null)[], G: number, data: (w:
  * biasSum's. @internal
  */
 export function biasIn(ar: Arena, k: Kernels, biases: readonly (Tensor | null)[], G: number, data: (w: Tensor) => Float32Array): number {
-  const present = biases.filter((b): b is Tensor => b !== null);
-  const ptrs = present.map((b) => b._residentIfCurrent());
-  if (present.length > 0 && ptrs.every((p) => p !== 0)) {
-    if (ptrs.length === 1) return ptrs[0];
-    const p = ar.alloc(G);
-    k.add_forward(p, ptrs[0], ptrs[1], G);
-    for (let i = 2; i < ptrs.length; i++) k.add_forward(p, p, ptrs[i], G);
-    return p;
+  // a plain loop: no arrays made (a cell step at batch 1 calls this every step)
+  let sum = 0;
+  let first = 0;
+  let resident = true;
+  for (const b of biases) {
+    if (b === null) continue;
+    const p = b._residentIfCurrent();
+    if (p === 0) {
+      resident = false;
+      break;
+    }
+    if (first === 0) first = p;
+    else if (sum === 0) {
+      sum = ar.alloc(G);
+      k.add_forward(sum, first, p, G);
+    } else k.add_forward(sum, sum, p, G);
   }
+  if (resident && first !== 0) return sum || first;
   const s = biasSum(biases, G, data);
   return s ? ar.put(s) : 0;
 }
