@@ -34,7 +34,7 @@ function unary(name: string, x: Tensor, fwd: Fwd, bwd: Bwd, savesInput: boolean)
   return out;
 }
 
-/** Hyperbolic tangent, elementwise (max abs error 2.5e-7 vs Math.tanh). */
+/** Hyperbolic tangent, elementwise (max abs error 2e-7 vs Math.tanh). */
 export function tanh(x: Tensor): Tensor {
   return unary(
     'tanh',
